@@ -57,3 +57,8 @@ export function toMetadata(client: HarnessClient): ClientMetadata {
     scope: client.scope,
   };
 }
+
+/** The four clients as a list. */
+export function allClients(clients: HarnessClients): HarnessClient[] {
+  return [clients.basic, clients.post, clients.public, clients.service];
+}

@@ -1,6 +1,6 @@
 import type { Configuration } from "oidc-provider";
 
-import { toMetadata } from "./clients.ts";
+import { allClients, toMetadata } from "./clients.ts";
 import { generateJwks } from "./keys.ts";
 import type { HarnessClients, OidcServerOptions, TokenLifetimes } from "./options.ts";
 
@@ -15,7 +15,7 @@ interface ConfigurationInput {
 export function providerConfiguration({ clients, scopes, ttl, options }: ConfigurationInput): Configuration {
   const refreshAlways = (options.refreshTokens ?? "always") === "always";
   return {
-    clients: Object.values(clients).map(toMetadata),
+    clients: allClients(clients).map(toMetadata),
     jwks: generateJwks(),
     cookies: { keys: [crypto.randomUUID()] },
     scopes: ["openid", "offline_access", ...scopes],
@@ -25,8 +25,12 @@ export function providerConfiguration({ clients, scopes, ttl, options }: Configu
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      revocation: { enabled: true },
-      introspection: { enabled: true },
+      // oidc-provider's own default policies, set here only to silence its "you SHOULD change it" notices.
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => client.clientAuthMethod !== "none" || token.clientId === client.clientId,
+      },
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     issueRefreshToken: (_ctx, client, code) =>

@@ -42,6 +42,12 @@ export interface OidcServerOptions {
    * was requested and granted).
    */
   readonly refreshTokens?: "always" | "offline_access";
+  /**
+   * Reject (401 `invalid_client`) a client that authenticates with another method than the one it
+   * registered; oidc-provider alone takes `client_secret_basic` and `client_secret_post` from any
+   * client with a secret. Default `true`.
+   */
+  readonly strictClientAuth?: boolean;
   /** Rotate refresh tokens on every use (default `true`); `false` keeps oidc-provider's default policy. */
   readonly rotateRefreshToken?: boolean;
 }

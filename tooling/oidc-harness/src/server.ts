@@ -1,5 +1,5 @@
 import { createServer } from "node:http";
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from "node:http";
+import type { RequestListener, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import type Provider from "oidc-provider";
@@ -7,11 +7,10 @@ import type Provider from "oidc-provider";
 import { followAuthorization } from "./authorize.ts";
 import { makeClients } from "./clients.ts";
 import { providerConfiguration } from "./configuration.ts";
-import { finishInteraction } from "./interaction.ts";
 import { DEFAULT_LIFETIMES } from "./options.ts";
 import type { AuthorizeOptions, HarnessClients, OidcServerOptions, TokenInfo, TokenLifetimes } from "./options.ts";
 import { quietly } from "./quiet.ts";
-import { serveCallback, serveResource } from "./routes.ts";
+import { route } from "./router.ts";
 import { inspectToken, revokeToken } from "./tokens.ts";
 
 /** A running oidc-provider on loopback. */
@@ -66,28 +65,6 @@ function close(server: Server): Promise<void> {
   });
 }
 
-function route(provider: Provider, accountId: string): RequestListener {
-  const callback = provider.callback();
-  return (req: IncomingMessage, res: ServerResponse): void => {
-    const path = new URL(req.url ?? "/", "http://harness.invalid").pathname;
-    let handled: Promise<void> | undefined;
-    if (req.method === "GET" && path.startsWith("/interaction/")) {
-      handled = finishInteraction(provider, req, res, accountId);
-    } else if (req.method === "GET" && path === "/callback") {
-      serveCallback(req, res);
-      handled = undefined;
-    } else if (path === "/resource") {
-      handled = serveResource(provider, req, res);
-    } else {
-      handled = callback(req, res);
-    }
-    void Promise.resolve(handled).catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-      res.end(`oidc-harness: ${error instanceof Error ? error.message : String(error)}`);
-    });
-  };
-}
-
 /**
  * Starts oidc-provider on loopback with a random port: authorization code + PKCE (S256,
  * required for every client), rotating refresh tokens, client credentials, revocation and
@@ -113,7 +90,7 @@ export async function startOidcServer(options: OidcServerOptions = {}): Promise<
     const { default: ProviderClass } = await import("oidc-provider");
     return new ProviderClass(issuer, providerConfiguration({ clients, scopes, ttl, options }));
   });
-  listener = route(provider, accountId);
+  listener = route({ provider, accountId, clients, strictClientAuth: options.strictClientAuth ?? true });
 
   return {
     issuer,
