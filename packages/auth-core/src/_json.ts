@@ -1,0 +1,37 @@
+/** A JSON object. */
+export type _JsonObject = Record<string, unknown>;
+
+/** Parses text as JSON, returning `undefined` instead of throwing. */
+export function _parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `value` is a plain JSON object (not an array, not null). */
+export function _isObject(value: unknown): value is _JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A string field, or `undefined` when absent or of another type. */
+export function _string(object: _JsonObject, key: string): string | undefined {
+  const value = object[key];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A finite number given as a JSON number or a numeric string (`"3599"`), else `undefined`. */
+export function _number(object: _JsonObject, key: string): number | undefined {
+  return _toNumber(object[key]);
+}
+
+/** Converts a JSON number or numeric string to a finite number, else `undefined`. */
+export function _toNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
+    const parsed = Number(value);
+    return Number.isFinite(parsed) ? parsed : undefined;
+  }
+  return undefined;
+}

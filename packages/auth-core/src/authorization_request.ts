@@ -1,0 +1,164 @@
+import type { OAuthClient } from "./client.ts";
+import { ConfigError } from "./errors.ts";
+import { createPkce } from "./pkce.ts";
+import { supportsGrant, type ProviderProfile } from "./profile.ts";
+import { checkRedirectUri } from "./redirect_uri.ts";
+import { checkScopes, formatScopes } from "./scopes.ts";
+import { randomState } from "./pkce.ts";
+import { Secret } from "./secret.ts";
+import { _isObject, _parseJson } from "./_json.ts";
+
+/** Options of {@link buildAuthorizationUrl}. */
+export interface AuthorizationRequestOptions {
+  /** The exact callback URL registered with the app; the same literal is sent again at the code exchange. */
+  redirectUri: string;
+  /** Scopes to request (default: the profile's default scopes). Unknown names throw. */
+  scopes?: readonly string[];
+  /** Send PKCE S256 (default: the profile's `pkce`). Harmless where the server ignores it. */
+  pkce?: boolean;
+  /** Extra query parameters (for example `prompt`). They cannot override the protocol parameters. */
+  extraParams?: Record<string, string>;
+  /** The current time in ms (default `Date.now()`), recorded to expire a forgotten login. */
+  now?: number;
+}
+
+/**
+ * What the client keeps between sending the user away and the callback: the state, the PKCE
+ * verifier, the redirect URI and the scopes. Keep it server-side or in a secure session; it is
+ * single-use. Its verifier is a {@link Secret}; {@link serializePendingAuthorization} stores it.
+ */
+export interface PendingAuthorization {
+  /** The profile id the login is for. */
+  readonly provider: string;
+  /** The `state` sent (256 random bits). */
+  readonly state: string;
+  /** The PKCE verifier, when PKCE was sent. */
+  readonly codeVerifier: Secret | undefined;
+  /** The redirect URI sent. */
+  readonly redirectUri: string;
+  /** The scopes requested. */
+  readonly scopes: readonly string[];
+  /** `code`, or `token` for the legacy implicit flow. */
+  readonly responseType: "code" | "token";
+  /** When the login started, in ms. */
+  readonly createdAt: number;
+}
+
+/** The result of {@link buildAuthorizationUrl}: where to send the user, and what to keep. */
+export interface AuthorizationRequest {
+  /** The authorization URL to open in the user's browser. */
+  readonly url: string;
+  /** What to keep until the callback. */
+  readonly pending: PendingAuthorization;
+}
+
+/**
+ * Builds the authorization URL of the code flow: a fresh 256-bit `state`, PKCE S256 where the
+ * profile supports it, the scopes checked against the profile, the redirect URI checked against
+ * RFC 9700.
+ *
+ * @throws {ConfigError} the profile has no code flow or the redirect URI is unsafe.
+ * @throws {UnknownScopeError} a scope is unknown to the profile.
+ *
+ * @example
+ * ```ts
+ * import { buildAuthorizationUrl, createClient, mapillary } from "@mly/auth-core";
+ *
+ * const { url, pending } = await buildAuthorizationUrl(mapillary, createClient({ clientId: "1234" }), {
+ *   redirectUri: "http://127.0.0.1:8765/callback",
+ *   scopes: ["read"],
+ * });
+ * // open `url` in a browser; keep `pending` for validateCallback
+ * ```
+ */
+export async function buildAuthorizationUrl(
+  profile: ProviderProfile,
+  client: OAuthClient,
+  options: AuthorizationRequestOptions,
+): Promise<AuthorizationRequest> {
+  if (!supportsGrant(profile, "authorization_code")) {
+    throw new ConfigError(`${profile.name} has no authorization-code flow (it supports ${profile.grants.join(", ")}).`);
+  }
+  const usePkce = options.pkce ?? profile.pkce;
+  const pkce = usePkce ? await createPkce() : undefined;
+  return _authorizationRequest(profile, client, options, "code", pkce === undefined ? undefined : { verifier: pkce.verifier, challenge: pkce.challenge });
+}
+
+/** Shared by the code flow and the legacy implicit flow. */
+export function _authorizationRequest(
+  profile: ProviderProfile,
+  client: OAuthClient,
+  options: AuthorizationRequestOptions,
+  responseType: "code" | "token",
+  pkce: { verifier: Secret; challenge: string } | undefined,
+): AuthorizationRequest {
+  if (profile.authorizationEndpoint === undefined) {
+    throw new ConfigError(`${profile.name} has no authorization endpoint; set authorizationEndpoint in its profile.`);
+  }
+  checkRedirectUri(options.redirectUri);
+  const scopes = checkScopes(options.scopes ?? profile.defaultScopes, profile.scopes, profile.name);
+  const state = randomState();
+  const url = new URL(profile.authorizationEndpoint);
+  for (const [key, value] of Object.entries(options.extraParams ?? {})) url.searchParams.set(key, value);
+  url.searchParams.set("client_id", client.clientId);
+  url.searchParams.set("response_type", responseType);
+  url.searchParams.set("redirect_uri", options.redirectUri);
+  if (scopes.length > 0) url.searchParams.set("scope", formatScopes(scopes));
+  else url.searchParams.delete("scope");
+  url.searchParams.set("state", state);
+  if (pkce !== undefined) {
+    url.searchParams.set("code_challenge", pkce.challenge);
+    url.searchParams.set("code_challenge_method", "S256");
+  } else {
+    url.searchParams.delete("code_challenge");
+    url.searchParams.delete("code_challenge_method");
+  }
+  const pending: PendingAuthorization = Object.freeze({
+    provider: profile.id,
+    state,
+    codeVerifier: pkce?.verifier,
+    redirectUri: options.redirectUri,
+    scopes: Object.freeze(scopes),
+    responseType,
+    createdAt: options.now ?? Date.now(),
+  });
+  // Space-delimited scopes as %20, as Mapillary's docs show, rather than '+'.
+  return { url: url.toString().replace(/\+/g, "%20"), pending };
+}
+
+/** Serializes a {@link PendingAuthorization} (verifier included) for a server-side session store. */
+export function serializePendingAuthorization(pending: PendingAuthorization): string {
+  return JSON.stringify({ ...pending, v: 1, codeVerifier: pending.codeVerifier?.reveal() });
+}
+
+/**
+ * Reads a {@link PendingAuthorization} written by {@link serializePendingAuthorization}.
+ *
+ * @throws {ConfigError} the text is not a serialized pending authorization.
+ */
+export function parsePendingAuthorization(text: string): PendingAuthorization {
+  const v = _parseJson(text);
+  if (
+    !_isObject(v) ||
+    v["v"] !== 1 ||
+    typeof v["provider"] !== "string" ||
+    typeof v["state"] !== "string" ||
+    typeof v["redirectUri"] !== "string" ||
+    !Array.isArray(v["scopes"]) ||
+    !v["scopes"].every((scope): scope is string => typeof scope === "string") ||
+    (v["responseType"] !== "code" && v["responseType"] !== "token") ||
+    typeof v["createdAt"] !== "number" ||
+    (v["codeVerifier"] !== undefined && typeof v["codeVerifier"] !== "string")
+  ) {
+    throw new ConfigError("The stored login is not a valid pending authorization. Start a new login.");
+  }
+  return Object.freeze({
+    provider: v["provider"],
+    state: v["state"],
+    codeVerifier: typeof v["codeVerifier"] === "string" ? new Secret(v["codeVerifier"]) : undefined,
+    redirectUri: v["redirectUri"],
+    scopes: Object.freeze([...v["scopes"]]),
+    responseType: v["responseType"],
+    createdAt: v["createdAt"],
+  });
+}

@@ -1,0 +1,111 @@
+import type { OAuthClient } from "./client.ts";
+import { ConfigError, TokenNotYetValidError } from "./errors.ts";
+import type { ProviderProfile } from "./profile.ts";
+import type { Secret } from "./secret.ts";
+import type { TokenSet } from "./token_set.ts";
+
+/** A request to authorize: its URL and headers. */
+export interface ApiRequest {
+  /** The absolute URL. */
+  url: string | URL;
+  /** Headers to send; the credential header is added to a copy. */
+  headers?: Headers | Record<string, string>;
+}
+
+/** An authorized request: the URL (with `client_id` or tile `access_token` where the API wants them) and headers. */
+export interface AuthorizedRequest {
+  /** The URL to call. */
+  readonly url: string;
+  /** The headers to send. */
+  readonly headers: Headers;
+}
+
+/** Options of {@link authorizeRequest}. */
+export interface AuthorizeOptions {
+  /** The app's credentials (Mapillary v2 needs `client_id` on every call). */
+  client?: OAuthClient;
+  /** The current time in ms, to honour `not_before` (default `Date.now()`). */
+  now?: number;
+  /** Put a USER token in the URL even though Mapillary "STRONGLY discourages" it. Default `false`. */
+  allowUserTokenInUrl?: boolean;
+}
+
+/**
+ * Adds the credential where the API wants it: `Authorization: OAuth <t>` for Mapillary v4
+ * graph calls, `?access_token=` for Mapillary tiles (client token only), `Authorization: Bearer`
+ * plus `?client_id=` for Mapillary v2, `Authorization: Bearer` for Mapiq and generic servers.
+ *
+ * @throws {ConfigError} a user token would go into a URL without `allowUserTokenInUrl`, or v2 lacks the client.
+ * @throws {TokenNotYetValidError} the token's `not_before` has not come.
+ *
+ * @example
+ * ```ts
+ * import { authorizeRequest, mapillary, type TokenSet } from "@mly/auth-core";
+ *
+ * declare const tokens: TokenSet;
+ * const { url, headers } = authorizeRequest(mapillary, tokens, { url: "https://graph.mapillary.com/me?fields=id" });
+ * await fetch(url, { headers });
+ * ```
+ */
+export function authorizeRequest(profile: ProviderProfile, tokens: TokenSet, request: ApiRequest, options: AuthorizeOptions = {}): AuthorizedRequest {
+  if (tokens.notBefore !== undefined && (options.now ?? Date.now()) < tokens.notBefore) {
+    throw new TokenNotYetValidError(tokens.notBefore);
+  }
+  const url = new URL(request.url);
+  const headers = new Headers(request.headers);
+  if (profile.tilesBaseUrl !== undefined && url.href.startsWith(`${profile.tilesBaseUrl}/`)) {
+    _refuseUserTokenInUrl(tokens, options);
+    url.searchParams.set("access_token", tokens.accessToken.reveal());
+    return { url: url.toString(), headers };
+  }
+  if (url.searchParams.has("access_token")) _refuseUserTokenInUrl(tokens, options);
+  if (profile.clientIdInQuery) {
+    const clientId = options.client?.clientId;
+    if (clientId === undefined) throw new ConfigError(`${profile.name} needs client_id on every request: pass the client to authorizeRequest.`);
+    url.searchParams.set("client_id", clientId);
+  }
+  headers.set("authorization", authorizationHeaderValue(profile, tokens.accessToken));
+  return { url: url.toString(), headers };
+}
+
+/**
+ * The `Authorization` header value for an access token: `OAuth <t>` for Mapillary v4,
+ * `Bearer <t>` elsewhere.
+ */
+export function authorizationHeaderValue(profile: ProviderProfile, accessToken: Secret): string {
+  return `${profile.tokenPlacement === "oauth_header" ? "OAuth" : "Bearer"} ${accessToken.reveal()}`;
+}
+
+/**
+ * Builds a Mapillary vector-tile URL template (`…/{z}/{x}/{y}?access_token=MLY%7C…`) with the
+ * app's public CLIENT token, for map libraries. A user token is refused unless explicitly allowed.
+ *
+ * @throws {ConfigError} the profile has no tiles, or a user token would go into the URL.
+ *
+ * @example
+ * ```ts
+ * import { Secret, clientTokenSet, mapillary, tileUrlTemplate } from "@mly/auth-core";
+ *
+ * const url = tileUrlTemplate(mapillary, clientTokenSet(new Secret("MLY|1234|0123456789abcdef0123456789abcdef"), 0));
+ * // https://tiles.mapillary.com/maps/vtp/mly1_public/2/{z}/{x}/{y}?access_token=MLY%7C1234%7C0123…
+ * ```
+ */
+export function tileUrlTemplate(
+  profile: ProviderProfile,
+  tokens: TokenSet,
+  layer = "mly1_public",
+  options: Pick<AuthorizeOptions, "allowUserTokenInUrl"> = {},
+): string {
+  if (profile.tilesBaseUrl === undefined) throw new ConfigError(`${profile.name} has no vector tiles.`);
+  if (!/^[a-z0-9_]+$/.test(layer)) throw new ConfigError(`The tile layer ${JSON.stringify(layer)} is not a valid layer name (for example mly1_public).`);
+  _refuseUserTokenInUrl(tokens, options);
+  return `${profile.tilesBaseUrl}/maps/vtp/${layer}/2/{z}/{x}/{y}?access_token=${encodeURIComponent(tokens.accessToken.reveal())}`;
+}
+
+function _refuseUserTokenInUrl(tokens: TokenSet, options: Pick<AuthorizeOptions, "allowUserTokenInUrl">): void {
+  if (tokens.kind === "user" && options.allowUserTokenInUrl !== true) {
+    throw new ConfigError(
+      "A user access token must not go into a URL (it ends up in logs and referrers). Use the app's client token for tiles, or pass allowUserTokenInUrl: true if you really must.",
+    );
+  }
+}

@@ -1,0 +1,379 @@
+/**
+ * The one error hierarchy of mly. Every error an mly package throws is an {@link MlyError}
+ * with a stable {@link MlyError.code}; messages say what was wrong and what to do, and never
+ * contain a token, a secret or a code.
+ *
+ * @module
+ */
+
+/** Stable machine-readable codes of {@link MlyError}. */
+export type MlyErrorCode =
+  | "oauth_error"
+  | "authorization_error"
+  | "invalid_callback"
+  | "state_mismatch"
+  | "login_required"
+  | "invalid_response"
+  | "graph_error"
+  | "mapiq_error"
+  | "mapillary_v2_error"
+  | "http_error"
+  | "rate_limited"
+  | "unknown_scope"
+  | "scope_not_granted"
+  | "invalid_config"
+  | "token_not_yet_valid"
+  | "version_conflict"
+  | "lock_timeout"
+  | "queue_full"
+  | "storage_error"
+  | "backend_unavailable"
+  | "transport_error"
+  | "aborted";
+
+/** Options every {@link MlyError} accepts. */
+export interface MlyErrorOptions {
+  /** The underlying error, if any. It must not carry secrets either. */
+  cause?: unknown;
+  /** The HTTP status of the response that caused the error, if any. */
+  status?: number;
+}
+
+/** Base class of every error thrown by mly. */
+export class MlyError extends Error {
+  /** A stable code to branch on; the message is for humans and may change. */
+  readonly code: MlyErrorCode;
+  /** The HTTP status of the response behind this error, when there was one. */
+  readonly status: number | undefined;
+
+  /** Creates an error with a stable `code`. */
+  constructor(code: MlyErrorCode, message: string, options: MlyErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.status = options.status;
+  }
+
+  /** A JSON form with the name, code, status and message (never a secret). */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
+    if (this.status !== undefined) json["status"] = this.status;
+    for (const [key, value] of Object.entries(this)) {
+      if (key !== "code" && key !== "status" && key !== "cause" && value !== undefined) json[key] = value;
+    }
+    return json;
+  }
+}
+
+/** An RFC 6749 §5.2 error from a token endpoint (`{"error":"invalid_grant",…}`). */
+export class OAuthError extends MlyError {
+  /** The RFC 6749 error code, e.g. `invalid_grant`, `invalid_client`. */
+  readonly error: string;
+  /** The server's `error_description`, scrubbed of any secret sent in the request. */
+  readonly errorDescription: string | undefined;
+  /** The server's `error_uri`. */
+  readonly errorUri: string | undefined;
+
+  /** Creates an error for a token-endpoint error response. */
+  constructor(
+    error: string,
+    details: { description?: string | undefined; uri?: string | undefined; hint?: string | undefined },
+    options: MlyErrorOptions = {},
+  ) {
+    const what = details.description === undefined ? error : `${error}: ${details.description}`;
+    super("oauth_error", `The token endpoint refused the request (${what}). ${details.hint ?? _oauthHint(error)}`, options);
+    this.error = error;
+    this.errorDescription = details.description;
+    this.errorUri = details.uri;
+  }
+}
+
+/** The authorization server sent the user back with `?error=…` (for example `access_denied`, `user_denied`). */
+export class AuthorizationError extends MlyError {
+  /** The `error` parameter of the callback. */
+  readonly error: string;
+  /** The `error_description` parameter of the callback. */
+  readonly errorDescription: string | undefined;
+
+  /** Creates an error for an authorization response carrying `error`. */
+  constructor(error: string, description: string | undefined) {
+    const denied = error === "access_denied" || error === "user_denied";
+    super(
+      "authorization_error",
+      `The authorization was not granted (${description === undefined ? error : `${error}: ${description}`}). ` +
+        (denied ? "The user declined; offer to sign in again." : "Check the client id, redirect URI and scopes, then start a new login."),
+    );
+    this.error = error;
+    this.errorDescription = description;
+  }
+}
+
+/** The callback URL is not a valid authorization response (no code, a token in it, wrong issuer, …). */
+export class InvalidCallbackError extends MlyError {
+  /** Creates an error for a malformed or unsafe callback. */
+  constructor(message: string) {
+    super("invalid_callback", message);
+  }
+}
+
+/** The callback's `state` does not match the pending login, or the login was already completed. */
+export class StateMismatchError extends MlyError {
+  /** Creates an error for a `state` that does not match. */
+  constructor(message: string) {
+    super("state_mismatch", message);
+  }
+}
+
+/** There is no usable token and none can be obtained without the user: log in again. */
+export class LoginRequiredError extends MlyError {
+  /** Creates an error saying the user must log in again. */
+  constructor(message: string, options: MlyErrorOptions = {}) {
+    super("login_required", message, options);
+  }
+}
+
+/** A response that does not follow the protocol (not JSON, a field of the wrong type, …). */
+export class InvalidResponseError extends MlyError {
+  /** Creates an error for a response that could not be understood. */
+  constructor(message: string, options: MlyErrorOptions = {}) {
+    super("invalid_response", message, options);
+  }
+}
+
+/** A Mapillary Graph API error: `{"error":{"message","type","code","error_subcode","is_transient","fbtrace_id"}}`. */
+export class GraphApiError extends MlyError {
+  /** The Graph error code (190 bad token, 100 bad request, 4/17/613 throttled). */
+  readonly graphCode: number | undefined;
+  /** The Graph error type, e.g. `OAuthException`, `MLYApiException`. */
+  readonly type: string | undefined;
+  /** The Graph `error_subcode`. */
+  readonly subcode: number | undefined;
+  /** The Graph `is_transient` flag. */
+  readonly isTransient: boolean;
+  /** The Graph `fbtrace_id`, for support requests. */
+  readonly fbtraceId: string | undefined;
+
+  /** Creates an error for a Graph error body. */
+  constructor(
+    details: {
+      message: string;
+      code?: number | undefined;
+      type?: string | undefined;
+      subcode?: number | undefined;
+      isTransient?: boolean | undefined;
+      fbtraceId?: string | undefined;
+    },
+    options: MlyErrorOptions = {},
+  ) {
+    super("graph_error", `Mapillary answered with an error (code ${details.code ?? "unknown"}): ${details.message}. ${_graphHint(details.code)}`, options);
+    this.graphCode = details.code;
+    this.type = details.type;
+    this.subcode = details.subcode;
+    this.isTransient = details.isTransient ?? false;
+    this.fbtraceId = details.fbtraceId;
+  }
+}
+
+/** A Mapiq (Azure API Management) error: `{"statusCode":…,"message":…}`. */
+export class MapiqApiError extends MlyError {
+  /** The `statusCode` field of the body. */
+  readonly statusCode: number | undefined;
+  /** The `message` field of the body. */
+  readonly serverMessage: string;
+
+  /** Creates an error for a Mapiq error body. */
+  constructor(statusCode: number | undefined, serverMessage: string, options: MlyErrorOptions = {}) {
+    super("mapiq_error", `Mapiq answered with an error (${statusCode ?? options.status ?? "unknown"}): ${serverMessage}`, options);
+    this.statusCode = statusCode;
+    this.serverMessage = serverMessage;
+  }
+}
+
+/** A Mapillary v2 error: `{"code":"client_id_invalid","message":…}`. */
+export class MapillaryV2Error extends MlyError {
+  /** The `code` field of the body, e.g. `client_id_invalid`. */
+  readonly errorCode: string;
+
+  /** Creates an error for a Mapillary v2 error body. */
+  constructor(errorCode: string, serverMessage: string, options: MlyErrorOptions = {}) {
+    super("mapillary_v2_error", `Mapillary v2 answered with an error (${errorCode}): ${serverMessage}`, options);
+    this.errorCode = errorCode;
+  }
+}
+
+/** An HTTP error whose body follows no known shape. */
+export class HttpError extends MlyError {
+  /** Creates an error for an unexpected HTTP status. */
+  constructor(status: number, message: string) {
+    super("http_error", message, { status });
+  }
+}
+
+/** Where a {@link RateLimitedError} learnt how long to wait. */
+export type RateLimitSource = "retry-after" | "message" | "graph-code" | "app-usage" | "backoff" | "limiter";
+
+/** The server (or the client-side limiter) says: slow down, and for how long. */
+export class RateLimitedError extends MlyError {
+  /** How long to wait before the next request on this key, in milliseconds. */
+  readonly retryAfterMs: number;
+  /** Where the wait came from. */
+  readonly source: RateLimitSource;
+
+  /** Creates an error asking the caller to wait `retryAfterMs`. */
+  constructor(retryAfterMs: number, source: RateLimitSource, options: MlyErrorOptions & { detail?: string } = {}) {
+    super(
+      "rate_limited",
+      `Rate limit reached${options.detail === undefined ? "" : ` (${options.detail})`}: wait ${Math.ceil(retryAfterMs / 1000)} s before retrying. ` +
+        "Use a RateLimiter so the client spaces its requests and never reaches the limit.",
+      options,
+    );
+    this.retryAfterMs = retryAfterMs;
+    this.source = source;
+  }
+}
+
+/** A scope name the provider does not know. */
+export class UnknownScopeError extends MlyError {
+  /** The unknown scope names. */
+  readonly scopes: readonly string[];
+
+  /** Creates an error listing the unknown scopes and the known ones. */
+  constructor(provider: string, scopes: readonly string[], known: readonly string[]) {
+    super(
+      "unknown_scope",
+      `Unknown ${provider} scope${scopes.length > 1 ? "s" : ""}: ${scopes.map((s) => JSON.stringify(s)).join(", ")}. Known scopes: ${known.join(", ")}.`,
+    );
+    this.scopes = scopes;
+  }
+}
+
+/** The server granted fewer scopes than were required. */
+export class ScopeNotGrantedError extends MlyError {
+  /** The scopes that were required but not granted. */
+  readonly missing: readonly string[];
+
+  /** Creates an error listing the missing scopes. */
+  constructor(missing: readonly string[]) {
+    super(
+      "scope_not_granted",
+      `The server did not grant the scope${missing.length > 1 ? "s" : ""} ${missing.join(", ")}. ` +
+        "Check that the app is registered with these scopes, then log in again and approve them.",
+    );
+    this.missing = missing;
+  }
+}
+
+/** The caller's configuration or arguments are not usable (missing secret, unsafe redirect URI, …). */
+export class ConfigError extends MlyError {
+  /** Creates an error for a configuration mistake. */
+  constructor(message: string) {
+    super("invalid_config", message);
+  }
+}
+
+/** The token's `not_before` time has not come yet. */
+export class TokenNotYetValidError extends MlyError {
+  /** When the token becomes usable, in ms since the epoch. */
+  readonly notBefore: number;
+
+  /** Creates an error saying when the token becomes usable. */
+  constructor(notBefore: number) {
+    super("token_not_yet_valid", `The token is not valid before ${new Date(notBefore).toISOString()}. Wait, or check the clock of this machine.`);
+    this.notBefore = notBefore;
+  }
+}
+
+/** A compare-and-set write lost the race: the stored entry changed since it was read. */
+export class VersionConflictError extends MlyError {
+  /** Creates an error for a compare-and-set conflict. */
+  constructor(key: string, expected: number | null, actual: number | null) {
+    super(
+      "version_conflict",
+      `The token entry ${JSON.stringify(key)} changed (expected version ${String(expected)}, found ${String(actual)}). Re-read it and try again.`,
+    );
+  }
+}
+
+/** A lock could not be taken in time. */
+export class LockTimeoutError extends MlyError {
+  /** Creates an error for a lock that stayed taken. */
+  constructor(key: string, waitedMs: number) {
+    super("lock_timeout", `Could not take the lock on ${JSON.stringify(key)} within ${waitedMs} ms. Another process holds it; retry later.`);
+  }
+}
+
+/** A wait queue is full: too many callers are already waiting. */
+export class QueueFullError extends MlyError {
+  /** Creates an error for a full queue. */
+  constructor(key: string, size: number) {
+    super("queue_full", `${size} callers are already waiting for ${JSON.stringify(key)}. Slow down the producer or raise the queue size.`);
+  }
+}
+
+/** A token store failed (corrupt file, permission denied, …). */
+export class StorageError extends MlyError {
+  /** Creates an error for a failing token store. */
+  constructor(message: string, options: MlyErrorOptions = {}) {
+    super("storage_error", message, options);
+  }
+}
+
+/** A shared backend (Redis, …) did not answer in time. */
+export class BackendUnavailableError extends MlyError {
+  /** Creates an error for an unreachable backend. */
+  constructor(message: string, options: MlyErrorOptions = {}) {
+    super("backend_unavailable", message, options);
+  }
+}
+
+/** The request never got a response (DNS, connection reset, timeout). */
+export class TransportError extends MlyError {
+  /** Creates an error for a failed request. */
+  constructor(message: string, options: MlyErrorOptions = {}) {
+    super("transport_error", message, options);
+  }
+}
+
+/** The caller aborted the operation through its `AbortSignal`. */
+export class AbortedError extends MlyError {
+  /** Creates an error for an aborted operation. */
+  constructor(message = "The operation was aborted by the caller.", options: MlyErrorOptions = {}) {
+    super("aborted", message, options);
+  }
+}
+
+/** Whether `value` is an {@link MlyError}, optionally with the given code. */
+export function isMlyError(value: unknown, code?: MlyErrorCode): value is MlyError {
+  return value instanceof MlyError && (code === undefined || value.code === code);
+}
+
+function _oauthHint(error: string): string {
+  switch (error) {
+    case "invalid_grant":
+      return "The code or refresh token is invalid, expired or already used: log in again.";
+    case "invalid_client":
+      return "Check the client id and client secret.";
+    case "invalid_scope":
+      return "Request only scopes the app is registered for.";
+    case "unauthorized_client":
+    case "unsupported_grant_type":
+      return "The app is not allowed this grant; check its registration.";
+    default:
+      return "Check the request parameters.";
+  }
+}
+
+function _graphHint(code: number | undefined): string {
+  switch (code) {
+    case 190:
+      return "The token is invalid, expired or revoked: refresh it or log in again.";
+    case 100:
+      return "Check the request parameters (fields, bbox, ids).";
+    case 4:
+    case 17:
+    case 613:
+      return "Slow down: the app reached its request limit.";
+    default:
+      return "See the error type and fbtrace_id for details.";
+  }
+}

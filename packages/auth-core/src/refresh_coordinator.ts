@@ -1,0 +1,189 @@
+import type { Clock } from "./clock.ts";
+import { systemClock } from "./clock.ts";
+import { AbortedError, GraphApiError, HttpError, LoginRequiredError, MlyError, OAuthError, RateLimitedError, TransportError, VersionConflictError } from "./errors.ts";
+import type { StoredToken, TokenLock, TokenStore } from "./ports.ts";
+import type { Secret } from "./secret.ts";
+import type { TokenRenewer } from "./token_renewer.ts";
+import { isUsable, needsRefresh, type RefreshPolicy, type TokenSet } from "./token_set.ts";
+
+/** Options of {@link RefreshCoordinator}. */
+export interface RefreshCoordinatorOptions {
+  /** Where tokens live. */
+  store: TokenStore;
+  /** How a token is renewed (see `createTokenRenewer`). */
+  renew: TokenRenewer;
+  /** The clock (default: the system clock). */
+  clock?: Clock;
+  /** When to refresh ahead of expiry. */
+  policy?: RefreshPolicy;
+  /** TTL of the store's lock around read → refresh → write, in ms (default 30 s). */
+  lockTtlMs?: number;
+  /** How long to wait for another process's refresh, in ms (default 30 s). */
+  lockWaitMs?: number;
+}
+
+/** Options of one {@link RefreshCoordinator.getToken} call. */
+export interface GetTokenOptions {
+  /** Stop waiting (the shared refresh goes on for the others). */
+  signal?: AbortSignal;
+}
+
+/**
+ * Hands out a usable access token per key: refreshes ahead of expiry, at most one refresh in
+ * flight per key in this process (every waiter gets the same result or the same error), the
+ * store's lock across processes when it has one, and one re-read of the store after
+ * `invalid_grant` (another process may have rotated the refresh token).
+ *
+ * @example
+ * ```ts
+ * import { MemoryTokenStore, RefreshCoordinator, createClient, createTokenRenewer, mapiq, type HttpTransport } from "@mly/auth-core";
+ *
+ * declare const transport: HttpTransport;
+ * const coordinator = new RefreshCoordinator({
+ *   store: new MemoryTokenStore(),
+ *   renew: createTokenRenewer({ profile: mapiq, client: createClient({ clientId: "id", clientSecret: "s" }), transport }),
+ * });
+ * const tokens = await coordinator.getToken("mapiq:id:default");
+ * ```
+ */
+export class RefreshCoordinator {
+  readonly #options: RefreshCoordinatorOptions;
+  readonly #clock: Clock;
+  readonly #inflight = new Map<string, Promise<TokenSet>>();
+  #refreshes = 0;
+
+  /** Creates a coordinator over a store and a renewer. */
+  constructor(options: RefreshCoordinatorOptions) {
+    this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** How many renewals this coordinator has started (for tests, metrics and demos). */
+  get refreshCount(): number {
+    return this.#refreshes;
+  }
+
+  /**
+   * A usable token for `key`, renewed first when it is due.
+   *
+   * @throws {LoginRequiredError} no token and none can be obtained without the user.
+   */
+  async getToken(key: string, options: GetTokenOptions = {}): Promise<TokenSet> {
+    const inflight = this.#inflight.get(key);
+    if (inflight !== undefined) return _withSignal(inflight, options.signal);
+    const stored = await this.#options.store.get(key);
+    if (stored !== undefined && this.#fresh(stored.tokens)) return stored.tokens;
+    return _withSignal(this.#single(key, undefined), options.signal);
+  }
+
+  /**
+   * The API rejected `rejected` (401 / Graph 190): renew it, unless the stored token is
+   * already a different one (another caller renewed it), in which case that one is returned.
+   * Concurrent calls for the same rejected token share one renewal.
+   *
+   * @throws {LoginRequiredError} the renewal was refused.
+   */
+  async renewRejected(key: string, rejected: Secret, options: GetTokenOptions = {}): Promise<TokenSet> {
+    const inflight = this.#inflight.get(key);
+    if (inflight !== undefined) return _withSignal(inflight, options.signal);
+    const stored = await this.#options.store.get(key);
+    if (stored !== undefined && !stored.tokens.accessToken.equals(rejected) && isUsable(stored.tokens, this.#clock.now())) return stored.tokens;
+    return _withSignal(this.#single(key, rejected), options.signal);
+  }
+
+  #fresh(tokens: TokenSet): boolean {
+    const now = this.#clock.now();
+    return isUsable(tokens, now, this.#options.policy?.clockSkewMs) && !needsRefresh(tokens, now, this.#options.policy);
+  }
+
+  #single(key: string, rejected: Secret | undefined): Promise<TokenSet> {
+    const existing = this.#inflight.get(key);
+    if (existing !== undefined) return existing;
+    const promise = this.#renew(key, rejected).finally(() => this.#inflight.delete(key));
+    this.#inflight.set(key, promise);
+    return promise;
+  }
+
+  async #renew(key: string, rejected: Secret | undefined): Promise<TokenSet> {
+    const store = this.#options.store;
+    let lock: TokenLock | undefined;
+    if (store.lock !== undefined) {
+      lock = await store.lock(key, { ttlMs: this.#options.lockTtlMs ?? 30_000, waitMs: this.#options.lockWaitMs ?? 30_000 });
+    }
+    try {
+      const stored = await store.get(key);
+      if (stored !== undefined && this.#renewedElsewhere(stored, rejected)) return stored.tokens;
+      let renewed: TokenSet;
+      try {
+        this.#refreshes++;
+        renewed = await this.#options.renew(stored?.tokens, {});
+      } catch (error) {
+        return await this.#afterFailure(key, stored, error);
+      }
+      try {
+        await store.set(key, renewed, { expectedVersion: stored?.version ?? null });
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+        // Someone wrote meanwhile without a lock; ours is freshly issued and valid: keep it.
+        await store.set(key, renewed);
+      }
+      return renewed;
+    } finally {
+      await lock?.release();
+    }
+  }
+
+  #renewedElsewhere(stored: StoredToken, rejected: Secret | undefined): boolean {
+    if (rejected !== undefined) return !stored.tokens.accessToken.equals(rejected) && isUsable(stored.tokens, this.#clock.now());
+    return this.#fresh(stored.tokens);
+  }
+
+  async #afterFailure(key: string, stored: StoredToken | undefined, error: unknown): Promise<TokenSet> {
+    if (_grantRejected(error)) {
+      // Another process may have rotated the refresh token: re-read once.
+      const again = await this.#options.store.get(key);
+      if (again !== undefined && again.version !== stored?.version && isUsable(again.tokens, this.#clock.now())) return again.tokens;
+      throw new LoginRequiredError("The server refused to renew the token (it was revoked, expired or already rotated). Log in again.", {
+        cause: error,
+      });
+    }
+    // A transient failure while the current token still works: keep using it; the next call retries.
+    if (_transient(error) && stored !== undefined && isUsable(stored.tokens, this.#clock.now())) return stored.tokens;
+    throw error;
+  }
+}
+
+function _grantRejected(error: unknown): boolean {
+  if (error instanceof OAuthError) return error.error === "invalid_grant";
+  if (error instanceof GraphApiError) return error.graphCode === 190;
+  return error instanceof MlyError && error.code === "login_required";
+}
+
+function _transient(error: unknown): boolean {
+  return (
+    error instanceof TransportError ||
+    error instanceof RateLimitedError ||
+    (error instanceof HttpError && (error.status ?? 0) >= 500)
+  );
+}
+
+function _withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(new AbortedError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(new AbortedError());
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

@@ -1,0 +1,64 @@
+import type { Clock } from "./clock.ts";
+import { systemClock } from "./clock.ts";
+import { buildClientCredentials } from "./client_credentials.ts";
+import type { OAuthClient } from "./client.ts";
+import { LoginRequiredError } from "./errors.ts";
+import type { HttpTransport } from "./ports.ts";
+import { supportsGrant, type ProviderProfile } from "./profile.ts";
+import { buildRefresh } from "./refresh.ts";
+import { processTokenResponse, type TokenRequest } from "./token_request.ts";
+import type { TokenSet } from "./token_set.ts";
+
+/** Obtains a fresh token from the current one (or from nothing, for client credentials). */
+export type TokenRenewer = (current: TokenSet | undefined, options: { signal?: AbortSignal }) => Promise<TokenSet>;
+
+/** Options of {@link createTokenRenewer}. */
+export interface TokenRenewerOptions {
+  /** The provider. */
+  profile: ProviderProfile;
+  /** The app's credentials. */
+  client: OAuthClient;
+  /** How requests are sent. */
+  transport: HttpTransport;
+  /** The clock (default: the system clock). */
+  clock?: Clock;
+  /** Timeout of one token call in ms (default 30 s). */
+  timeoutMs?: number;
+  /** Scopes for the client-credentials grant. */
+  scopes?: readonly string[];
+}
+
+/**
+ * The standard {@link TokenRenewer}: refreshes user tokens (Mapillary v4 with the access token,
+ * RFC 6749 servers with the refresh token), re-runs the client-credentials grant for app
+ * tokens (Mapiq), and returns client tokens unchanged.
+ *
+ * @example
+ * ```ts
+ * import { createClient, createTokenRenewer, mapiq, type HttpTransport } from "@mly/auth-core";
+ *
+ * declare const transport: HttpTransport;
+ * const renew = createTokenRenewer({ profile: mapiq, client: createClient({ clientId: "id", clientSecret: "s" }), transport });
+ * const tokens = await renew(undefined, {});
+ * ```
+ */
+export function createTokenRenewer(options: TokenRenewerOptions): TokenRenewer {
+  const clock = options.clock ?? systemClock;
+  return async (current, { signal }) => {
+    if (current?.kind === "client_token") return current;
+    let call: TokenRequest;
+    if (current === undefined || current.kind === "client_app") {
+      if (!supportsGrant(options.profile, "client_credentials")) {
+        throw new LoginRequiredError(`No ${options.profile.name} token is stored for this key. Log in first.`);
+      }
+      call = buildClientCredentials(options.profile, options.client, options.scopes === undefined ? {} : { scopes: options.scopes });
+    } else {
+      call = buildRefresh(options.profile, options.client, current, { now: clock.now() });
+    }
+    const response = await options.transport.send(call.request, {
+      ...(signal === undefined ? {} : { signal }),
+      timeoutMs: options.timeoutMs ?? 30_000,
+    });
+    return processTokenResponse(call, response, clock.now());
+  };
+}

@@ -1,0 +1,129 @@
+import type { Secret } from "./secret.ts";
+
+/**
+ * What a token stands for:
+ * - `user`: a user's access token from the code or implicit flow;
+ * - `client_app`: an app's token from the client-credentials grant (Mapiq);
+ * - `client_token`: a long-lived public app token issued on a dashboard (Mapillary `MLY|…`).
+ */
+export type TokenKind = "user" | "client_app" | "client_token";
+
+/**
+ * The one token model of mly. Timestamps are milliseconds since the Unix epoch. Token values
+ * are {@link Secret}s, so a `TokenSet` can be logged, stringified or inspected without leaking.
+ */
+export interface TokenSet {
+  /** What the token stands for. */
+  readonly kind: TokenKind;
+  /** The access token. */
+  readonly accessToken: Secret;
+  /** The token type, lower case (`bearer`). */
+  readonly tokenType: string;
+  /** The refresh token, when the server issued one. */
+  readonly refreshToken: Secret | undefined;
+  /** The granted scopes. */
+  readonly scopes: readonly string[];
+  /** When the token was issued (or received). */
+  readonly issuedAt: number;
+  /** When the token expires; `null` when it never does. */
+  readonly expiresAt: number | null;
+  /** When the token becomes usable, if the server said so. */
+  readonly notBefore: number | undefined;
+  /** The profile id that issued it (`mapillary`, `mapiq`, …). */
+  readonly provider: string;
+  /** The issuer identifier, when known. */
+  readonly issuer: string | undefined;
+  /** The user or client the token stands for, when known. */
+  readonly subject: string | undefined;
+}
+
+/** When to refresh ahead of expiry. */
+export interface RefreshPolicy {
+  /** Refresh this fraction of the lifetime before expiry (default 0.1: a 60-day token 6 days ahead, a 1-hour token 6 minutes ahead). */
+  fraction?: number;
+  /** Never refresh less than this ahead of expiry (default 30 s). */
+  minMarginMs?: number;
+  /** Never refresh more than this ahead of expiry (default 7 days, like JOSM). */
+  maxMarginMs?: number;
+  /** Tolerated difference between this clock and the server's (default 30 s). */
+  clockSkewMs?: number;
+}
+
+const _DEFAULTS = { fraction: 0.1, minMarginMs: 30_000, maxMarginMs: 7 * 86_400_000, clockSkewMs: 30_000 } as const;
+
+/**
+ * Whether the access token can be sent now: not expired (allowing for clock skew) and past
+ * its `not_before`.
+ *
+ * @example
+ * ```ts
+ * import { isUsable, type TokenSet } from "@mly/auth-core";
+ *
+ * declare const tokens: TokenSet;
+ * if (!isUsable(tokens, Date.now())) console.log("log in again");
+ * ```
+ */
+export function isUsable(tokens: TokenSet, now: number, clockSkewMs: number = _DEFAULTS.clockSkewMs): boolean {
+  if (tokens.notBefore !== undefined && now + clockSkewMs < tokens.notBefore) return false;
+  return tokens.expiresAt === null || now + clockSkewMs < tokens.expiresAt;
+}
+
+/**
+ * The margin before expiry at which a token should be refreshed: a fraction of its lifetime,
+ * clamped, plus the clock-skew tolerance.
+ */
+export function refreshMargin(tokens: TokenSet, policy: RefreshPolicy = {}): number {
+  if (tokens.expiresAt === null) return 0;
+  const fraction = policy.fraction ?? _DEFAULTS.fraction;
+  const min = policy.minMarginMs ?? _DEFAULTS.minMarginMs;
+  const max = policy.maxMarginMs ?? _DEFAULTS.maxMarginMs;
+  const lifetime = Math.max(0, tokens.expiresAt - tokens.issuedAt);
+  const proportional = Math.min(max, Math.max(min, lifetime * fraction));
+  // Never refresh earlier than half-way through the lifetime, or a short token would refresh forever.
+  return Math.min(proportional, lifetime / 2) + (policy.clockSkewMs ?? _DEFAULTS.clockSkewMs);
+}
+
+/**
+ * Whether the token should be renewed now: it has an expiry and `now` is within the
+ * refresh margin of it (see {@link refreshMargin}).
+ *
+ * @example
+ * ```ts
+ * import { needsRefresh, type TokenSet } from "@mly/auth-core";
+ *
+ * declare const tokens: TokenSet;
+ * needsRefresh(tokens, Date.now(), { fraction: 0.2 });
+ * ```
+ */
+export function needsRefresh(tokens: TokenSet, now: number, policy: RefreshPolicy = {}): boolean {
+  if (tokens.expiresAt === null) return false;
+  return now >= tokens.expiresAt - refreshMargin(tokens, policy);
+}
+
+/**
+ * Builds a `client_token` {@link TokenSet} for a Mapillary app's public client token
+ * (`MLY|<app id>|<hex>`); it never expires and is never refreshed.
+ *
+ * @example
+ * ```ts
+ * import { Secret, clientTokenSet } from "@mly/auth-core";
+ *
+ * const tokens = clientTokenSet(new Secret("MLY|1234|0123456789abcdef0123456789abcdef"), 0);
+ * tokens.kind; // "client_token"
+ * ```
+ */
+export function clientTokenSet(token: Secret, now: number, provider = "mapillary"): TokenSet {
+  return Object.freeze({
+    kind: "client_token",
+    accessToken: token,
+    tokenType: "oauth",
+    refreshToken: undefined,
+    scopes: [],
+    issuedAt: now,
+    expiresAt: null,
+    notBefore: undefined,
+    provider,
+    issuer: undefined,
+    subject: undefined,
+  } satisfies TokenSet);
+}
