@@ -1,6 +1,7 @@
 import { mlyVitest } from "@mly/vitest-config";
+import type { ViteUserConfig } from "vitest/config";
 
-export default mlyVitest({
+const config: ViteUserConfig = mlyVitest({
   test: {
     coverage: {
       provider: "v8",
@@ -10,3 +11,5 @@ export default mlyVitest({
     },
   },
 });
+
+export default config;

@@ -5,7 +5,11 @@ export function _scrub(text: string, secrets: readonly Secret[], maxLength = 500
   let result = text;
   for (const secret of secrets) {
     const value = secret.reveal();
-    if (value.length >= 4) result = result.split(value).join(REDACTED);
+    // The raw value, and the forms a server may echo: percent-encoded and form-encoded.
+    const encoded = encodeURIComponent(value);
+    for (const form of [value, encoded, encoded.replace(/%20/g, "+")]) {
+      if (form.length >= 4) result = result.split(form).join(REDACTED);
+    }
   }
   // Strip control characters so server text cannot forge log lines.
   // eslint-disable-next-line no-control-regex -- stripping control characters is the point

@@ -55,7 +55,7 @@ export function parseErrorResponse(response: HttpResponseData, options: ParseErr
     if (_isObject(error)) {
       return new GraphApiError(
         {
-          message: text(_string(error, "message")) ?? "no message",
+          message: text(_string(error, "message")) ?? "",
           code: _toNumber(error["code"]),
           type: text(_string(error, "type")),
           subcode: _toNumber(error["error_subcode"]),
@@ -72,14 +72,5 @@ export function parseErrorResponse(response: HttpResponseData, options: ParseErr
     const code = _string(body, "code");
     if (code !== undefined && message !== undefined) return new MapillaryV2Error(_scrub(code, secrets, 100), _scrub(message, secrets), { status });
   }
-  return new HttpError(status, `The server answered HTTP ${status} with a body of no known error shape. ${_statusHint(status)}`);
-}
-
-function _statusHint(status: number): string {
-  if (status === 401) return "The credentials were refused: refresh the token or log in again.";
-  if (status === 403) return "The credentials lack a permission for this call.";
-  if (status === 404) return "Check the URL.";
-  if (status >= 500) return "The server failed; retry later.";
-  if (status >= 300 && status < 400) return "Redirects are not followed on OAuth calls; check the endpoint URL.";
-  return "Check the request.";
+  return new HttpError(status, `HTTP ${status} with an unknown error body.${status >= 300 && status < 400 ? " Redirects are not followed on OAuth calls." : ""}`);
 }

@@ -77,7 +77,7 @@ export async function buildAuthorizationUrl(
   options: AuthorizationRequestOptions,
 ): Promise<AuthorizationRequest> {
   if (!supportsGrant(profile, "authorization_code")) {
-    throw new ConfigError(`${profile.name} has no authorization-code flow (it supports ${profile.grants.join(", ")}).`);
+    throw new ConfigError(`${profile.name} has no code flow.`);
   }
   const usePkce = options.pkce ?? profile.pkce;
   const pkce = usePkce ? await createPkce() : undefined;
@@ -93,7 +93,7 @@ export function _authorizationRequest(
   pkce: { verifier: Secret; challenge: string } | undefined,
 ): AuthorizationRequest {
   if (profile.authorizationEndpoint === undefined) {
-    throw new ConfigError(`${profile.name} has no authorization endpoint; set authorizationEndpoint in its profile.`);
+    throw new ConfigError(`${profile.name} has no authorizationEndpoint.`);
   }
   checkRedirectUri(options.redirectUri);
   const scopes = checkScopes(options.scopes ?? profile.defaultScopes, profile.scopes, profile.name);
@@ -122,8 +122,9 @@ export function _authorizationRequest(
     responseType,
     createdAt: options.now ?? Date.now(),
   });
-  // Space-delimited scopes as %20, as Mapillary's docs show, rather than '+'.
-  return { url: url.toString().replace(/\+/g, "%20"), pending };
+  // Space-delimited scopes as %20, as Mapillary's docs show, rather than '+' (only in the query).
+  url.search = url.search.replace(/\+/g, "%20");
+  return { url: url.href, pending };
 }
 
 /** Serializes a {@link PendingAuthorization} (verifier included) for a server-side session store. */
@@ -150,7 +151,7 @@ export function parsePendingAuthorization(text: string): PendingAuthorization {
     typeof v["createdAt"] !== "number" ||
     (v["codeVerifier"] !== undefined && typeof v["codeVerifier"] !== "string")
   ) {
-    throw new ConfigError("The stored login is not a valid pending authorization. Start a new login.");
+    throw new ConfigError("Invalid stored login; start a new login.");
   }
   return Object.freeze({
     provider: v["provider"],

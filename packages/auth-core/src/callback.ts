@@ -2,6 +2,7 @@ import type { PendingAuthorization } from "./authorization_request.ts";
 import { AuthorizationError, InvalidCallbackError, StateMismatchError } from "./errors.ts";
 import type { ProviderProfile } from "./profile.ts";
 import { _constantTimeEqual, Secret } from "./secret.ts";
+import { _scrub } from "./_scrub.ts";
 
 /** Options of {@link validateCallback}. */
 export interface ValidateCallbackOptions {
@@ -30,7 +31,7 @@ export class ValidatedCallback {
 
   /** @internal Use {@link validateCallback}. */
   constructor(key: typeof _KEY, code: Secret, pending: PendingAuthorization, issuer: string | undefined) {
-    if (key !== _KEY) throw new TypeError("Use validateCallback() to make a ValidatedCallback.");
+    if (key !== _KEY) throw new TypeError("Use validateCallback()");
     this.code = code;
     this.pending = pending;
     this.issuer = issuer;
@@ -69,34 +70,35 @@ export function validateCallback(
   callback: string | URL | URLSearchParams,
   options: ValidateCallbackOptions = {},
 ): ValidatedCallback {
+  if (pending.responseType !== "code") throw _bad("this login used the implicit flow");
   const params = _callbackParams(pending, callback);
   _checkCommon(profile, pending, params, options);
   if (params.has("access_token") || params.has("id_token") || params.has("refresh_token")) {
-    throw new InvalidCallbackError(
-      "The callback carries a token, which the code flow never does: the response was forged or the server used the implicit flow. Start a new login.",
-    );
+    throw _bad("a token in a code-flow callback (forged, or implicit flow)");
   }
   const code = params.get("code");
-  if (code === null || code === "") {
-    throw new InvalidCallbackError("The callback has no authorization code. Start a new login.");
-  }
+  if (code === null || code === "") throw _bad("no code");
   _consume(pending);
   return new ValidatedCallback(_KEY, new Secret(code), pending, params.get("iss") ?? undefined);
+}
+
+/** An {@link InvalidCallbackError} saying what was wrong and that a new login is needed. */
+export function _bad(what: string): InvalidCallbackError {
+  return new InvalidCallbackError(`Invalid callback: ${what}. Start a new login.`);
 }
 
 /** Reads the callback parameters (query, or fragment for the implicit flow) and checks the URL is the redirect URI. */
 export function _callbackParams(pending: PendingAuthorization, callback: string | URL | URLSearchParams): URLSearchParams {
   if (callback instanceof URLSearchParams) return callback;
   let url: URL;
+  let expected: URL;
   try {
     url = new URL(callback);
+    expected = new URL(pending.redirectUri);
   } catch {
-    throw new InvalidCallbackError("The callback is not an absolute URL. Pass the full URL the browser was redirected to.");
+    throw _bad("not an absolute URL");
   }
-  const expected = new URL(pending.redirectUri);
-  if (url.origin !== expected.origin || url.pathname !== expected.pathname) {
-    throw new InvalidCallbackError("The callback URL is not the redirect URI of this login. Pass the URL the browser was redirected to.");
-  }
+  if (url.origin !== expected.origin || url.pathname !== expected.pathname) throw _bad("not this login's redirect URI");
   const params = new URLSearchParams(url.search);
   if (url.hash.length > 1) {
     for (const [key, value] of new URLSearchParams(url.hash.slice(1))) {
@@ -113,38 +115,27 @@ export function _checkCommon(
   params: URLSearchParams,
   options: ValidateCallbackOptions,
 ): void {
-  if (pending.provider !== profile.id) {
-    throw new InvalidCallbackError(`This login was started for ${pending.provider}, not ${profile.id}. Validate it with the profile it was started with.`);
-  }
+  if (pending.provider !== profile.id) throw _bad(`login started for ${pending.provider}, not ${profile.id}`);
   const states = params.getAll("state");
-  if (states.length !== 1 || states[0] === undefined || states[0] === "") {
-    throw new StateMismatchError("The callback has no state, or more than one: it did not come from the login this app started. Start a new login.");
-  }
-  if (!_constantTimeEqual(states[0], pending.state)) {
-    throw new StateMismatchError("The callback's state does not match the login in progress (a forged or stale callback). Start a new login.");
+  const state = states[0];
+  if (states.length !== 1 || state === undefined || state === "" || !_constantTimeEqual(state, pending.state)) {
+    throw new StateMismatchError("The callback's state is missing or does not match this login (forged or stale). Start a new login.");
   }
   if (_consumed.has(pending) || _consumedStates.has(pending.state)) {
-    throw new StateMismatchError("This login was already completed: a callback is used once. Start a new login.");
+    throw new StateMismatchError("This login was already completed; a callback is used once. Start a new login.");
   }
-  const now = options.now ?? Date.now();
-  if (now - pending.createdAt > (options.maxAgeMs ?? 600_000)) {
-    throw new InvalidCallbackError("The login took too long and expired. Start a new login.");
-  }
+  if ((options.now ?? Date.now()) - pending.createdAt > (options.maxAgeMs ?? 600_000)) throw _bad("the login expired");
   const issuers = params.getAll("iss");
-  if (issuers.length > 1) throw new InvalidCallbackError("The callback has more than one iss parameter. Start a new login.");
   const iss = issuers[0];
-  if (iss !== undefined && profile.issuer !== undefined && iss !== profile.issuer) {
-    throw new InvalidCallbackError(
-      `The callback comes from issuer ${JSON.stringify(iss.slice(0, 200))}, not ${profile.issuer} (RFC 9207 mix-up defence). Start a new login.`,
-    );
+  if (issuers.length > 1 || (iss !== undefined && profile.issuer !== undefined && iss !== profile.issuer)) {
+    throw _bad(`issuer is not ${String(profile.issuer)} (RFC 9207 mix-up defence)`);
   }
-  if (iss === undefined && profile.requireIssuerInCallback) {
-    throw new InvalidCallbackError("The callback has no iss parameter although this server always sends one (RFC 9207). Start a new login.");
-  }
+  if (iss === undefined && profile.requireIssuerInCallback) throw _bad("no iss (RFC 9207)");
   const error = params.get("error");
   if (error !== null) {
     _consume(pending);
-    throw new AuthorizationError(error.slice(0, 100), params.get("error_description")?.slice(0, 500) ?? undefined);
+    const description = params.get("error_description");
+    throw new AuthorizationError(_scrub(error, [], 100), description === null ? undefined : _scrub(description, []));
   }
 }
 
@@ -153,8 +144,5 @@ export function _consume(pending: PendingAuthorization): void {
   _consumed.add(pending);
   _consumedStates.add(pending.state);
   // Bound memory: states are 256-bit random; old ones only matter within the max age.
-  if (_consumedStates.size > 10_000) {
-    const first = _consumedStates.values().next().value;
-    if (first !== undefined) _consumedStates.delete(first);
-  }
+  if (_consumedStates.size > 10_000) _consumedStates.delete(_consumedStates.values().next().value as string);
 }

@@ -36,7 +36,7 @@ export interface OAuthClient {
  */
 export function createClient(input: ClientCredentialsInput | OAuthClient): OAuthClient {
   if (typeof input.clientId !== "string" || input.clientId.trim() === "") {
-    throw new ConfigError("The client id is empty. Pass the id of the app registered with the provider.");
+    throw new ConfigError("The client id is empty.");
   }
   return Object.freeze({
     clientId: input.clientId,
@@ -48,7 +48,7 @@ export function createClient(input: ClientCredentialsInput | OAuthClient): OAuth
 /** The client secret, or a {@link ConfigError} saying it is needed. */
 export function _requireSecret(client: OAuthClient, purpose: string): Secret {
   if (client.clientSecret === undefined) {
-    throw new ConfigError(`${purpose} needs the client secret. Pass clientSecret (for example from an environment variable).`);
+    throw new ConfigError(`${purpose} needs clientSecret.`);
   }
   return client.clientSecret;
 }

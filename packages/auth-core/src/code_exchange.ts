@@ -23,10 +23,10 @@ import { _tokenEndpointRequest, type TokenRequest } from "./token_request.ts";
  */
 export function buildCodeExchange(profile: ProviderProfile, client: OAuthClient, callback: ValidatedCallback): TokenRequest {
   if (!ValidatedCallback.is(callback)) {
-    throw new ConfigError("buildCodeExchange takes the result of validateCallback(); validate the callback first.");
+    throw new ConfigError("Pass the result of validateCallback().");
   }
   if (callback.pending.provider !== profile.id) {
-    throw new ConfigError(`This callback belongs to a ${callback.pending.provider} login, not ${profile.id}.`);
+    throw new ConfigError(`This callback is for ${callback.pending.provider}, not ${profile.id}.`);
   }
   const params: Record<string, string> = {
     grant_type: "authorization_code",

@@ -81,7 +81,7 @@ export class OAuthError extends MlyError {
     options: MlyErrorOptions = {},
   ) {
     const what = details.description === undefined ? error : `${error}: ${details.description}`;
-    super("oauth_error", `The token endpoint refused the request (${what}). ${details.hint ?? _oauthHint(error)}`, options);
+    super("oauth_error", `Token endpoint refused the request (${what}). ${details.hint ?? _oauthHint(error)}`, options);
     this.error = error;
     this.errorDescription = details.description;
     this.errorUri = details.uri;
@@ -97,11 +97,10 @@ export class AuthorizationError extends MlyError {
 
   /** Creates an error for an authorization response carrying `error`. */
   constructor(error: string, description: string | undefined) {
-    const denied = error === "access_denied" || error === "user_denied";
     super(
       "authorization_error",
-      `The authorization was not granted (${description === undefined ? error : `${error}: ${description}`}). ` +
-        (denied ? "The user declined; offer to sign in again." : "Check the client id, redirect URI and scopes, then start a new login."),
+      `Authorization not granted (${description === undefined ? error : `${error}: ${description}`}); ` +
+        (error === "access_denied" || error === "user_denied" ? "the user declined." : "check the client id, redirect URI and scopes."),
     );
     this.error = error;
     this.errorDescription = description;
@@ -165,7 +164,7 @@ export class GraphApiError extends MlyError {
     },
     options: MlyErrorOptions = {},
   ) {
-    super("graph_error", `Mapillary answered with an error (code ${details.code ?? "unknown"}): ${details.message}. ${_graphHint(details.code)}`, options);
+    super("graph_error", `Mapillary error ${details.code ?? "?"}: ${details.message}${_graphHint(details.code)}`, options);
     this.graphCode = details.code;
     this.type = details.type;
     this.subcode = details.subcode;
@@ -183,7 +182,7 @@ export class MapiqApiError extends MlyError {
 
   /** Creates an error for a Mapiq error body. */
   constructor(statusCode: number | undefined, serverMessage: string, options: MlyErrorOptions = {}) {
-    super("mapiq_error", `Mapiq answered with an error (${statusCode ?? options.status ?? "unknown"}): ${serverMessage}`, options);
+    super("mapiq_error", `Mapiq error ${statusCode ?? options.status ?? "?"}: ${serverMessage}`, options);
     this.statusCode = statusCode;
     this.serverMessage = serverMessage;
   }
@@ -196,7 +195,7 @@ export class MapillaryV2Error extends MlyError {
 
   /** Creates an error for a Mapillary v2 error body. */
   constructor(errorCode: string, serverMessage: string, options: MlyErrorOptions = {}) {
-    super("mapillary_v2_error", `Mapillary v2 answered with an error (${errorCode}): ${serverMessage}`, options);
+    super("mapillary_v2_error", `Mapillary v2 error ${errorCode}: ${serverMessage}`, options);
     this.errorCode = errorCode;
   }
 }
@@ -223,8 +222,7 @@ export class RateLimitedError extends MlyError {
   constructor(retryAfterMs: number, source: RateLimitSource, options: MlyErrorOptions & { detail?: string } = {}) {
     super(
       "rate_limited",
-      `Rate limit reached${options.detail === undefined ? "" : ` (${options.detail})`}: wait ${Math.ceil(retryAfterMs / 1000)} s before retrying. ` +
-        "Use a RateLimiter so the client spaces its requests and never reaches the limit.",
+      `Rate limited${options.detail === undefined ? "" : ` (${options.detail})`}: wait ${Math.ceil(retryAfterMs / 1000)} s.`,
       options,
     );
     this.retryAfterMs = retryAfterMs;
@@ -241,7 +239,7 @@ export class UnknownScopeError extends MlyError {
   constructor(provider: string, scopes: readonly string[], known: readonly string[]) {
     super(
       "unknown_scope",
-      `Unknown ${provider} scope${scopes.length > 1 ? "s" : ""}: ${scopes.map((s) => JSON.stringify(s)).join(", ")}. Known scopes: ${known.join(", ")}.`,
+      `Unknown ${provider} scopes ${JSON.stringify(scopes)}; known: ${known.join(" ")}.`,
     );
     this.scopes = scopes;
   }
@@ -350,30 +348,16 @@ export function isMlyError(value: unknown, code?: MlyErrorCode): value is MlyErr
 function _oauthHint(error: string): string {
   switch (error) {
     case "invalid_grant":
-      return "The code or refresh token is invalid, expired or already used: log in again.";
+      return "Log in again.";
     case "invalid_client":
-      return "Check the client id and client secret.";
+      return "Check the client id and secret.";
     case "invalid_scope":
-      return "Request only scopes the app is registered for.";
-    case "unauthorized_client":
-    case "unsupported_grant_type":
-      return "The app is not allowed this grant; check its registration.";
+      return "Request only the app's scopes.";
     default:
-      return "Check the request parameters.";
+      return "Check the request.";
   }
 }
 
 function _graphHint(code: number | undefined): string {
-  switch (code) {
-    case 190:
-      return "The token is invalid, expired or revoked: refresh it or log in again.";
-    case 100:
-      return "Check the request parameters (fields, bbox, ids).";
-    case 4:
-    case 17:
-    case 613:
-      return "Slow down: the app reached its request limit.";
-    default:
-      return "See the error type and fbtrace_id for details.";
-  }
+  return code === 190 ? ". Refresh the token or log in again." : code === 4 || code === 17 || code === 613 ? ". Slow down." : "";
 }

@@ -1,7 +1,7 @@
 import { _authorizationRequest, type AuthorizationRequest, type AuthorizationRequestOptions, type PendingAuthorization } from "./authorization_request.ts";
-import { _callbackParams, _checkCommon, _consume, type ValidateCallbackOptions } from "./callback.ts";
+import { _bad, _callbackParams, _checkCommon, _consume, type ValidateCallbackOptions } from "./callback.ts";
 import type { OAuthClient } from "./client.ts";
-import { ConfigError, InvalidCallbackError } from "./errors.ts";
+import { ConfigError } from "./errors.ts";
 import { supportsGrant, type ProviderProfile } from "./profile.ts";
 import { parseTokenResponse } from "./token_response.ts";
 import type { TokenSet } from "./token_set.ts";
@@ -63,11 +63,11 @@ export function validateLegacyImplicitCallback(
   options: ValidateCallbackOptions = {},
 ): TokenSet {
   if (pending.responseType !== "token") {
-    throw new InvalidCallbackError("This login used the code flow; validate its callback with validateCallback().");
+    throw _bad("this login used the code flow; use validateCallback()");
   }
   const params = _callbackParams(pending, callback);
   _checkCommon(profile, pending, params, options);
-  if (params.has("code")) throw new InvalidCallbackError("The implicit callback carries a code instead of a token. Start a new login.");
+  if (params.has("code")) throw _bad("a code in an implicit callback");
   const body: Record<string, string> = {};
   for (const key of ["access_token", "token_type", "expires_in", "scope"]) {
     const value = params.get(key);

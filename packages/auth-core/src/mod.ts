@@ -45,3 +45,4 @@ export * from "./ports.ts";
 export * from "./memory_store.ts";
 export * from "./token_renewer.ts";
 export * from "./refresh_coordinator.ts";
+export * from "./route_key.ts";

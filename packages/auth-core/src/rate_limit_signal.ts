@@ -19,10 +19,10 @@ export const GRAPH_THROTTLE_CODES: readonly number[] = [4, 17, 613];
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (/^\d+$/.test(trimmed)) return _finite(Number(trimmed) * 1000);
   if (!/[a-z]/i.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return Number.isNaN(date) ? undefined : _finite(Math.max(0, date - now));
 }
 
 /**
@@ -31,7 +31,11 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
  */
 export function parseTryAgainMessage(message: string): number | undefined {
   const match = /try again in (\d+) seconds?/i.exec(message);
-  return match?.[1] === undefined ? undefined : Number(match[1]) * 1000;
+  return match?.[1] === undefined ? undefined : _finite(Number(match[1]) * 1000);
+}
+
+function _finite(ms: number): number | undefined {
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /**
@@ -81,7 +85,7 @@ export function detectRateLimit(response: HttpResponseData, options: DetectRateL
   const defaultWait = options.defaultWaitMs ?? 60_000;
   const retryAfter = parseRetryAfter(getHeader(response.headers, "retry-after"), options.now);
   const status = response.status;
-  const body = status === 429 || status === 403 ? _parseJson(response.body) : undefined;
+  const body = status >= 400 ? _parseJson(response.body) : undefined;
   if (status === 429) {
     if (retryAfter !== undefined) return new RateLimitedError(retryAfter, "retry-after", { status });
     if (_isObject(body)) {
@@ -92,19 +96,19 @@ export function detectRateLimit(response: HttpResponseData, options: DetectRateL
     }
     return new RateLimitedError(defaultWait, "retry-after", { status, detail: "no wait given" });
   }
-  if (status === 403 && _isObject(body)) {
-    const error = body["error"];
-    if (_isObject(error)) {
-      const code = _toNumber(error["code"]);
-      if (code !== undefined && GRAPH_THROTTLE_CODES.includes(code)) {
-        return new RateLimitedError(retryAfter ?? defaultWait, retryAfter === undefined ? "graph-code" : "retry-after", {
-          status,
-          detail: `Graph code ${code}`,
-        });
-      }
-    } else if (retryAfter !== undefined && typeof body["statusCode"] === "number") {
-      return new RateLimitedError(retryAfter, "retry-after", { status, detail: "quota" });
+  const error = _isObject(body) ? body["error"] : undefined;
+  if (_isObject(error)) {
+    // Graph throttles (codes 4, 17, 613) arrive as 403 on Mapillary, 400 on other Graph APIs.
+    const code = _toNumber(error["code"]);
+    if (code !== undefined && GRAPH_THROTTLE_CODES.includes(code)) {
+      return new RateLimitedError(retryAfter ?? defaultWait, retryAfter === undefined ? "graph-code" : "retry-after", {
+        status,
+        detail: `Graph code ${code}`,
+      });
     }
+  } else if (status === 403 && retryAfter !== undefined) {
+    // An APIM quota policy: 403 + Retry-After, whatever the body.
+    return new RateLimitedError(retryAfter, "retry-after", { status, detail: "quota" });
   }
   const usage = parseAppUsage(getHeader(response.headers, "x-app-usage"));
   if (usage !== undefined && usage >= (options.appUsageThreshold ?? 95)) {

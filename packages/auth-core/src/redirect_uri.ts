@@ -20,18 +20,14 @@ export function checkRedirectUri(uri: string): URL {
   try {
     url = new URL(uri);
   } catch {
-    throw new ConfigError(`The redirect URI ${JSON.stringify(uri)} is not an absolute URL. Use the exact callback URL registered with the app.`);
+    throw _badUri("is not absolute");
   }
-  if (url.hash !== "" || uri.includes("#")) {
-    throw new ConfigError("The redirect URI must not contain a fragment (RFC 6749 §3.1.2). Remove the '#…' part.");
-  }
-  if (url.protocol === "http:" && !_LOOPBACK_HOSTS.has(url.hostname)) {
-    throw new ConfigError(
-      `The redirect URI ${JSON.stringify(uri)} uses plain HTTP on a non-loopback host. Use HTTPS, or http://127.0.0.1:<port>/… for a native app.`,
-    );
-  }
-  if (url.protocol === "javascript:" || url.protocol === "data:" || url.protocol === "file:") {
-    throw new ConfigError(`The redirect URI scheme ${url.protocol} is not allowed. Use HTTPS or a loopback URI.`);
-  }
+  if (uri.includes("#")) throw _badUri("has a fragment");
+  if (url.protocol === "http:" && !_LOOPBACK_HOSTS.has(url.hostname)) throw _badUri("is plain HTTP off loopback");
+  if (/^(javascript|data|file|blob|vbscript):$/.test(url.protocol)) throw _badUri("has a forbidden scheme");
   return url;
+}
+
+function _badUri(what: string): ConfigError {
+  return new ConfigError(`The redirect URI ${what}: use HTTPS, http://127.0.0.1:<port>/… for a native app, or an app scheme.`);
 }

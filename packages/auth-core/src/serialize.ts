@@ -45,9 +45,9 @@ const _KINDS: readonly TokenKind[] = ["user", "client_app", "client_token"];
 export function parseTokenSet(text: string): TokenSet {
   const value = _parseJson(text);
   const fail = (what: string): StorageError =>
-    new StorageError(`The stored token is unreadable (${what}). Keep the file aside for inspection and log in again.`);
+    new StorageError(`Stored token unreadable (${what}); log in again.`);
   if (!_isObject(value)) throw fail("not a JSON object");
-  if (value["v"] !== TOKEN_FORMAT_VERSION) throw fail(`format version ${typeof value["v"] === "number" ? String(value["v"]) : "missing"}, expected ${TOKEN_FORMAT_VERSION}`);
+  if (value["v"] !== TOKEN_FORMAT_VERSION) throw fail("unknown version");
   const kind = value["kind"];
   if (typeof kind !== "string" || !(_KINDS as readonly string[]).includes(kind)) throw fail("kind");
   const str = (key: string): string => {

@@ -63,20 +63,20 @@ export function _tokenEndpointRequest(
   const allSecrets = [...secrets];
   switch (profile.tokenEndpointAuth) {
     case "oauth_header": {
-      const secret = _requireSecret(client, `${profile.name}'s token endpoint`);
+      const secret = _requireSecret(client, profile.name);
       headers["authorization"] = `OAuth ${secret.reveal()}`;
       allSecrets.push(secret);
       fields["client_id"] = profile.numericClientId && /^\d{1,15}$/.test(client.clientId) ? Number(client.clientId) : client.clientId;
       break;
     }
     case "client_secret_basic": {
-      const secret = _requireSecret(client, `${profile.name}'s token endpoint`);
+      const secret = _requireSecret(client, profile.name);
       headers["authorization"] = `Basic ${btoa(`${_formEncode(client.clientId)}:${_formEncode(secret.reveal())}`)}`;
       allSecrets.push(secret);
       break;
     }
     case "client_secret_post": {
-      const secret = _requireSecret(client, `${profile.name}'s token endpoint`);
+      const secret = _requireSecret(client, profile.name);
       fields["client_id"] = client.clientId;
       fields["client_secret"] = secret.reveal();
       allSecrets.push(secret);
@@ -92,7 +92,7 @@ export function _tokenEndpointRequest(
     body = JSON.stringify(fields);
   } else {
     headers["content-type"] = "application/x-www-form-urlencoded";
-    body = new URLSearchParams(Object.entries(fields).map(([key, value]) => [key, String(value)])).toString();
+    body = new URLSearchParams(Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, String(value)]))).toString();
   }
   const url = new URL(profile.tokenEndpoint);
   if (profile.clientIdInQuery) url.searchParams.set("client_id", client.clientId);

@@ -50,10 +50,7 @@ export function parseTokenResponse(response: HttpResponseData, context: TokenRes
   }
   const body = _parseJson(response.body);
   if (!_isObject(body)) {
-    throw new InvalidResponseError(
-      `${context.profile.name} answered the token request with HTTP ${response.status} but the body is not a JSON object. Check the token endpoint URL.`,
-      { status: response.status },
-    );
+    throw new InvalidResponseError(`Invalid ${context.profile.name} token response: not a JSON object. Check the token endpoint URL.`, { status: response.status });
   }
   if (typeof body["error"] === "string" || _isObject(body["error"])) {
     throw parseErrorResponse({ ...response, status: 400 }, { now: context.now, secrets });
@@ -62,22 +59,19 @@ export function parseTokenResponse(response: HttpResponseData, context: TokenRes
 }
 
 function _toTokenSet(body: _JsonObject, context: TokenResponseContext, status: number): TokenSet {
-  const fail = (what: string): MlyError =>
-    new InvalidResponseError(`${context.profile.name} sent a token response whose ${what}. The server or a proxy changed the response; report it.`, {
-      status,
-    });
+  const fail = (what: string): MlyError => new InvalidResponseError(`Invalid ${context.profile.name} token response: ${what}.`, { status });
   const accessToken = body["access_token"];
-  if (typeof accessToken !== "string" || accessToken === "") throw fail("access_token is missing or not a string");
+  if (typeof accessToken !== "string" || accessToken === "") throw fail("no access_token");
   const rawType = body["token_type"];
-  if (rawType !== undefined && typeof rawType !== "string") throw fail("token_type is not a string");
+  if (rawType !== undefined && typeof rawType !== "string") throw fail("token_type");
   const tokenType = (rawType ?? "bearer").toLowerCase();
-  if (tokenType !== "bearer") throw fail(`token_type is ${JSON.stringify(tokenType.slice(0, 20))}, not bearer`);
+  if (tokenType !== "bearer") throw fail("token_type is not bearer");
   const rawRefresh = body["refresh_token"];
   if (rawRefresh !== undefined && rawRefresh !== null && (typeof rawRefresh !== "string" || rawRefresh === "")) {
-    throw fail("refresh_token is not a string");
+    throw fail("refresh_token");
   }
   const rawScope = body["scope"];
-  if (rawScope !== undefined && typeof rawScope !== "string") throw fail("scope is not a string");
+  if (rawScope !== undefined && typeof rawScope !== "string") throw fail("scope");
 
   const now = context.now;
   const expiresIn = body["expires_in"];
@@ -85,11 +79,11 @@ function _toTokenSet(body: _JsonObject, context: TokenResponseContext, status: n
   const expiresOn = _number(body, "expires_on");
   const notBeforeSeconds = _number(body, "not_before");
   if (expiresIn !== undefined && expiresIn !== null && expiresIn !== "never" && expiresInNumber === undefined) {
-    throw fail("expires_in is neither a number nor \"never\"");
+    throw fail("expires_in");
   }
-  if (body["expires_on"] !== undefined && expiresOn === undefined) throw fail("expires_on is not a number");
-  if (body["not_before"] !== undefined && notBeforeSeconds === undefined) throw fail("not_before is not a number");
-  if (expiresInNumber !== undefined && expiresInNumber < 0) throw fail("expires_in is negative");
+  if (body["expires_on"] !== undefined && expiresOn === undefined) throw fail("expires_on");
+  if (body["not_before"] !== undefined && notBeforeSeconds === undefined) throw fail("not_before");
+  if (expiresInNumber !== undefined && expiresInNumber < 0) throw fail("expires_in");
 
   let expiresAt: number | null;
   if (expiresOn !== undefined) expiresAt = expiresOn * 1000;
@@ -97,6 +91,8 @@ function _toTokenSet(body: _JsonObject, context: TokenResponseContext, status: n
   else if (expiresIn === "never") expiresAt = null;
   else expiresAt = context.profile.defaultLifetimeMs === null ? null : now + context.profile.defaultLifetimeMs;
 
+  const notBefore = notBeforeSeconds === undefined ? undefined : notBeforeSeconds * 1000;
+  if ((expiresAt !== null && !Number.isFinite(expiresAt)) || (notBefore !== undefined && !Number.isFinite(notBefore))) throw fail("expiry out of range");
   const previous = context.previous;
   const refreshToken = typeof rawRefresh === "string" ? new Secret(rawRefresh) : previous?.refreshToken;
   const scopes =
@@ -111,7 +107,7 @@ function _toTokenSet(body: _JsonObject, context: TokenResponseContext, status: n
     scopes: Object.freeze([...scopes]),
     issuedAt: now,
     expiresAt,
-    notBefore: notBeforeSeconds === undefined ? undefined : notBeforeSeconds * 1000,
+    notBefore,
     provider: context.profile.id,
     issuer: context.profile.issuer ?? previous?.issuer,
     subject: _string(body, "user_id") ?? previous?.subject,

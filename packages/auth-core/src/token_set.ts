@@ -79,8 +79,8 @@ export function refreshMargin(tokens: TokenSet, policy: RefreshPolicy = {}): num
   const max = policy.maxMarginMs ?? _DEFAULTS.maxMarginMs;
   const lifetime = Math.max(0, tokens.expiresAt - tokens.issuedAt);
   const proportional = Math.min(max, Math.max(min, lifetime * fraction));
-  // Never refresh earlier than half-way through the lifetime, or a short token would refresh forever.
-  return Math.min(proportional, lifetime / 2) + (policy.clockSkewMs ?? _DEFAULTS.clockSkewMs);
+  // Never refresh earlier than half-way through the lifetime, or a short token would refresh on every call.
+  return Math.min(proportional + (policy.clockSkewMs ?? _DEFAULTS.clockSkewMs), lifetime / 2);
 }
 
 /**
