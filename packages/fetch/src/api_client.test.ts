@@ -1,0 +1,195 @@
+import {
+  authorizeRequest,
+  ConfigError,
+  createManualClock,
+  formatTokenKey,
+  LoginRequiredError,
+  MemoryTokenStore,
+  RateLimitedError,
+  type RateLimiter,
+  type RateLimitPermit,
+} from "@mly/auth-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loggedInStore, startWorld, type TestWorld } from "./_test_helpers.ts";
+import { createApiClient } from "./api_client.ts";
+import { getEntity, iterateImages } from "./mapillary_images.ts";
+
+let world: TestWorld;
+beforeAll(async () => {
+  world = await startWorld({ settings: { mapiqRateLimit: { limit: 1000, windowMs: 60_000 } } });
+});
+afterAll(async () => {
+  await world.sandbox.close();
+});
+afterEach(() => {
+  world.sandbox.resetRateLimits();
+  world.sandbox.faults.clear();
+});
+
+const userTokenCalls = (): number =>
+  world.sandbox.log.count((e) => e.credential === "user-token" && e.api === "mapillary" && e.route !== "/mapillary/graph/token");
+
+describe("Mapillary v4 API client", () => {
+  it("sends the user token in an OAuth header, never in the URL", async () => {
+    const { store } = await loggedInStore(world.mapillary, world.mlyClient);
+    const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, store });
+    world.sandbox.log.clear();
+    const me = await api.ky.get("me", { searchParams: { fields: "id,username" } }).json<{ id: string }>();
+    expect(me.id).toMatch(/^\d+$/);
+    const images = [];
+    for await (const image of iterateImages(api.ky, { bbox: [-180, -90, 180, 90], fields: ["id", "captured_at"], pageSize: 50, limit: 120 })) images.push(image);
+    expect(images).toHaveLength(120);
+    expect(new Set(images.map((i) => i.id)).size).toBe(120);
+    const entity = await getEntity(api.ky, images[0]!.id, ["id", "captured_at"]);
+    expect(entity["id"]).toBe(images[0]!.id);
+    expect(userTokenCalls()).toBeGreaterThanOrEqual(5);
+    expect(world.sandbox.log.count((e) => e.credential === "user-token" && e.credentialLocation === "url")).toBe(0);
+  });
+
+  it("refuses to put a user token into a tile URL unless the caller opts in", async () => {
+    const { tokens } = await loggedInStore(world.mapillary, world.mlyClient);
+    const tile = `${world.mapillary.tilesBaseUrl}/maps/vtp/mly1_public/2/1/1/1`;
+    expect(() => authorizeRequest(world.mapillary, tokens, { url: tile })).toThrow(ConfigError);
+  });
+
+  it("uses the client token for tiles and app-level calls", async () => {
+    const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, useClientToken: true });
+    const response = await api.ky.get(`${world.mapillary.tilesBaseUrl}/maps/vtp/mly1_public/2/1/1/1`, { prefixUrl: "" });
+    expect(response.status).toBe(200);
+    expect(world.sandbox.log.last()?.credentialLocation).toBe("url");
+    expect(world.sandbox.log.last()?.credential).toBe("client-token");
+  });
+
+  it("refreshes ahead of expiry, once, for 1,000 concurrent requests", async () => {
+    const clock = createManualClock(Date.now());
+    const { store } = await loggedInStore(world.mapillary, world.mlyClient);
+    const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, store, clock });
+    await api.ky.get("me").json();
+    // 59 days later the 60-day token is within its refresh margin (but still valid at the server).
+    clock.advance(59 * 86_400_000);
+    world.sandbox.log.clear();
+    const results = await Promise.all(Array.from({ length: 1000 }, () => api.ky.get("me").json<{ id: string }>()));
+    expect(results.every((r) => typeof r.id === "string")).toBe(true);
+    expect(world.sandbox.log.count({ grantType: "refresh_token" })).toBe(1);
+    expect(api.coordinator?.refreshCount).toBe(1);
+  });
+
+  it("a revoked token gets one refresh attempt, then LoginRequiredError", async () => {
+    const { store, tokens } = await loggedInStore(world.mapillary, world.mlyClient);
+    const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, store });
+    world.sandbox.revokeToken(tokens.accessToken.reveal());
+    world.sandbox.log.clear();
+    const error = await api.ky.get("me").json().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LoginRequiredError);
+    expect(world.sandbox.log.count({ grantType: "refresh_token" })).toBe(1);
+  });
+
+  it("a 401 on an expired token renews it once and replays the call", async () => {
+    world.sandbox.settings.mapillaryRefreshTokens = true;
+    try {
+      const { store, tokens } = await loggedInStore(world.mapillary, world.mlyClient);
+      expect(tokens.refreshToken).toBeDefined();
+      const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, store });
+      // The server expires the token although the client still believes it valid.
+      world.sandbox.faults.inject({ route: "/mapillary/graph/me", fault: { kind: "expire-token" } });
+      world.sandbox.log.clear();
+      const me = await api.ky.get("me").json<{ id: string }>();
+      expect(me.id).toMatch(/^\d+$/);
+      expect(world.sandbox.log.count({ grantType: "refresh_token" })).toBe(1);
+      expect(world.sandbox.log.count({ route: "/mapillary/graph/me" })).toBe(2);
+      const stored = await store.get(api.tokenKey);
+      expect(stored?.tokens.accessToken.equals(tokens.accessToken)).toBe(false);
+    } finally {
+      world.sandbox.settings.mapillaryRefreshTokens = false;
+    }
+  });
+
+  it("the app budget answers 403 code 4: a typed RateLimitedError with the wait", async () => {
+    world.sandbox.settings.mapillaryAppBudget = { limit: 3, windowMs: 60_000 };
+    try {
+      const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, useClientToken: true });
+      const images = (): Promise<unknown> => api.ky.get("images", { searchParams: { bbox: "-180,-90,180,90", limit: "1" } }).json();
+      for (let i = 0; i < 3; i++) await images();
+      const error = await images().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RateLimitedError);
+      expect((error as RateLimitedError).retryAfterMs).toBeGreaterThan(0);
+      // The key is frozen: the next call fails fast without reaching the server.
+      const before = world.sandbox.log.count();
+      await expect(images()).rejects.toBeInstanceOf(RateLimitedError);
+      expect(world.sandbox.log.count()).toBe(before);
+    } finally {
+      world.sandbox.settings.mapillaryAppBudget = { limit: 50_000, windowMs: 60_000 };
+    }
+  });
+});
+
+describe("Mapiq API client", () => {
+  it("obtains a client-credentials token once and calls with Bearer", async () => {
+    const api = createApiClient({ profile: world.mapiq, client: world.mapiqClient });
+    world.sandbox.log.clear();
+    const list = await api.ky.get("v2/buildings").json<unknown>();
+    expect(list).toBeTruthy();
+    await api.ky.get("v2/users").json();
+    expect(world.sandbox.log.count({ grantType: "client_credentials" })).toBe(1);
+  });
+
+  it("429 with Retry-After: a typed error, the limiter paused, and an optional bounded wait-and-retry", async () => {
+    world.sandbox.settings.mapiqRateLimit = { limit: 2, windowMs: 1_500, shape: "sliding-log" };
+    try {
+      const paused: [string, number][] = [];
+      const limiter: RateLimiter = {
+        acquire: (): Promise<RateLimitPermit> => Promise.resolve({ settle: () => undefined, cancel: () => undefined }),
+        pause: (key, ms) => {
+          paused.push([key, ms]);
+        },
+      };
+      const api = createApiClient({ profile: world.mapiq, client: world.mapiqClient, limiter });
+      await api.ky.get("v2/buildings").json();
+      await api.ky.get("v2/buildings").json();
+      const error = await api.ky.get("v2/buildings").json().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RateLimitedError);
+      expect(paused[0]?.[0]).toBe("mapiq:endpoint:GET /v2/buildings");
+      expect(paused[0]?.[1]).toBeGreaterThanOrEqual(1000);
+
+      world.sandbox.resetRateLimits();
+      const patient = createApiClient({ profile: world.mapiq, client: world.mapiqClient, retryOnRateLimit: { maxWaitMs: 5_000 } });
+      const results = await Promise.all(Array.from({ length: 3 }, () => patient.ky.get("v2/users").json()));
+      expect(results).toHaveLength(3);
+    } finally {
+      world.sandbox.settings.mapiqRateLimit = { limit: 1000, windowMs: 60_000, shape: "sliding-log" };
+    }
+  });
+
+  it("the caller's AbortSignal stops a wait-and-retry", async () => {
+    world.sandbox.settings.mapiqRateLimit = { limit: 1, windowMs: 60_000, shape: "sliding-log" };
+    try {
+      const api = createApiClient({ profile: world.mapiq, client: world.mapiqClient, retryOnRateLimit: { maxWaitMs: 120_000 } });
+      await api.ky.get("v2/users").json();
+      const controller = new AbortController();
+      setTimeout(() => { controller.abort(); }, 200);
+      const started = Date.now();
+      await expect(api.ky.get("v2/users", { signal: controller.signal }).json()).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      world.sandbox.settings.mapiqRateLimit = { limit: 1000, windowMs: 60_000, shape: "sliding-log" };
+    }
+  });
+});
+
+describe("Mapillary v2 API client", () => {
+  it("sends Bearer and client_id on every call", async () => {
+    const { store } = await loggedInStore(world.mapillaryV2, world.v2Client);
+    const api = createApiClient({ profile: world.mapillaryV2, client: world.v2Client, store });
+    const me = await api.ky.get("v2/me").json<Record<string, unknown>>();
+    expect(me).toBeTruthy();
+    expect(world.sandbox.log.last()?.clientId).toBe(world.v2Client.clientId);
+    expect(world.sandbox.log.last()?.credentialLocation).toBe("header");
+  });
+});
+
+describe("store keys", () => {
+  it("a user with nothing stored is asked to log in", async () => {
+    const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, store: new MemoryTokenStore(), tokenKey: formatTokenKey({ provider: "mapillary", clientId: "x" }) });
+    await expect(api.ky.get("me").json()).rejects.toBeInstanceOf(LoginRequiredError);
+  });
+});

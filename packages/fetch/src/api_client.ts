@@ -1,0 +1,134 @@
+import {
+  type Clock,
+  createClient,
+  createTokenRenewer,
+  type ClientCredentialsInput,
+  formatTokenKey,
+  type HttpTransport,
+  MemoryTokenStore,
+  MlyError,
+  type OAuthClient,
+  type ProviderProfile,
+  type RateLimiter,
+  RefreshCoordinator,
+  type RefreshPolicy,
+  type TokenStore,
+} from "@mly/auth-core";
+import ky, { type KyInstance } from "ky";
+import { createAuthFetch, type RateLimitRetry } from "./auth_fetch.ts";
+import { createKyTransport } from "./ky_transport.ts";
+import { clientTokenSource, coordinatedTokens, type TokenSource } from "./token_source.ts";
+
+/** Options of {@link createApiClient}. */
+export interface ApiClientOptions {
+  /** The provider (`mapillary`, `mapillaryV2`, `mapiq` or an `oauth2Profile`). */
+  profile: ProviderProfile;
+  /** The app's credentials. */
+  client: ClientCredentialsInput | OAuthClient;
+  /** Where tokens live (default: a new `MemoryTokenStore`). */
+  store?: TokenStore;
+  /** The token key in the store (default: `formatTokenKey({ provider, clientId })`). */
+  tokenKey?: string;
+  /**
+   * Use the app's public client token instead of a stored user token (Mapillary v4 app-level
+   * calls and tiles). Requires `client.clientToken`.
+   */
+  useClientToken?: boolean;
+  /** Spaces requests so the quota is never exceeded (`@mly/ratelimit`). */
+  limiter?: RateLimiter;
+  /** Wait and retry on throttling, bounded by `maxWaitMs` and the caller's signal. */
+  retryOnRateLimit?: RateLimitRetry | false;
+  /** `x-app-usage` percentage from which calls pause (default 95). */
+  appUsageThreshold?: number;
+  /** When to refresh ahead of expiry. */
+  refreshPolicy?: RefreshPolicy;
+  /** The transport for token calls (default: `createKyTransport()`). */
+  transport?: HttpTransport;
+  /** A ky instance to extend (default: ky). */
+  ky?: KyInstance;
+  /** Timeout of one API call in ms (default 30 s). */
+  timeoutMs?: number;
+  /** The clock. */
+  clock?: Clock;
+  /** The fetch to call (default `globalThis.fetch`). */
+  fetch?: typeof fetch;
+}
+
+/** A ky instance bound to one API, with its coordinator for inspection. */
+export interface ApiClient {
+  /** The ky instance: `await api.get("images", { searchParams }).json()`. Paths are relative to the API base URL. */
+  readonly ky: KyInstance;
+  /** The refresh coordinator behind it (`refreshCount`, `getToken`), when tokens are stored. */
+  readonly coordinator: RefreshCoordinator | undefined;
+  /** The profile. */
+  readonly profile: ProviderProfile;
+  /** The app's credentials. */
+  readonly client: OAuthClient;
+  /** The token key in the store. */
+  readonly tokenKey: string;
+}
+
+/**
+ * A ready API client for Mapillary v4, Mapillary v2, Mapiq or any OAuth 2.0 API: a ky instance
+ * whose every attempt, retries included, goes through the rate limiter, the token coordinator
+ * (a usable token, refreshed ahead of expiry, one refresh at a time) and the profile's credential
+ * placement. 5xx and network errors on idempotent calls are retried by ky; throttles and token
+ * rejections are handled as `createAuthFetch` describes; errors are typed `MlyError`s, except
+ * ky's `HTTPError` for other statuses.
+ *
+ * @example
+ * ```ts
+ * import { mapiq } from "@mly/auth-core";
+ * import { createApiClient } from "@mly/fetch";
+ *
+ * const api = createApiClient({ profile: mapiq, client: { clientId: "id", clientSecret: "secret" } });
+ * const buildings = await api.ky.get("v2/buildings").json();
+ * ```
+ */
+export function createApiClient(options: ApiClientOptions): ApiClient {
+  const profile = options.profile;
+  if (profile.apiBaseUrl === undefined) throw new TypeError(`${profile.name} has no apiBaseUrl; set it in the profile.`);
+  const client = createClient(options.client);
+  const tokenKey = options.tokenKey ?? formatTokenKey({ provider: profile.id, clientId: client.clientId });
+  let coordinator: RefreshCoordinator | undefined;
+  let tokens: TokenSource;
+  if (options.useClientToken === true) {
+    if (client.clientToken === undefined) throw new TypeError("useClientToken needs client.clientToken (the app's MLY|… token).");
+    tokens = clientTokenSource(client.clientToken, profile.id);
+  } else {
+    coordinator = new RefreshCoordinator({
+      store: options.store ?? new MemoryTokenStore(),
+      renew: createTokenRenewer({
+        profile,
+        client,
+        transport: options.transport ?? createKyTransport(),
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+      }),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.refreshPolicy === undefined ? {} : { policy: options.refreshPolicy }),
+    });
+    tokens = coordinatedTokens(coordinator, tokenKey);
+  }
+  const authFetch = createAuthFetch({
+    profile,
+    client,
+    tokens,
+    ...(options.limiter === undefined ? {} : { limiter: options.limiter }),
+    ...(options.retryOnRateLimit === undefined ? {} : { retryOnRateLimit: options.retryOnRateLimit }),
+    ...(options.appUsageThreshold === undefined ? {} : { appUsageThreshold: options.appUsageThreshold }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+  const instance = (options.ky ?? ky).extend({
+    prefixUrl: `${profile.apiBaseUrl}/`,
+    fetch: authFetch,
+    timeout: options.timeoutMs ?? 30_000,
+    retry: {
+      limit: 2,
+      statusCodes: [408, 500, 502, 503, 504],
+      afterStatusCodes: [503],
+      shouldRetry: ({ error }) => (error instanceof MlyError ? false : undefined),
+    },
+  });
+  return { ky: instance, coordinator, profile, client, tokenKey };
+}

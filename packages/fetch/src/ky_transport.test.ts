@@ -1,0 +1,62 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { AbortedError, HttpRequestDescription, TransportError } from "@mly/auth-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createKyTransport } from "./ky_transport.ts";
+
+let server: Server;
+let base: string;
+const hits = new Map<string, number>();
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    hits.set(req.url ?? "", (hits.get(req.url ?? "") ?? 0) + 1);
+    if (req.url === "/redirect") res.writeHead(302, { location: "/elsewhere" }).end();
+    else if (req.url === "/error") res.writeHead(400, { "content-type": "application/json" }).end('{"error":"invalid_grant"}');
+    else if (req.url === "/fail") res.writeHead(503).end();
+    else if (req.url === "/slow") setTimeout(() => res.end("{}"), 2_000);
+    else res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const post = (path: string): HttpRequestDescription => new HttpRequestDescription({ method: "POST", url: `${base}${path}`, body: "grant_type=x" });
+
+describe("createKyTransport", () => {
+  it("returns error statuses with their bodies instead of throwing", async () => {
+    const response = await createKyTransport().send(post("/error"));
+    expect(response.status).toBe(400);
+    expect(response.body).toContain("invalid_grant");
+  });
+
+  it("never follows a redirect on a token call", async () => {
+    const response = await createKyTransport().send(post("/redirect"));
+    expect(response.status).toBe(302);
+    expect(hits.get("/elsewhere")).toBeUndefined();
+  });
+
+  it("never retries a token POST", async () => {
+    const response = await createKyTransport().send(post("/fail"));
+    expect(response.status).toBe(503);
+    expect(hits.get("/fail")).toBe(1);
+  });
+
+  it("times out with a TransportError and honours an AbortSignal", async () => {
+    await expect(createKyTransport({ timeoutMs: 100 }).send(post("/slow"))).rejects.toBeInstanceOf(TransportError);
+    const controller = new AbortController();
+    setTimeout(() => { controller.abort(); }, 50);
+    await expect(createKyTransport().send(post("/slow"), { signal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
+  });
+
+  it("a refused connection is a TransportError", async () => {
+    const error = await createKyTransport()
+      .send(new HttpRequestDescription({ method: "POST", url: "http://127.0.0.1:1/token" }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransportError);
+  });
+});

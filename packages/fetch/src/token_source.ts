@@ -1,0 +1,49 @@
+import { clientTokenSet, type RefreshCoordinator, type Secret, type TokenSet } from "@mly/auth-core";
+
+/** Where an API client gets its token, and what it does when the API rejects one. */
+export interface TokenSource {
+  /** A usable token (refreshed ahead of expiry). */
+  token(signal?: AbortSignal): Promise<TokenSet>;
+  /** The API rejected `rejected`: a renewed token, or `undefined` when this source cannot renew. */
+  renewRejected(rejected: Secret, signal?: AbortSignal): Promise<TokenSet | undefined>;
+}
+
+/**
+ * A {@link TokenSource} backed by a `RefreshCoordinator` and a token key: refresh ahead of
+ * expiry, one refresh at a time, shared across every client using the same store.
+ *
+ * @example
+ * ```ts
+ * import { MemoryTokenStore, RefreshCoordinator, type TokenRenewer } from "@mly/auth-core";
+ * import { coordinatedTokens } from "@mly/fetch";
+ *
+ * declare const renew: TokenRenewer;
+ * const source = coordinatedTokens(new RefreshCoordinator({ store: new MemoryTokenStore(), renew }), "mapiq:id:default");
+ * ```
+ */
+export function coordinatedTokens(coordinator: RefreshCoordinator, key: string): TokenSource {
+  return {
+    token: (signal) => coordinator.getToken(key, signal === undefined ? {} : { signal }),
+    renewRejected: (rejected, signal) => coordinator.renewRejected(key, rejected, signal === undefined ? {} : { signal }),
+  };
+}
+
+/**
+ * A {@link TokenSource} for Mapillary's public client token (`MLY|…`), which never expires and
+ * is never refreshed.
+ *
+ * @example
+ * ```ts
+ * import { Secret } from "@mly/auth-core";
+ * import { clientTokenSource } from "@mly/fetch";
+ *
+ * const source = clientTokenSource(new Secret("MLY|1234|0123456789abcdef0123456789abcdef"));
+ * ```
+ */
+export function clientTokenSource(token: Secret, provider = "mapillary"): TokenSource {
+  const tokens = clientTokenSet(token, Date.now(), provider);
+  return {
+    token: () => Promise.resolve(tokens),
+    renewRejected: () => Promise.resolve(undefined),
+  };
+}

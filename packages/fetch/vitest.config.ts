@@ -1,0 +1,3 @@
+import { mlyVitest } from "@mly/vitest-config";
+
+export default mlyVitest();
