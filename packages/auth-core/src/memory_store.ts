@@ -37,7 +37,8 @@ export class MemoryTokenStore implements TokenStore {
   /** Writes a token; returns the new version. */
   set(key: string, tokens: TokenSet, options: CompareAndSetOptions = {}): Promise<number> {
     const current = this.#entries.get(key);
-    this.#check(key, current, options);
+    const conflict = this.#check(key, current, options);
+    if (conflict !== undefined) return Promise.reject(conflict);
     const version = (current?.version ?? 0) + 1;
     this.#entries.set(key, Object.freeze({ tokens, version }));
     return Promise.resolve(version);
@@ -46,7 +47,8 @@ export class MemoryTokenStore implements TokenStore {
   /** Deletes a token; returns whether one was deleted. */
   delete(key: string, options: CompareAndSetOptions = {}): Promise<boolean> {
     const current = this.#entries.get(key);
-    this.#check(key, current, options);
+    const conflict = this.#check(key, current, options);
+    if (conflict !== undefined) return Promise.reject(conflict);
     return Promise.resolve(this.#entries.delete(key));
   }
 
@@ -87,10 +89,11 @@ export class MemoryTokenStore implements TokenStore {
     }
   }
 
-  #check(key: string, current: StoredToken | undefined, options: CompareAndSetOptions): void {
-    if (options.expectedVersion === undefined) return;
+  /** The conflict to reject with (as a rejected promise, never a synchronous throw), if any. */
+  #check(key: string, current: StoredToken | undefined, options: CompareAndSetOptions): VersionConflictError | undefined {
+    if (options.expectedVersion === undefined) return undefined;
     const actual = current?.version ?? null;
-    if (actual !== options.expectedVersion) throw new VersionConflictError(key, options.expectedVersion, actual);
+    return actual !== options.expectedVersion ? new VersionConflictError(key, options.expectedVersion, actual) : undefined;
   }
 }
 

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { createManualClock } from "./clock.ts";
+import { AbortedError, LockTimeoutError, VersionConflictError } from "./errors.ts";
+import { MemoryTokenStore } from "./memory_store.ts";
+import { rejected, tokenSet } from "./_test_util.ts";
+
+describe("MemoryTokenStore", () => {
+  it("get / set / delete / list with versions", async () => {
+    const store = new MemoryTokenStore();
+    expect(await store.get("a")).toBeUndefined();
+    const t = tokenSet();
+    expect(await store.set("a:1", t)).toBe(1);
+    expect(await store.set("a:1", t)).toBe(2);
+    await store.set("b:1", t);
+    expect(await store.get("a:1")).toEqual({ tokens: t, version: 2 });
+    expect(await store.list("a:")).toEqual(["a:1"]);
+    expect(await store.list()).toEqual(["a:1", "b:1"]);
+    expect(await store.delete("a:1")).toBe(true);
+    expect(await store.delete("a:1")).toBe(false);
+  });
+
+  it("compare-and-set: the expected version must match (null: nothing stored)", async () => {
+    const store = new MemoryTokenStore();
+    const t = tokenSet();
+    expect(await store.set("k", t, { expectedVersion: null })).toBe(1);
+    expect(await rejected(store.set("k", t, { expectedVersion: null }))).toBeInstanceOf(VersionConflictError);
+    expect(await store.set("k", t, { expectedVersion: 1 })).toBe(2);
+    expect(await rejected(store.set("k", t, { expectedVersion: 1 }))).toBeInstanceOf(VersionConflictError);
+    expect(await rejected(store.delete("k", { expectedVersion: 1 }))).toBeInstanceOf(VersionConflictError);
+    expect(await store.delete("k", { expectedVersion: 2 })).toBe(true);
+  });
+
+  it("lock: exclusive, released once, waits for the holder", async () => {
+    const store = new MemoryTokenStore();
+    const first = await store.lock("k", { ttlMs: 10_000 });
+    const order: string[] = [];
+    const second = store.lock("k", { ttlMs: 10_000 }).then((lock) => { order.push("second"); return lock; });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    order.push("release");
+    await first.release();
+    await first.release(); // idempotent
+    const lock = await second;
+    expect(order).toEqual(["release", "second"]);
+    await lock.release();
+  });
+
+  it("lock: expires after its TTL so a crashed holder cannot block; the old holder's release leaves the new lock alone", async () => {
+    const clock = createManualClock(0);
+    const store = new MemoryTokenStore({ clock });
+    const stale = await store.lock("k", { ttlMs: 100 });
+    clock.advance(101);
+    const fresh = await store.lock("k", { ttlMs: 100 });
+    await stale.release();
+    const waiting = store.lock("k", { ttlMs: 100, waitMs: 50 });
+    clock.advance(60);
+    expect(await rejected(waiting)).toBeInstanceOf(LockTimeoutError);
+    await fresh.release();
+  });
+
+  it("lock: an abort signal stops the wait", async () => {
+    const store = new MemoryTokenStore();
+    await store.lock("k", { ttlMs: 10_000 });
+    const controller = new AbortController();
+    const waiting = store.lock("k", { ttlMs: 10_000, signal: controller.signal });
+    setTimeout(() => { controller.abort(); }, 10);
+    expect(await rejected(waiting)).toBeInstanceOf(AbortedError);
+  });
+});
