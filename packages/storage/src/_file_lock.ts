@@ -1,0 +1,192 @@
+import { randomUUID } from "node:crypto";
+import { link, open, readFile, rename, stat, unlink } from "node:fs/promises";
+import { hostname } from "node:os";
+import { AbortedError, LockTimeoutError, StorageError } from "@mly/auth-core";
+import type { TokenLock } from "@mly/auth-core";
+import { _isCode } from "./_atomic_file.ts";
+
+/** What a lock file holds. */
+interface _LockRecord {
+  owner: string;
+  pid: number;
+  host: string;
+  expiresAt: number;
+}
+
+/** Options of {@link _acquireFileLock}. */
+export interface _FileLockOptions {
+  /** The key, for error messages. */
+  key: string;
+  ttlMs: number;
+  waitMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Longest pause between two tries (default 25 ms). */
+  maxPollMs?: number | undefined;
+}
+
+const _BROKEN_GRACE_MS = 2_000;
+
+/**
+ * Takes a cross-process lock: the lock file is created atomically (`link` of a complete temp
+ * file, `O_EXCL` where links are not supported) and holds the owner id, pid, host and expiry.
+ * A lock past its expiry, or held by a dead process on this host, is broken and taken over.
+ */
+export async function _acquireFileLock(path: string, options: _FileLockOptions): Promise<TokenLock> {
+  const owner = randomUUID();
+  const started = Date.now();
+  let pause = 2;
+  for (;;) {
+    if (options.signal?.aborted === true) throw new AbortedError();
+    const record: _LockRecord = { owner, pid: process.pid, host: hostname(), expiresAt: Date.now() + options.ttlMs };
+    if (await _tryCreate(path, record)) return _handle(path, record);
+    const seen = await _readLock(path);
+    if (seen === "missing") continue;
+    if (_isStale(seen)) {
+      await _breakLock(path, seen);
+      continue;
+    }
+    const now = Date.now();
+    const waited = now - started;
+    if (options.waitMs !== undefined && waited >= options.waitMs) throw new LockTimeoutError(options.key, waited);
+    let delay = pause + Math.random() * pause;
+    if (seen !== "broken") delay = Math.min(delay, Math.max(1, seen.expiresAt - now + 1));
+    if (options.waitMs !== undefined) delay = Math.min(delay, Math.max(1, options.waitMs - waited));
+    await _sleep(delay, options.signal);
+    pause = Math.min(pause * 2, options.maxPollMs ?? 25);
+  }
+}
+
+function _handle(path: string, record: _LockRecord): TokenLock {
+  let released = false;
+  return {
+    async release(): Promise<void> {
+      if (released) return;
+      released = true;
+      const seen = await _readLock(path);
+      if (seen === "missing" || seen === "broken" || seen.owner !== record.owner) return;
+      if (Date.now() + 1_000 < seen.expiresAt) {
+        // Still ours and far from expiry: nobody else may break it, so a plain unlink is safe.
+        await unlink(path).catch((error: unknown) => {
+          if (!_isCode(error, "ENOENT")) throw error;
+        });
+        return;
+      }
+      await _breakLock(path, seen);
+    },
+  };
+}
+
+async function _tryCreate(path: string, record: _LockRecord): Promise<boolean> {
+  const data = JSON.stringify(record);
+  const temp = `${path}.${record.owner}.tmp`;
+  try {
+    const handle = await open(temp, "wx", 0o600);
+    try {
+      await handle.writeFile(data, "utf8");
+    } finally {
+      await handle.close();
+    }
+    try {
+      await link(temp, path);
+      return true;
+    } catch (error) {
+      if (_isCode(error, "EEXIST")) return false;
+      if (!_isCode(error, "EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV")) throw error;
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+    // No hard links on this file system: fall back to O_EXCL (a reader may see it empty for a moment).
+    const handle2 = await open(path, "wx", 0o600);
+    try {
+      await handle2.writeFile(data, "utf8");
+    } finally {
+      await handle2.close();
+    }
+    return true;
+  } catch (error) {
+    if (_isCode(error, "EEXIST")) return false;
+    throw new StorageError(`Cannot create the lock file ${path} (${_codeOf(error)}). Check that the directory exists and is writable by you.`, {
+      cause: error,
+    });
+  }
+}
+
+async function _readLock(path: string): Promise<_LockRecord | "missing" | "broken"> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if (_isCode(error, "ENOENT")) return "missing";
+    throw new StorageError(`Cannot read the lock file ${path} (${_codeOf(error)}). Check its owner and permissions.`, { cause: error });
+  }
+  try {
+    const value = JSON.parse(text) as Partial<_LockRecord>;
+    if (typeof value.owner === "string" && typeof value.pid === "number" && typeof value.host === "string" && typeof value.expiresAt === "number") {
+      return { owner: value.owner, pid: value.pid, host: value.host, expiresAt: value.expiresAt };
+    }
+  } catch {
+    // fall through
+  }
+  // Half-written (O_EXCL fallback) or damaged: broken once it is older than a grace period.
+  try {
+    const info = await stat(path);
+    return Date.now() - info.mtimeMs > _BROKEN_GRACE_MS ? "broken" : { owner: "", pid: 0, host: "", expiresAt: info.mtimeMs + _BROKEN_GRACE_MS };
+  } catch {
+    return "missing";
+  }
+}
+
+function _isStale(seen: _LockRecord | "broken"): boolean {
+  if (seen === "broken") return true;
+  if (seen.expiresAt <= Date.now()) return true;
+  return seen.host === hostname() && seen.pid > 0 && !_pidAlive(seen.pid);
+}
+
+function _pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return !_isCode(error, "ESRCH");
+  }
+}
+
+/**
+ * Removes a lock judged stale (or our own): moves it aside under a unique name first, and puts
+ * it back if it turns out to be another owner's newer lock.
+ */
+async function _breakLock(path: string, seen: _LockRecord | "broken"): Promise<void> {
+  const aside = `${path}.stale-${randomUUID()}`;
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if (_isCode(error, "ENOENT")) return;
+    throw new StorageError(`Cannot remove the stale lock file ${path} (${_codeOf(error)}). Delete it by hand if no mly process is running.`, {
+      cause: error,
+    });
+  }
+  const moved = await _readLock(aside);
+  const same = moved === "missing" || moved === "broken" || (seen !== "broken" && moved.owner === seen.owner) || _isStale(moved);
+  if (!same) await link(aside, path).catch(() => undefined);
+  await unlink(aside).catch(() => undefined);
+}
+
+function _sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new AbortedError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** The `code` of a Node system error, for messages. */
+export function _codeOf(error: unknown): string {
+  if (typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string") return (error as { code: string }).code;
+  return error instanceof Error ? error.name : "unknown error";
+}

@@ -1,0 +1,48 @@
+import { createHash } from "node:crypto";
+
+const _SUFFIX = ".json";
+const _HASHED_PREFIX = "~";
+const _MAX_NAME = 200;
+
+/**
+ * The file name of a token key: every byte outside `[a-z0-9_-]` percent-encoded (upper case
+ * letters too, so keys differing only by case stay apart on case-insensitive file systems),
+ * or `~<sha256>` when that would be too long. Reversible except for hashed names, whose key is
+ * read from the file.
+ */
+export function _fileNameForKey(key: string): string {
+  let name = "";
+  for (const byte of new TextEncoder().encode(key)) {
+    const char = String.fromCharCode(byte);
+    name += /[a-z0-9_-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  if (name.length > _MAX_NAME || name === "") name = _HASHED_PREFIX + createHash("sha256").update(key).digest("hex");
+  return name + _SUFFIX;
+}
+
+/** Whether a directory entry is a token file (not a temp file, lock, or a quarantined copy). */
+export function _isTokenFileName(name: string): boolean {
+  return name.endsWith(_SUFFIX) && !name.startsWith(".");
+}
+
+/** The key of a token file name; `undefined` for hashed names (read the file) or foreign names. */
+export function _keyForFileName(name: string): string | undefined {
+  if (!_isTokenFileName(name) || name.startsWith(_HASHED_PREFIX)) return undefined;
+  const encoded = name.slice(0, -_SUFFIX.length);
+  if (!/^(?:[a-z0-9_-]|%[0-9A-F]{2})*$/.test(encoded)) return undefined;
+  const bytes: number[] = [];
+  for (let i = 0; i < encoded.length; ) {
+    if (encoded[i] === "%") {
+      bytes.push(parseInt(encoded.slice(i + 1, i + 3), 16));
+      i += 3;
+    } else {
+      bytes.push(encoded.charCodeAt(i));
+      i++;
+    }
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(bytes));
+  } catch {
+    return undefined;
+  }
+}

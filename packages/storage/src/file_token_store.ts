@@ -1,0 +1,341 @@
+import { chmod, mkdir, readFile, readdir, rename, rm, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  LockTimeoutError,
+  StorageError,
+  VersionConflictError,
+  parseTokenKey,
+  parseTokenSet,
+  serializeTokenSet,
+} from "@mly/auth-core";
+import type { CompareAndSetOptions, LockOptions, StoredToken, TokenKey, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
+import type { TokenCipher } from "./aes_gcm_cipher.ts";
+import { _fsyncDirectory, _isCode, _writeFileAtomic } from "./_atomic_file.ts";
+import { _acquireFileLock, _codeOf } from "./_file_lock.ts";
+import { _fileNameForKey, _isTokenFileName, _keyForFileName } from "./_file_names.ts";
+import { defaultTokenDirectory } from "./default_token_directory.ts";
+
+/** Options of {@link FileTokenStore}. */
+export interface FileTokenStoreOptions {
+  /** Where token files live (default {@link defaultTokenDirectory}: `$XDG_CONFIG_HOME/mly` or `~/.config/mly`). Created with mode 0700. */
+  directory?: string;
+  /** Encrypts tokens at rest (see `createAesGcmCipher`). Without it tokens are plain JSON in 0600 files. */
+  cipher?: TokenCipher;
+  /** fsync files and the directory on every write (default `true`; turn off only for throwaway test data). */
+  durable?: boolean;
+  /** TTL of the short internal lock taken around each write's read-compare-write, in ms (default 10 s). */
+  writeLockTtlMs?: number;
+  /** How long a write waits for another process's write, in ms (default 30 s). */
+  writeLockWaitMs?: number;
+}
+
+/** The document stored in each token file. */
+interface _FileDocument {
+  format: "mly-token";
+  v: 1;
+  key: string;
+  version: number;
+  updatedAt: number;
+  token?: unknown;
+  sealed?: unknown;
+}
+
+const _FORMAT = "mly-token";
+const _STALE_TEMP_MS = 60_000;
+
+/**
+ * A {@link TokenStore} on disk for Node: one JSON file per key (a named profile like
+ * mapillary_tools' `--user_name` is part of the key) in a 0700 directory, each file 0600 and
+ * replaced atomically (temp file, fsync, rename, fsync directory). Compare-and-set and
+ * {@link FileTokenStore.lock} work across processes through lock files with an owner id and an
+ * expiry; a lock left by a crashed process is recovered after its TTL or at once when its pid
+ * is gone. A damaged file is moved aside as `<file>.corrupt-<time>` and reported as a
+ * `StorageError` naming both paths, never overwritten.
+ *
+ * @example
+ * ```ts
+ * import { formatTokenKey, type TokenSet } from "@mly/auth-core";
+ * import { FileTokenStore } from "@mly/storage/file";
+ *
+ * declare const tokens: TokenSet;
+ * const store = new FileTokenStore(); // ~/.config/mly
+ * const key = formatTokenKey({ provider: "mapillary", clientId: "1234", profile: "alice" });
+ * await store.set(key, tokens);
+ * const stored = await store.get(key);
+ * ```
+ */
+export class FileTokenStore implements TokenStore {
+  /** The directory holding the token files. */
+  readonly directory: string;
+  readonly #cipher: TokenCipher | undefined;
+  readonly #durable: boolean;
+  readonly #writeLockTtlMs: number;
+  readonly #writeLockWaitMs: number;
+  #ready: Promise<void> | undefined;
+
+  /** Creates a store; nothing touches the disk until the first call. */
+  constructor(options: FileTokenStoreOptions = {}) {
+    this.directory = options.directory ?? defaultTokenDirectory();
+    this.#cipher = options.cipher;
+    this.#durable = options.durable ?? true;
+    this.#writeLockTtlMs = options.writeLockTtlMs ?? 10_000;
+    this.#writeLockWaitMs = options.writeLockWaitMs ?? 30_000;
+  }
+
+  /** The file that holds `key`. */
+  pathOf(key: string): string {
+    return join(this.directory, _fileNameForKey(key));
+  }
+
+  /**
+   * Reads a token and its version.
+   * @throws {StorageError} the file is unreadable (permissions) or damaged (then moved aside), or does not decrypt.
+   */
+  async get(key: string): Promise<StoredToken | undefined> {
+    await this.#init();
+    const path = this.pathOf(key);
+    const text = await this.#readText(path);
+    if (text === undefined) return undefined;
+    const document = await this.#parseDocument(path, text, key);
+    const tokens = await this.#openTokens(path, text, key, document);
+    return Object.freeze({ tokens, version: document.version });
+  }
+
+  /**
+   * Writes a token atomically; returns the new version.
+   * @throws {VersionConflictError} `expectedVersion` does not match.
+   */
+  async set(key: string, tokens: TokenSet, options: CompareAndSetOptions = {}): Promise<number> {
+    await this.#init();
+    const path = this.pathOf(key);
+    const payload = serializeTokenSet(tokens);
+    const body = this.#cipher === undefined ? { token: JSON.parse(payload) as unknown } : { sealed: await this.#cipher.seal(payload, key) };
+    return this.#underWriteLock(key, path, async () => {
+      const current = await this.#currentVersion(path, key);
+      this.#check(key, current, options);
+      const version = (current ?? 0) + 1;
+      const document: _FileDocument = { format: _FORMAT, v: 1, key, version, updatedAt: Date.now(), ...body };
+      try {
+        await _writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`, this.#durable);
+      } catch (error) {
+        throw new StorageError(`Cannot write the token file ${path} (${_codeOf(error)}). Check that ${this.directory} is writable by you and the disk is not full.`, {
+          cause: error,
+        });
+      }
+      return version;
+    });
+  }
+
+  /** Deletes a token; returns whether one was deleted. */
+  async delete(key: string, options: CompareAndSetOptions = {}): Promise<boolean> {
+    await this.#init();
+    const path = this.pathOf(key);
+    return this.#underWriteLock(key, path, async () => {
+      const current = await this.#currentVersion(path, key);
+      this.#check(key, current, options);
+      if (current === null) return false;
+      try {
+        await unlink(path);
+      } catch (error) {
+        if (_isCode(error, "ENOENT")) return false;
+        throw new StorageError(`Cannot delete the token file ${path} (${_codeOf(error)}). Check the permissions of ${this.directory}.`, { cause: error });
+      }
+      if (this.#durable) await _fsyncDirectory(this.directory);
+      return true;
+    });
+  }
+
+  /** Lists the stored keys that start with `prefix`, sorted. */
+  async list(prefix = ""): Promise<string[]> {
+    await this.#init();
+    const keys: string[] = [];
+    for (const name of await readdir(this.directory)) {
+      if (!_isTokenFileName(name)) continue;
+      let key = _keyForFileName(name);
+      if (key === undefined) {
+        const text = await this.#readText(join(this.directory, name));
+        if (text === undefined) continue;
+        try {
+          const value = JSON.parse(text) as Partial<_FileDocument>;
+          key = typeof value.key === "string" ? value.key : undefined;
+        } catch {
+          key = undefined;
+        }
+      }
+      if (key?.startsWith(prefix) === true) keys.push(key);
+    }
+    return keys.sort();
+  }
+
+  /**
+   * The named profiles stored for a provider (and client), like mapillary_tools' user names.
+   *
+   * @example
+   * ```ts
+   * import { FileTokenStore } from "@mly/storage/file";
+   *
+   * const profiles = await new FileTokenStore().profiles("mapillary", "1234"); // [{ provider, clientId, profile: "alice" }, …]
+   * ```
+   */
+  async profiles(provider: string, clientId?: string): Promise<TokenKey[]> {
+    const prefix = `${encodeURIComponent(provider)}:${clientId === undefined ? "" : `${encodeURIComponent(clientId)}:`}`;
+    return (await this.list(prefix)).map((key) => parseTokenKey(key)).filter((key): key is TokenKey => key !== undefined);
+  }
+
+  /**
+   * Takes the cross-process lock on `key` (a `<file>.lock` next to the token file).
+   * @throws {LockTimeoutError} not taken within `waitMs`.
+   * @throws {AbortedError} `signal` aborted.
+   */
+  async lock(key: string, options: LockOptions): Promise<TokenLock> {
+    await this.#init();
+    return _acquireFileLock(`${this.pathOf(key)}.lock`, { key, ttlMs: options.ttlMs, waitMs: options.waitMs, signal: options.signal });
+  }
+
+  #init(): Promise<void> {
+    this.#ready ??= this.#prepare().catch((error: unknown) => {
+      this.#ready = undefined;
+      throw error;
+    });
+    return this.#ready;
+  }
+
+  async #prepare(): Promise<void> {
+    try {
+      await mkdir(this.directory, { recursive: true, mode: 0o700 });
+      const info = await stat(this.directory);
+      if (process.platform !== "win32" && (info.mode & 0o077) !== 0 && info.uid === process.getuid?.()) await chmod(this.directory, 0o700);
+    } catch (error) {
+      throw new StorageError(`Cannot create the token directory ${this.directory} (${_codeOf(error)}). Choose a writable directory with the "directory" option.`, {
+        cause: error,
+      });
+    }
+    // Temp files of writers killed mid-write.
+    for (const name of await readdir(this.directory)) {
+      if (!name.startsWith(".") || !name.endsWith(".tmp")) continue;
+      const path = join(this.directory, name);
+      const info = await stat(path).catch(() => undefined);
+      if (info !== undefined && Date.now() - info.mtimeMs > _STALE_TEMP_MS) await rm(path, { force: true });
+    }
+  }
+
+  async #underWriteLock<T>(key: string, path: string, work: () => Promise<T>): Promise<T> {
+    let lock: TokenLock;
+    try {
+      lock = await _acquireFileLock(`${path}.wlock`, { key, ttlMs: this.#writeLockTtlMs, waitMs: this.#writeLockWaitMs });
+    } catch (error) {
+      if (error instanceof LockTimeoutError) {
+        throw new StorageError(`Another process has been writing ${path} for over ${this.#writeLockWaitMs} ms. Retry later.`, { cause: error });
+      }
+      throw error;
+    }
+    try {
+      return await work();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  async #readText(path: string): Promise<string | undefined> {
+    try {
+      return await readFile(path, "utf8");
+    } catch (error) {
+      if (_isCode(error, "ENOENT")) return undefined;
+      throw new StorageError(
+        `Cannot read the token file ${path} (${_codeOf(error)}). Check that it is owned and readable by you (mode 0600) and that ${this.directory} is mode 0700.`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** The stored version, or `null` when no file exists; a damaged file is moved aside (we hold the write lock). */
+  async #currentVersion(path: string, key: string): Promise<number | null> {
+    const text = await this.#readText(path);
+    if (text === undefined) return null;
+    const document = this.#structure(text, key);
+    if (typeof document === "string") throw await this.#quarantine(path, document, false);
+    return document.version;
+  }
+
+  async #parseDocument(path: string, text: string, key: string): Promise<_FileDocument> {
+    const document = this.#structure(text, key);
+    if (typeof document === "string") throw await this.#quarantineIfUnchanged(key, path, text, document);
+    return document;
+  }
+
+  /** The document, or what is wrong with it. */
+  #structure(text: string, key: string): _FileDocument | string {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return text.trim() === "" ? "the file is empty" : "not JSON";
+    }
+    if (typeof value !== "object" || value === null) return "not a JSON object";
+    const document = value as Partial<_FileDocument>;
+    if (document.format !== _FORMAT) return "not an mly token file";
+    if (document.v !== 1) return `file format version ${typeof document.v === "number" ? String(document.v) : "missing"}, expected 1`;
+    if (document.key !== key) return "the file belongs to another key";
+    if (typeof document.version !== "number" || !Number.isSafeInteger(document.version) || document.version < 1) return "version";
+    if ((document.token === undefined) === (document.sealed === undefined)) return "neither a token nor a sealed token";
+    return document as _FileDocument;
+  }
+
+  async #openTokens(path: string, text: string, key: string, document: _FileDocument): Promise<TokenSet> {
+    let payload: string;
+    if (document.sealed !== undefined) {
+      if (this.#cipher === undefined) {
+        throw new StorageError(`The token file ${path} is encrypted. Pass the same cipher (key) that wrote it to FileTokenStore.`);
+      }
+      try {
+        payload = await this.#cipher.open(document.sealed, key);
+      } catch (error) {
+        if (error instanceof StorageError) throw new StorageError(`${path}: ${error.message}`, { cause: error });
+        throw error;
+      }
+    } else {
+      if (this.#cipher !== undefined) {
+        throw new StorageError(
+          `The token file ${path} is not encrypted but this store has a cipher. Delete it and log in again to store the token encrypted.`,
+        );
+      }
+      payload = JSON.stringify(document.token);
+    }
+    try {
+      return parseTokenSet(payload);
+    } catch (error) {
+      const reason = error instanceof StorageError ? (/\(([^)]*)\)/.exec(error.message)?.[1] ?? "token") : "token";
+      throw await this.#quarantineIfUnchanged(key, path, text, reason);
+    }
+  }
+
+  async #quarantineIfUnchanged(key: string, path: string, seen: string, reason: string): Promise<StorageError> {
+    return this.#underWriteLock(key, path, async () => {
+      const now = await this.#readText(path);
+      return this.#quarantine(path, reason, now !== seen);
+    });
+  }
+
+  async #quarantine(path: string, reason: string, changed: boolean): Promise<StorageError> {
+    if (changed) {
+      return new StorageError(`The token file ${path} was damaged (${reason}) and has since been replaced by another process. Retry.`);
+    }
+    const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    try {
+      await rename(path, aside);
+    } catch (error) {
+      return new StorageError(
+        `The token file ${path} is damaged (${reason}) and could not be moved aside (${_codeOf(error)}). Move or delete it by hand, then log in again.`,
+        { cause: error },
+      );
+    }
+    return new StorageError(
+      `The token file ${path} is damaged (${reason}). It was moved to ${aside} and was not overwritten; log in again to store a new token, and delete the damaged copy once you no longer need it.`,
+    );
+  }
+
+  #check(key: string, current: number | null, options: CompareAndSetOptions): void {
+    if (options.expectedVersion === undefined) return;
+    if (current !== options.expectedVersion) throw new VersionConflictError(key, options.expectedVersion, current);
+  }
+}

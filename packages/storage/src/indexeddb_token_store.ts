@@ -1,0 +1,204 @@
+import { StorageError, VersionConflictError } from "@mly/auth-core";
+import type { CompareAndSetOptions, LockOptions, StoredToken, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
+import type { TokenCipher } from "./aes_gcm_cipher.ts";
+import { _checkEntry, _makeEntry, _openEntry, type _WebEntry } from "./_web_entry.ts";
+import { _defaultLockManager, acquireWebLock, type WebLockManager } from "./web_lock.ts";
+
+/** Options of {@link IndexedDbTokenStore}. */
+export interface IndexedDbTokenStoreOptions {
+  /** The database name (default `mly-tokens`). */
+  database?: string;
+  /** The `IDBFactory` (default `indexedDB`). */
+  indexedDB?: IDBFactory;
+  /** Encrypts tokens at rest (see `createAesGcmCipher`; a non-extractable CryptoKey can itself live in IndexedDB). */
+  cipher?: TokenCipher;
+  /** The Web Locks API (default `navigator.locks`), for {@link IndexedDbTokenStore.lock}. */
+  locks?: WebLockManager;
+}
+
+const _STORE = "tokens";
+const _CORRUPT = "corrupt";
+
+/**
+ * A {@link TokenStore} on IndexedDB. Compare-and-set runs inside one `readwrite` transaction,
+ * which IndexedDB serializes across tabs; {@link IndexedDbTokenStore.lock} takes a Web Lock for
+ * a single refresh across tabs. A damaged record is moved to the `corrupt` object store and
+ * reported as a `StorageError`.
+ *
+ * @example
+ * ```ts
+ * import { IndexedDbTokenStore } from "@mly/storage/browser";
+ *
+ * const store = new IndexedDbTokenStore();
+ * const keys = await store.list("mapillary:");
+ * ```
+ */
+export class IndexedDbTokenStore implements TokenStore {
+  readonly #name: string;
+  readonly #factory: IDBFactory | undefined;
+  readonly #cipher: TokenCipher | undefined;
+  readonly #locks: WebLockManager | undefined;
+  #db: Promise<IDBDatabase> | undefined;
+
+  /** Creates a store; the database opens on first use. */
+  constructor(options: IndexedDbTokenStoreOptions = {}) {
+    this.#name = options.database ?? "mly-tokens";
+    this.#factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    this.#cipher = options.cipher;
+    this.#locks = options.locks ?? _defaultLockManager();
+  }
+
+  /** Reads a token and its version. */
+  async get(key: string): Promise<StoredToken | undefined> {
+    const db = await this.#open();
+    const value = await _request(db.transaction(_STORE, "readonly").objectStore(_STORE).get(key));
+    if (value === undefined) return undefined;
+    const entry = _checkEntry(value);
+    if (typeof entry === "string") throw await this.#quarantine(db, key, entry);
+    try {
+      return Object.freeze({ tokens: await _openEntry(`record ${JSON.stringify(key)}`, key, entry, this.#cipher), version: entry.version });
+    } catch (error) {
+      if (error instanceof StorageError && /stored token is unreadable/.test(error.message)) throw await this.#quarantine(db, key, "token");
+      throw error;
+    }
+  }
+
+  /** Writes a token in one transaction; returns the new version. */
+  async set(key: string, tokens: TokenSet, options: CompareAndSetOptions = {}): Promise<number> {
+    const draft = await _makeEntry(key, tokens, 1, this.#cipher);
+    const db = await this.#open();
+    return this.#readWrite(db, key, options, (store, current) => {
+      const version = (current ?? 0) + 1;
+      store.put({ ...draft, version } satisfies _WebEntry, key);
+      return version;
+    });
+  }
+
+  /** Deletes a token in one transaction; returns whether one was deleted. */
+  async delete(key: string, options: CompareAndSetOptions = {}): Promise<boolean> {
+    const db = await this.#open();
+    return this.#readWrite(db, key, options, (store, current) => {
+      if (current === null) return false;
+      store.delete(key);
+      return true;
+    });
+  }
+
+  /** Lists the stored keys that start with `prefix`, sorted. */
+  async list(prefix = ""): Promise<string[]> {
+    const db = await this.#open();
+    const keys = await _request(db.transaction(_STORE, "readonly").objectStore(_STORE).getAllKeys());
+    return keys.filter((key): key is string => typeof key === "string" && key.startsWith(prefix)).sort();
+  }
+
+  /** Takes the Web Lock on `key` for read → refresh → write across tabs. */
+  lock(key: string, options: LockOptions): Promise<TokenLock> {
+    return acquireWebLock(`${this.#name}:lock:${key}`, options, this.#locks);
+  }
+
+  /** Closes the database connection. */
+  async close(): Promise<void> {
+    const db = this.#db;
+    this.#db = undefined;
+    if (db !== undefined) (await db).close();
+  }
+
+  #open(): Promise<IDBDatabase> {
+    const factory = this.#factory;
+    if (factory === undefined) return Promise.reject(new StorageError("IndexedDB is not available here."));
+    this.#db ??= new Promise<IDBDatabase>((resolve, reject) => {
+      const request = factory.open(this.#name, 1);
+      request.onupgradeneeded = (): void => {
+        request.result.createObjectStore(_STORE);
+        request.result.createObjectStore(_CORRUPT);
+      };
+      request.onsuccess = (): void => {
+        resolve(request.result);
+      };
+      request.onerror = (): void => {
+        this.#db = undefined;
+        reject(new StorageError(`Cannot open the IndexedDB database ${JSON.stringify(this.#name)} (${request.error?.name ?? "unknown error"}). Check the browser's storage settings.`));
+      };
+      request.onblocked = (): void => {
+        this.#db = undefined;
+        reject(new StorageError(`The IndexedDB database ${JSON.stringify(this.#name)} is blocked by an older version open in another tab. Close the other tabs.`));
+      };
+    });
+    return this.#db;
+  }
+
+  #readWrite<T>(db: IDBDatabase, key: string, options: CompareAndSetOptions, write: (store: IDBObjectStore, current: number | null) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const tx = db.transaction([_STORE, _CORRUPT], "readwrite");
+      const store = tx.objectStore(_STORE);
+      let result: { value: T } | undefined;
+      let failure: unknown;
+      const read = store.get(key);
+      read.onsuccess = (): void => {
+        const value: unknown = read.result;
+        let current: number | null = null;
+        if (value !== undefined) {
+          const entry = _checkEntry(value);
+          if (typeof entry === "string") {
+            const aside = `${new Date().toISOString()}:${key}`;
+            tx.objectStore(_CORRUPT).put(value, aside);
+            store.delete(key);
+            failure = _damaged(key, entry, aside);
+            return;
+          }
+          current = entry.version;
+        }
+        if (options.expectedVersion !== undefined && options.expectedVersion !== current) {
+          failure = new VersionConflictError(key, options.expectedVersion, current);
+          tx.abort();
+          return;
+        }
+        result = { value: write(store, current) };
+      };
+      tx.oncomplete = (): void => {
+        if (failure !== undefined) reject(failure instanceof Error ? failure : new Error(String(failure)));
+        else if (result !== undefined) resolve(result.value);
+        else reject(new StorageError("The IndexedDB transaction completed without a result."));
+      };
+      tx.onabort = (): void => {
+        reject(failure instanceof Error ? failure : new StorageError(`The IndexedDB write of ${JSON.stringify(key)} was aborted (${tx.error?.name ?? "unknown"}).`));
+      };
+    });
+  }
+
+  async #quarantine(db: IDBDatabase, key: string, reason: string): Promise<StorageError> {
+    const aside = `${new Date().toISOString()}:${key}`;
+    const tx = db.transaction([_STORE, _CORRUPT], "readwrite");
+    const value: unknown = await _request(tx.objectStore(_STORE).get(key));
+    if (value !== undefined) {
+      tx.objectStore(_CORRUPT).put(value, aside);
+      tx.objectStore(_STORE).delete(key);
+    }
+    await new Promise<void>((resolve) => {
+      tx.oncomplete = (): void => {
+        resolve();
+      };
+      tx.onabort = (): void => {
+        resolve();
+      };
+    });
+    return _damaged(key, reason, aside);
+  }
+}
+
+function _damaged(key: string, reason: string, aside: string): StorageError {
+  return new StorageError(
+    `The stored token record ${JSON.stringify(key)} is damaged (${reason}). It was moved to the "corrupt" object store as ${JSON.stringify(aside)}; log in again to store a new token.`,
+  );
+}
+
+function _request<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    request.onsuccess = (): void => {
+      resolve(request.result);
+    };
+    request.onerror = (): void => {
+      reject(new StorageError(`IndexedDB request failed (${request.error?.name ?? "unknown error"}).`));
+    };
+  });
+}
