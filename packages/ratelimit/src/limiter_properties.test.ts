@@ -1,0 +1,153 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { _manualTime } from "./_test_manual_time.ts";
+import { _shapeCounter, SERVER_SHAPES } from "./_test_shapes.ts";
+import { createRateLimiter, type RateLimitMode } from "./local_limiter.ts";
+
+interface Arrival {
+  gap: number;
+  rtt: number;
+  cancel: boolean;
+  at: number;
+}
+
+interface Record {
+  grant: number;
+  settle: number;
+  cancelled: boolean;
+  /** Where in [grant, settle] the server counted it (0..1). */
+  where: number;
+}
+
+const N = 4;
+const W = 1000;
+const MARGIN = 10;
+
+/** Runs an arrival pattern through a limiter on manual time and returns what happened to each request. */
+async function simulate(mode: RateLimitMode, arrivals: readonly Arrival[]): Promise<Record[]> {
+  const time = _manualTime(0);
+  const limiter = createRateLimiter({ limit: N, windowMs: W, marginMs: MARGIN, mode, clock: time.clock, scheduler: time.scheduler, maxQueue: 10_000 });
+  const records: Record[] = [];
+  let t = 0;
+  for (const arrival of arrivals) {
+    t += arrival.gap;
+    time.scheduler.setTimeout(() => {
+      void limiter.acquire("k").then((permit) => {
+        const record: Record = { grant: time.clock.now(), settle: Number.NaN, cancelled: arrival.cancel, where: arrival.at };
+        records.push(record);
+        if (arrival.cancel) {
+          permit.cancel();
+          return;
+        }
+        time.scheduler.setTimeout(() => {
+          record.settle = time.clock.now();
+          permit.settle({ status: 200 });
+        }, arrival.rtt);
+      });
+    }, t);
+  }
+  await time.advance(t + (arrivals.length + 2) * (W + MARGIN + 300));
+  return records;
+}
+
+const arrivals = (maxRtt: number): fc.Arbitrary<Arrival[]> =>
+  fc.array(
+    fc.record({
+      gap: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 400 })),
+      rtt: fc.integer({ min: 0, max: maxRtt }),
+      cancel: fc.integer({ min: 0, max: 9 }).map((n) => n < 2),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+    }),
+    { minLength: 1, maxLength: 30 },
+  );
+
+/** The most requests whose [grant, settle] interval meets any window [t, t + W). */
+function maxPerWindow(records: readonly Record[]): number {
+  const sent = records.filter((r) => !r.cancelled);
+  let most = 0;
+  const starts = sent.flatMap((r) => [r.settle, r.grant - W + 0.001]);
+  for (const t of starts) {
+    const count = sent.filter((r) => r.settle >= t && r.grant < t + W).length;
+    most = Math.max(most, count);
+  }
+  return most;
+}
+
+describe("properties", () => {
+  for (const mode of ["burst", "even"] as const) {
+    it(`${mode}: every request is granted once and no window of W ms meets more than N requests`, async () => {
+      await fc.assert(
+        fc.asyncProperty(arrivals(300), async (pattern) => {
+          const records = await simulate(mode, pattern);
+          expect(records).toHaveLength(pattern.length);
+          expect(records.every((r) => r.cancelled || Number.isFinite(r.settle))).toBe(true);
+          expect(maxPerWindow(records)).toBeLessThanOrEqual(N);
+        }),
+        { numRuns: 60 },
+      );
+    });
+
+    it(`${mode}: exact sliding-log and fixed-window servers never reject, wherever in flight they count`, async () => {
+      await fc.assert(
+        fc.asyncProperty(arrivals(300), async (pattern) => {
+          const records = await simulate(mode, pattern);
+          const serverTimes = records
+            .filter((r) => !r.cancelled)
+            .map((r) => r.grant + r.where * (r.settle - r.grant))
+            .sort((a, b) => a - b);
+          for (const shape of ["sliding-log", "fixed-window"] as const) {
+            const server = _shapeCounter(shape, N, W);
+            expect(serverTimes.filter((s) => !server.hit(s))).toEqual([]);
+          }
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
+
+  it("even: consecutive sent requests are at least the spacing apart, and at least the spacing after the previous response", async () => {
+    const spacing = (W + MARGIN) / N;
+    await fc.assert(
+      fc.asyncProperty(arrivals(600), async (pattern) => {
+        const records = await simulate("even", pattern);
+        const sent = records.filter((r) => !r.cancelled);
+        for (let i = 1; i < sent.length; i += 1) {
+          const current = sent[i]!;
+          expect(current.grant - sent[i - 1]!.grant).toBeGreaterThanOrEqual(spacing - 1e-9);
+          for (const earlier of sent.slice(0, i)) {
+            if (earlier.settle < current.grant) expect(current.grant - earlier.settle).toBeGreaterThanOrEqual(spacing - 1e-9);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("even: no server shape rejects (weighted included) when responses come within the spacing", async () => {
+    const spacing = (W + MARGIN) / N;
+    await fc.assert(
+      fc.asyncProperty(arrivals(Math.floor(spacing)), async (pattern) => {
+        const records = await simulate("even", pattern);
+        const serverTimes = records
+          .filter((r) => !r.cancelled)
+          .map((r) => r.grant + r.where * (r.settle - r.grant))
+          .sort((a, b) => a - b);
+        for (const shape of SERVER_SHAPES) {
+          const server = _shapeCounter(shape, N, W);
+          expect(serverTimes.filter((s) => !server.hit(s)), shape).toEqual([]);
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("burst: a weighted server does reject a burst after a burst (why even is the default)", async () => {
+    const records = await simulate(
+      "burst",
+      Array.from({ length: 2 * N }, () => ({ gap: 0, rtt: 0, cancel: false, at: 0 })),
+    );
+    const server = _shapeCounter("weighted", N, W);
+    const rejected = records.map((r) => r.grant).filter((s) => !server.hit(s + 500));
+    expect(rejected.length).toBeGreaterThan(0);
+  });
+});

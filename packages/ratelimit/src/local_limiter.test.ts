@@ -1,0 +1,246 @@
+import { AbortedError, ConfigError, QueueFullError, type RateLimitPermit } from "@mly/auth-core";
+import { describe, expect, it } from "vitest";
+import { _manualTime, type ManualTime } from "./_test_manual_time.ts";
+import { createRateLimiter, type LocalRateLimiter, type RateLimiterOptions } from "./local_limiter.ts";
+import { GcraLimiter } from "./gcra_limiter.ts";
+import { SlidingLogLimiter } from "./sliding_log_limiter.ts";
+
+function setup(options: Partial<RateLimiterOptions> = {}): { time: ManualTime; limiter: LocalRateLimiter; t0: number } {
+  const time = _manualTime();
+  const limiter = createRateLimiter({ limit: 10, windowMs: 1000, marginMs: 0, clock: time.clock, scheduler: time.scheduler, ...options });
+  return { time, limiter, t0: time.clock.now() };
+}
+
+/** Starts `count` acquires and records when each is granted (relative to t0). */
+function acquireMany(limiter: LocalRateLimiter, time: ManualTime, t0: number, count: number, key = "k") {
+  const grants: { index: number; at: number; permit: RateLimitPermit }[] = [];
+  const promises = Array.from({ length: count }, (_, index) =>
+    limiter.acquire(key).then((permit) => {
+      grants.push({ index, at: time.clock.now() - t0, permit });
+      return permit;
+    }),
+  );
+  return { grants, promises };
+}
+
+describe("even mode (GCRA)", () => {
+  it("spaces grants exactly windowMs / limit apart when responses are instant", async () => {
+    const { time, limiter, t0 } = setup();
+    expect(limiter.spacingMs).toBe(100);
+    const { grants } = acquireMany(limiter, time, t0, 5);
+    for (let i = 0; i < 6; i += 1) {
+      await time.advance(i === 0 ? 0 : 100);
+      for (const grant of grants) grant.permit.settle();
+    }
+    expect(grants.map((g) => g.at)).toEqual([0, 100, 200, 300, 400]);
+  });
+
+  it("times the slot from when the response arrives", async () => {
+    const { time, limiter, t0 } = setup();
+    const first = await limiter.acquire("k");
+    const second = limiter.acquire("k");
+    let grantedAt = -1;
+    void second.then(() => (grantedAt = time.clock.now() - t0));
+    await time.advance(30);
+    first.settle({ status: 200 });
+    await time.advance(99);
+    expect(grantedAt).toBe(-1);
+    await time.advance(1);
+    expect(grantedAt).toBe(130);
+  });
+
+  it("adds the margin to the window", () => {
+    const limiter = new GcraLimiter({ limit: 20, windowMs: 60_000, marginMs: 1000 });
+    expect(limiter.mode).toBe("even");
+    expect(limiter.spacingMs).toBe(3050);
+    expect(createRateLimiter({ limit: 20, windowMs: 60_000 }).marginMs).toBe(1000);
+    expect(createRateLimiter({ limit: 20, windowMs: 2_000 }).marginMs).toBe(40);
+  });
+
+  it("gives the slot back on cancel (the request was never sent)", async () => {
+    const { time, limiter, t0 } = setup();
+    const first = await limiter.acquire("k");
+    first.cancel();
+    const second = await limiter.acquire("k");
+    expect(time.clock.now() - t0).toBe(0);
+    second.settle();
+    first.settle(); // no effect after cancel
+    expect(limiter.stats("k")).toMatchObject({ inflight: 0, slots: 1 });
+  });
+});
+
+describe("burst mode (sliding log)", () => {
+  it("allows limit requests at once, then one per slot leaving the window", async () => {
+    const { time, limiter, t0 } = setup({ mode: "burst", limit: 3 });
+    expect(limiter.spacingMs).toBe(0);
+    const { grants } = acquireMany(limiter, time, t0, 5);
+    await time.advance(0);
+    expect(grants.map((g) => g.at)).toEqual([0, 0, 0]);
+    await time.advance(10);
+    grants[0]!.permit.settle();
+    await time.advance(10);
+    grants[1]!.permit.settle();
+    grants[2]!.permit.settle();
+    await time.advance(989);
+    expect(grants.map((g) => g.at)).toEqual([0, 0, 0]);
+    await time.advance(1);
+    expect(grants.map((g) => g.at)).toEqual([0, 0, 0, 1010]);
+    await time.advance(10);
+    expect(grants.map((g) => g.at)).toEqual([0, 0, 0, 1010, 1020]);
+  });
+
+  it("has a subclass with the mode fixed", () => {
+    const limiter = new SlidingLogLimiter({ limit: 20, windowMs: 2000 });
+    expect(limiter.mode).toBe("burst");
+    expect(limiter.marginMs).toBe(10);
+  });
+
+  it("settles a forgotten permit at its timeout, so the key is not held forever", async () => {
+    const { time, limiter, t0 } = setup({ mode: "burst", limit: 1, settleTimeoutMs: 5000 });
+    await limiter.acquire("k"); // never settled
+    const { grants } = acquireMany(limiter, time, t0, 1);
+    await time.advance(5999);
+    expect(grants).toHaveLength(0);
+    await time.advance(1);
+    expect(grants.map((g) => g.at)).toEqual([6000]);
+  });
+
+  it("wakes a waiter when a settle frees a slot that every in-flight permit held", async () => {
+    const { time, limiter, t0 } = setup({ mode: "burst", limit: 1, windowMs: 100 });
+    const first = await limiter.acquire("k");
+    const { grants } = acquireMany(limiter, time, t0, 1);
+    await time.advance(50);
+    expect(limiter.stats("k")).toMatchObject({ queued: 1, inflight: 1 });
+    first.settle();
+    await time.advance(100);
+    expect(grants.map((g) => g.at)).toEqual([150]);
+  });
+});
+
+describe("queue", () => {
+  it("grants waiters in FIFO order", async () => {
+    const { time, limiter, t0 } = setup({ limit: 2, windowMs: 100 });
+    const { grants } = acquireMany(limiter, time, t0, 6);
+    for (let i = 0; i < 40; i += 1) {
+      await time.advance(10);
+      for (const grant of grants) grant.permit.settle();
+    }
+    expect(grants.map((g) => g.index)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("keys are independent", async () => {
+    const { time, limiter, t0 } = setup({ limit: 1, windowMs: 1000 });
+    (await limiter.acquire("a")).settle();
+    (await limiter.acquire("b")).settle();
+    expect(time.clock.now() - t0).toBe(0);
+    expect(limiter.stats("a").waitMs).toBe(1000);
+    expect(limiter.stats("c")).toEqual({ queued: 0, inflight: 0, slots: 0, pausedUntil: 0, waitMs: 0 });
+  });
+
+  it("rejects with AbortedError and gives the place to the next caller", async () => {
+    const { time, limiter, t0 } = setup();
+    (await limiter.acquire("k")).settle();
+    const controller = new AbortController();
+    const aborted = limiter.acquire("k", { signal: controller.signal });
+    const { grants } = acquireMany(limiter, time, t0, 1);
+    await time.advance(50);
+    controller.abort();
+    await expect(aborted).rejects.toBeInstanceOf(AbortedError);
+    await time.advance(50);
+    expect(grants.map((g) => g.at)).toEqual([100]);
+    expect(limiter.stats("k").queued).toBe(0);
+  });
+
+  it("rejects at once when the signal is already aborted", async () => {
+    const { limiter } = setup();
+    await expect(limiter.acquire("k", { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "aborted" });
+  });
+
+  it("ignores a signal that fires after the grant", async () => {
+    const { time, limiter } = setup();
+    (await limiter.acquire("k")).settle();
+    const controller = new AbortController();
+    const waiting = limiter.acquire("k", { signal: controller.signal });
+    await time.advance(100);
+    const permit = await waiting;
+    controller.abort();
+    permit.settle();
+    expect(limiter.stats("k").slots).toBe(2);
+  });
+
+  it("throws QueueFullError when maxQueue callers wait", async () => {
+    const { limiter } = setup({ maxQueue: 2 });
+    await limiter.acquire("k");
+    void limiter.acquire("k");
+    void limiter.acquire("k");
+    const error: unknown = await limiter.acquire("k").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(QueueFullError);
+    expect((error as QueueFullError).code).toBe("queue_full");
+  });
+});
+
+describe("memory", () => {
+  it("evicts idle keys and refuses new keys while all are busy", async () => {
+    const { time, limiter } = setup({ maxKeys: 2, limit: 1, windowMs: 100 });
+    (await limiter.acquire("a")).settle();
+    const busy = await limiter.acquire("b");
+    await expect(limiter.acquire("c")).rejects.toBeInstanceOf(QueueFullError);
+    await time.advance(100);
+    (await limiter.acquire("c")).settle();
+    expect(limiter.size).toBe(2);
+    expect(limiter.stats("a").slots).toBe(0);
+    busy.settle();
+  });
+
+  it("keeps the memory of many one-off keys bounded", async () => {
+    const { time, limiter } = setup({ maxKeys: 100, limit: 5, windowMs: 10 });
+    for (let i = 0; i < 5000; i += 1) {
+      (await limiter.acquire(`key-${i}`)).settle();
+      await time.advance(1);
+    }
+    expect(limiter.size).toBeLessThanOrEqual(100);
+  });
+});
+
+describe("pause", () => {
+  it("freezes a key for the server's wait", async () => {
+    const { time, limiter, t0 } = setup();
+    limiter.pause("k", 5000);
+    limiter.pause("k", 10); // a shorter pause does not shorten it
+    limiter.pause("k", 0);
+    expect(limiter.stats("k").pausedUntil).toBe(t0 + 5000);
+    const { grants } = acquireMany(limiter, time, t0, 1);
+    await time.advance(4999);
+    expect(grants).toHaveLength(0);
+    await time.advance(1);
+    expect(grants.map((g) => g.at)).toEqual([5000]);
+  });
+
+  it("pauses on a settle carrying retryAfterMs, or a bare 429 for a whole window", async () => {
+    const { time, limiter, t0 } = setup();
+    (await limiter.acquire("k")).settle({ status: 429, retryAfterMs: 3000 });
+    expect(limiter.stats("k").waitMs).toBe(3000);
+    (await limiter.acquire("j")).settle({ status: 429 });
+    expect(limiter.stats("j").pausedUntil).toBe(t0 + 1000);
+    await time.advance(3000);
+    expect(limiter.stats("k").pausedUntil).toBe(0);
+  });
+});
+
+describe("config", () => {
+  it("rejects unusable options", () => {
+    expect(() => createRateLimiter({ limit: 0, windowMs: 1000 })).toThrow(ConfigError);
+    expect(() => createRateLimiter({ limit: 1.5, windowMs: 1000 })).toThrow(ConfigError);
+    expect(() => createRateLimiter({ limit: 1, windowMs: 0 })).toThrow(ConfigError);
+    expect(() => createRateLimiter({ limit: 1, windowMs: Number.POSITIVE_INFINITY })).toThrow(ConfigError);
+    expect(() => createRateLimiter({ limit: 1, windowMs: 10, marginMs: -1 })).toThrow(ConfigError);
+    expect(() => createRateLimiter({ limit: 1, windowMs: 10, mode: "fast" as "even" })).toThrow(ConfigError);
+  });
+
+  it("works with the system clock and timers", async () => {
+    const limiter = createRateLimiter({ limit: 2, windowMs: 40, marginMs: 0 });
+    const started = Date.now();
+    for (let i = 0; i < 3; i += 1) (await limiter.acquire("k")).settle();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(39);
+  });
+});

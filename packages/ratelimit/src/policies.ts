@@ -1,0 +1,78 @@
+import { ConfigError, type HttpMethod, type ProviderProfile, type RateLimitPolicy, type RateLimiter } from "@mly/auth-core";
+import { CompositeLimiter, type CompositePart } from "./composite_limiter.ts";
+import { limiterKeys } from "./limiter_key.ts";
+import { LocalRateLimiter, type RateLimiterOptions } from "./local_limiter.ts";
+
+/** Options of {@link policiesFor}: limiter options shared by every policy, or a factory. */
+export interface PoliciesOptions extends Omit<RateLimiterOptions, "limit" | "windowMs"> {
+  /** Builds the limiter of one policy (e.g. a `RedisRateLimiter`); default: a {@link LocalRateLimiter}. */
+  create?: (policy: RateLimitPolicy) => RateLimiter;
+}
+
+const _METHODS: readonly string[] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
+
+/**
+ * The rate limiter of one provider, ready to use: one limiter per documented policy, keyed by
+ * request line. `acquire("GET https://api.mapiq.com/v2/buildings/42")` takes a slot in every
+ * policy that applies (Mapiq: `GET /v2/buildings/{id}`; Mapillary: `mapillary:graph` or
+ * `mapillary:tiles`). Requests no policy covers pass without waiting.
+ */
+export class ProviderRateLimiter extends CompositeLimiter {
+  /** The provider. */
+  readonly profile: ProviderProfile;
+  /** The limiter of each policy, by policy name. */
+  readonly limiters: ReadonlyMap<string, RateLimiter>;
+
+  /** Creates the limiter of `profile`, with one limiter per policy in `limiters`. */
+  constructor(profile: ProviderProfile, limiters: ReadonlyMap<string, RateLimiter>) {
+    super((key) => _parts(profile, limiters, key));
+    this.profile = profile;
+    this.limiters = limiters;
+  }
+
+  /** The key of a request for this limiter: `METHOD URL`. */
+  keyFor(method: HttpMethod, url: string): string {
+    return `${method} ${url}`;
+  }
+}
+
+function _parts(profile: ProviderProfile, limiters: ReadonlyMap<string, RateLimiter>, requestKey: string): CompositePart[] {
+  const space = requestKey.indexOf(" ");
+  const method = requestKey.slice(0, space);
+  if (space < 0 || !_METHODS.includes(method)) {
+    throw new ConfigError(`A provider rate limiter takes "METHOD URL" keys (got ${JSON.stringify(requestKey.slice(0, 80))}).`);
+  }
+  const keys = limiterKeys(profile, method as HttpMethod, requestKey.slice(space + 1));
+  keys.sort((a, b) => b.policy.windowMs - a.policy.windowMs);
+  const parts: CompositePart[] = [];
+  for (const { policy, key } of keys) {
+    const limiter = limiters.get(policy.name);
+    if (limiter !== undefined) parts.push({ limiter, key });
+  }
+  return parts;
+}
+
+/**
+ * Ready limiters for a provider's documented policies (`profile.rateLimits`): Mapiq's 20 per
+ * minute per endpoint, Mapillary's 50 000 per minute (graph) and per day (tiles) per app.
+ *
+ * @example
+ * ```ts
+ * import { mapiq } from "@mly/auth-core";
+ * import { policiesFor } from "@mly/ratelimit";
+ *
+ * const limiter = policiesFor(mapiq);
+ * const url = "https://api.mapiq.com/v2/buildings/42";
+ * const permit = await limiter.acquire(limiter.keyFor("GET", url));
+ * const response = await fetch(url);
+ * await permit.settle({ status: response.status });
+ * ```
+ */
+export function policiesFor(profile: ProviderProfile, options: PoliciesOptions = {}): ProviderRateLimiter {
+  const { create, ...shared } = options;
+  const limiters = new Map<string, RateLimiter>();
+  for (const policy of profile.rateLimits) {
+    limiters.set(policy.name, create?.(policy) ?? new LocalRateLimiter({ ...shared, limit: policy.limit, windowMs: policy.windowMs }));
+  }
+  return new ProviderRateLimiter(profile, limiters);
+}
