@@ -69,6 +69,7 @@ export class RefreshCoordinator {
    * @throws {LoginRequiredError} no token and none can be obtained without the user.
    */
   async getToken(key: string, options: GetTokenOptions = {}): Promise<TokenSet> {
+    if (options.signal?.aborted === true) throw new AbortedError();
     const inflight = this.#inflight.get(key);
     if (inflight !== undefined) return _withSignal(inflight, options.signal);
     const stored = await this.#options.store.get(key);
@@ -84,6 +85,7 @@ export class RefreshCoordinator {
    * @throws {LoginRequiredError} the renewal was refused.
    */
   async renewRejected(key: string, rejected: Secret, options: GetTokenOptions = {}): Promise<TokenSet> {
+    if (options.signal?.aborted === true) throw new AbortedError();
     const inflight = this.#inflight.get(key);
     if (inflight !== undefined) return _withSignal(inflight, options.signal);
     const stored = await this.#options.store.get(key);
