@@ -145,6 +145,7 @@ export class RefreshCoordinator {
       // Another process may have rotated the refresh token: re-read once.
       const again = await this.#options.store.get(key);
       if (again !== undefined && again.version !== stored?.version && isUsable(again.tokens, this.#clock.now())) return again.tokens;
+      if (error instanceof LoginRequiredError) throw error;
       throw new LoginRequiredError("The server refused to renew the token (it was revoked, expired or already rotated). Log in again.", {
         cause: error,
       });
