@@ -1,7 +1,8 @@
 import type { OAuthClient } from "./client.ts";
 import { ConfigError, TokenNotYetValidError } from "./errors.ts";
 import type { ProviderProfile } from "./profile.ts";
-import type { Secret } from "./secret.ts";
+import { REDACTED, type Secret } from "./secret.ts";
+import { _defineInspect } from "./_inspect.ts";
 import type { TokenSet } from "./token_set.ts";
 
 /** A request to authorize: its URL and headers. */
@@ -49,9 +50,31 @@ export interface AuthorizeOptions {
  */
 export function authorizeRequest(profile: ProviderProfile, tokens: TokenSet, request: ApiRequest, options: AuthorizeOptions = {}): AuthorizedRequest {
   const placed = placeCredential(profile, tokens, String(request.url), options);
-  const headers = new Headers(request.headers);
+  const headers = new _RedactingHeaders(request.headers);
   if (placed.authorization !== undefined) headers.set("authorization", placed.authorization);
-  return { url: placed.url, headers };
+  const authorized = { url: placed.url, headers };
+  // Printing the result (util.inspect, JSON.stringify) must not show the credential.
+  Object.defineProperty(authorized, "toJSON", { value: () => ({ url: _redactUrl(placed.url), headers }), enumerable: false });
+  _defineInspect(authorized, () => `AuthorizedRequest ${JSON.stringify(authorized)}`);
+  return authorized;
+}
+
+/** `Headers` whose printed forms (`util.inspect`, `JSON.stringify`) redact `authorization`. */
+class _RedactingHeaders extends Headers {
+  toJSON(): Record<string, string> {
+    const json: Record<string, string> = {};
+    this.forEach((value, name) => {
+      json[name] = name === "authorization" ? REDACTED : value;
+    });
+    return json;
+  }
+}
+_defineInspect(_RedactingHeaders.prototype, function (this: _RedactingHeaders): string {
+  return `Headers ${JSON.stringify(this)}`;
+});
+
+function _redactUrl(url: string): string {
+  return url.replace(/([?&]access_token=)[^&#]*/g, `$1${REDACTED}`);
 }
 
 /** Where {@link placeCredential} put the token: the URL to call and the `Authorization` value, if any. */

@@ -1,7 +1,7 @@
 import { _requireSecret, type OAuthClient } from "./client.ts";
 import { HttpRequestDescription } from "./http.ts";
 import type { GrantType, ProviderProfile } from "./profile.ts";
-import type { Secret } from "./secret.ts";
+import { Secret } from "./secret.ts";
 import type { TokenKind, TokenSet } from "./token_set.ts";
 import { parseTokenResponse } from "./token_response.ts";
 import type { HttpResponseData } from "./http.ts";
@@ -71,8 +71,10 @@ export function _tokenEndpointRequest(
     }
     case "client_secret_basic": {
       const secret = _requireSecret(client, profile.name);
-      headers["authorization"] = `Basic ${btoa(`${_formEncode(client.clientId)}:${_formEncode(secret.reveal())}`)}`;
-      allSecrets.push(secret);
+      const credential = new Secret(btoa(`${_formEncode(client.clientId)}:${_formEncode(secret.reveal())}`));
+      headers["authorization"] = `Basic ${credential.reveal()}`;
+      // A server that echoes the Authorization header must not leak the credential either.
+      allSecrets.push(secret, credential);
       break;
     }
     case "client_secret_post": {
