@@ -144,5 +144,8 @@ export function _consume(pending: PendingAuthorization): void {
   _consumed.add(pending);
   _consumedStates.add(pending.state);
   // Bound memory: states are 256-bit random; old ones only matter within the max age.
-  if (_consumedStates.size > 10_000) _consumedStates.delete(_consumedStates.values().next().value as string);
+  if (_consumedStates.size > 10_000) {
+    const oldest = _consumedStates.values().next();
+    if (oldest.done !== true) _consumedStates.delete(oldest.value);
+  }
 }

@@ -24,6 +24,7 @@ describe("HttpRequestDescription", () => {
   });
 
   it("redacts headers and body when printed, keeps public headers", () => {
+    // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- the template literal is what is tested
     for (const text of [JSON.stringify(request), inspect(request, { depth: Infinity, showHidden: true }), String(request), `${request}`]) {
       expect(text).not.toContain("supersecretvalue");
       expect(text).not.toContain("the-code-value");

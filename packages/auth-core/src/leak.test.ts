@@ -12,6 +12,7 @@ import { createClient } from "./client.ts";
 import { buildClientCredentials } from "./client_credentials.ts";
 import { buildCodeExchange } from "./code_exchange.ts";
 import { MlyError } from "./errors.ts";
+import type { HttpResponseData } from "./http.ts";
 import { buildLegacyImplicitUrl, validateLegacyImplicitCallback } from "./implicit.ts";
 import { mapillary } from "./mapillary.ts";
 import { mapillaryV2 } from "./mapillary_v2.ts";
@@ -46,9 +47,10 @@ function printed(value: unknown): string[] {
   const out = [
     inspect(value, { depth: Infinity, showHidden: true }),
     inspect(value, { depth: Infinity, showHidden: true, colors: true }),
-    JSON.stringify(value) ?? "",
+    [JSON.stringify(value)].join(""),
   ];
   try {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-template-expression -- the template literal is what is tested
     out.push(String(value), `${value as string}`);
   } catch {
     // Objects without a string form print nothing here.
@@ -90,7 +92,7 @@ async function exchange(profile: ProviderProfile): Promise<{ call: TokenRequest;
 }
 
 /** Every way a server can echo what it was sent. */
-function echoes(sent: readonly string[]): { status: number; headers: Record<string, string>; body: string }[] {
+function echoes(sent: readonly string[]): HttpResponseData[] {
   return sent.flatMap(forms).flatMap((echo) => [
       json(400, { error: "invalid_grant", error_description: `bad ${echo}`, error_uri: `https://x/${echo}` }),
       json(400, { error: echo }),

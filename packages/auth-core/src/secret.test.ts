@@ -8,6 +8,7 @@ describe("Secret", () => {
 
   it("never prints its value through String, templates, JSON or util.inspect", () => {
     expect(String(secret)).toBe(REDACTED);
+    // eslint-disable-next-line @typescript-eslint/restrict-template-expressions -- the template literal is what is tested
     expect(`${secret}`).toBe(REDACTED);
     expect(secret.toString()).toBe(REDACTED);
     expect(JSON.stringify({ secret })).toBe('{"secret":"[redacted]"}');
