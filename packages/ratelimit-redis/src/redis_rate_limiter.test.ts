@@ -1,0 +1,274 @@
+import { AbortedError, BackendUnavailableError, ConfigError, QueueFullError, type RateLimitPermit } from "@mly/auth-core";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import { _freePort, _redisForTests, _startRedis } from "./_test_redis.ts";
+import { _startShapeServer } from "./_test_server.ts";
+import { sendRedisCommand } from "./redis_client.ts";
+import { RedisRateLimiter, type RedisRateLimiterOptions } from "./redis_rate_limiter.ts";
+
+const target = await _redisForTests();
+if (target === undefined && process.env["CI"] !== undefined) throw new Error("CI is set but no Redis is reachable and redis-server is missing: refusing to skip the Redis tests.");
+
+const clients: Redis[] = [];
+function client(url = target?.url ?? ""): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  redis.on("error", () => undefined);
+  clients.push(redis);
+  return redis;
+}
+afterAll(async () => {
+  for (const redis of clients) redis.disconnect();
+  await target?.own?.stop();
+});
+
+const run = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+let keys = 0;
+const uniqueKey = (name: string): string => `${run}:${name}:${++keys}`;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function limiter(options: Partial<RedisRateLimiterOptions> = {}): RedisRateLimiter {
+  return new RedisRateLimiter({ client: client(), limit: 5, windowMs: 500, marginMs: 0, prefix: "mly:rl:test", ...options });
+}
+
+describe.skipIf(target === undefined)("RedisRateLimiter against a real Redis", () => {
+  it("hash-tags its keys and keeps them with a TTL", async () => {
+    const rl = limiter();
+    const key = uniqueKey("GET /v2/buildings/{id}");
+    const [log, inf, st] = rl.redisKeys(key);
+    expect(log).toMatch(/^\{mly:rl:test:[^{}]+\}:log$/);
+    expect(inf.slice(0, inf.indexOf("}"))).toBe(log.slice(0, log.indexOf("}")));
+    const permit = await rl.acquire(key);
+    const redis = client();
+    expect(await redis.zcard(inf)).toBe(1);
+    await permit.settle({ status: 200 });
+    expect(await redis.zcard(inf)).toBe(0);
+    expect(await redis.zcard(log)).toBe(1);
+    expect(await redis.pttl(st)).toBeGreaterThan(0);
+    expect(await redis.pttl(log)).toBeLessThanOrEqual(rl.windowMs + rl.spacingMs + 60_000 + 1000);
+  });
+
+  it("takes exactly one round trip per acquire (counted with MONITOR)", async () => {
+    const rl = limiter({ limit: 1000, mode: "burst" });
+    const key = uniqueKey("rt");
+    (await rl.acquire(key)).cancel(); // the script is cached from here on
+    const monitor = await client().monitor();
+    const seen: string[][] = [];
+    // MONITOR also shows the commands the script runs (source "lua"): count only what the client sent.
+    monitor.on("monitor", (_time: string, args: string[], source: string) => {
+      if (source !== "lua" && args.some((arg) => arg.includes(encodeURIComponent(key)))) seen.push(args);
+    });
+    await sleep(50);
+    const permits: RateLimitPermit[] = [];
+    for (let i = 0; i < 10; i += 1) permits.push(await rl.acquire(key));
+    await sleep(100);
+    expect(seen.map((args) => args[0]?.toLowerCase())).toEqual(Array.from({ length: 10 }, () => "evalsha"));
+    expect(seen.every((args) => args[6] === "acquire")).toBe(true);
+    for (const permit of permits) await permit.settle();
+    await sleep(100);
+    expect(seen).toHaveLength(20);
+    monitor.disconnect();
+  });
+
+  it("burst: grants limit at once, then waits for slots to leave the window", async () => {
+    const rl = limiter({ mode: "burst", limit: 3, windowMs: 300 });
+    const key = uniqueKey("burst");
+    const started = Date.now();
+    const permits = await Promise.all([1, 2, 3].map(() => rl.acquire(key)));
+    expect(Date.now() - started).toBeLessThan(150);
+    for (const permit of permits) await permit.settle();
+    const settled = Date.now();
+    const fourth = await rl.acquire(key);
+    expect(Date.now() - settled).toBeGreaterThanOrEqual(280);
+    await fourth.settle();
+  });
+
+  it("even: spaces grants by (window + margin) / limit from the later of grant and response", async () => {
+    const rl = limiter({ limit: 10, windowMs: 500, marginMs: 0 });
+    const key = uniqueKey("even");
+    const grants: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      const permit = (await rl.acquire(key)) as RateLimitPermit & { grantedAtMs: number };
+      grants.push(permit.grantedAtMs);
+      await sleep(10);
+      await permit.settle();
+    }
+    for (let i = 1; i < grants.length; i += 1) expect(grants[i]! - grants[i - 1]!).toBeGreaterThanOrEqual(60 - 0.01);
+  });
+
+  it("two limiter instances sharing a key never let a sliding-window server see more than N", async () => {
+    for (const mode of ["burst", "even"] as const) {
+      const server = await _startShapeServer("sliding-log", 5, 500);
+      try {
+        const key = uniqueKey(`shared-${mode}`);
+        const a = limiter({ mode, limit: 5, windowMs: 500 });
+        const b = limiter({ mode, limit: 5, windowMs: 500 });
+        const until = Date.now() + 1600;
+        const worker = async (rl: RedisRateLimiter): Promise<void> => {
+          while (Date.now() < until) {
+            const permit = await rl.acquire(key);
+            const response = await fetch(server.url);
+            await response.text();
+            await permit.settle({ status: response.status });
+          }
+        };
+        await Promise.all([worker(a), worker(b), worker(a), worker(b)]);
+        expect(server.rejected, mode).toBe(0);
+        expect(server.accepted.length, mode).toBeGreaterThanOrEqual(12);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
+  it("pause on one instance freezes the key for the others", async () => {
+    const a = limiter();
+    const b = limiter();
+    const key = uniqueKey("pause");
+    await a.pause(key, 300);
+    await a.pause(key, 0);
+    const started = Date.now();
+    await (await b.acquire(key)).settle();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    const c = limiter();
+    const other = uniqueKey("pause429");
+    await (await c.acquire(other)).settle({ status: 429, retryAfterMs: 200 });
+    const again = Date.now();
+    await (await b.acquire(other)).settle();
+    expect(Date.now() - again).toBeGreaterThanOrEqual(150);
+  });
+
+  it("cancel gives the slot back; a forgotten permit is settled at its lease", async () => {
+    const rl = limiter({ mode: "burst", limit: 1, windowMs: 200, settleTimeoutMs: 200 });
+    const key = uniqueKey("cancel");
+    await (await rl.acquire(key)).cancel();
+    const started = Date.now();
+    await rl.acquire(key); // never settled
+    const next = await rl.acquire(key);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+    await next.cancel();
+    await next.settle(); // no effect once cancelled
+    const even = limiter({ limit: 1, windowMs: 10_000 });
+    const evenKey = uniqueKey("cancel-even");
+    await (await even.acquire(evenKey)).cancel();
+    const quick = Date.now();
+    await (await even.acquire(evenKey)).cancel();
+    expect(Date.now() - quick).toBeLessThan(200);
+  });
+
+  it("aborts waiters, keeps FIFO order per process and bounds the queue", async () => {
+    const rl = limiter({ mode: "burst", limit: 1, windowMs: 300, maxQueue: 3 });
+    const key = uniqueKey("queue");
+    const first = await rl.acquire(key);
+    const controller = new AbortController();
+    const order: number[] = [];
+    const waiting = [1, 2].map((n) =>
+      rl.acquire(key, n === 1 ? { signal: controller.signal } : {}).then(
+        async (permit) => {
+          order.push(n);
+          await permit.settle();
+        },
+        (error: unknown) => {
+          order.push(-n);
+          expect(error).toBeInstanceOf(AbortedError);
+        },
+      ),
+    );
+    const third = rl.acquire(key).then(async (permit) => {
+      order.push(3);
+      await permit.settle();
+    });
+    await expect(rl.acquire(key)).rejects.toBeInstanceOf(QueueFullError);
+    await expect(rl.acquire(key, { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(AbortedError);
+    await sleep(20);
+    controller.abort();
+    await first.settle();
+    await Promise.all([...waiting, third]);
+    expect(order).toEqual([-1, 2, 3]);
+  });
+
+  it("aborts a waiter queued behind another caller of the same process, and a grant that lands after the abort", async () => {
+    const rl = limiter({ mode: "burst", limit: 1, windowMs: 300 });
+    const key = uniqueKey("abort-lane");
+    const first = await rl.acquire(key);
+    const second = rl.acquire(key);
+    const controller = new AbortController();
+    const third = rl.acquire(key, { signal: controller.signal });
+    await sleep(20);
+    controller.abort();
+    await expect(third).rejects.toBeInstanceOf(AbortedError);
+    await first.settle();
+    await (await second).settle();
+    const racing = new AbortController();
+    const other = uniqueKey("abort-race");
+    const granted = rl.acquire(other, { signal: racing.signal });
+    racing.abort(); // the acquire script is already on its way
+    await expect(granted).rejects.toBeInstanceOf(AbortedError);
+    const redis = client();
+    expect(await redis.zcard(rl.redisKeys(other)[1])).toBe(0);
+  });
+
+  it("works through a node-redis-shaped client (sendCommand)", async () => {
+    const redis = client();
+    const rl = new RedisRateLimiter({ client: { sendCommand: (args) => redis.call(args[0] ?? "", ...args.slice(1)) }, limit: 2, windowMs: 100 });
+    expect(await sendRedisCommand({ sendCommand: (args) => redis.call(args[0] ?? "", ...args.slice(1)) }, ["PING"])).toBe("PONG");
+    await (await rl.acquire(uniqueKey("node-redis"))).settle();
+  });
+});
+
+describe("RedisRateLimiter without Redis", () => {
+  it("fails closed with BackendUnavailableError within the timeout when nothing listens", async () => {
+    const port = await _freePort();
+    const rl = new RedisRateLimiter({ client: client(`redis://127.0.0.1:${port}`), limit: 5, windowMs: 1000 });
+    const started = Date.now();
+    const error: unknown = await rl.acquire("k").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendUnavailableError);
+    expect((error as BackendUnavailableError).code).toBe("backend_unavailable");
+    expect(Date.now() - started).toBeLessThan(1500);
+    const reported: BackendUnavailableError[] = [];
+    const quiet = new RedisRateLimiter({ client: client(`redis://127.0.0.1:${port}`), limit: 5, windowMs: 1000, timeoutMs: 100, onBackendError: (e) => reported.push(e) });
+    await quiet.pause("k", 100);
+    expect(reported).toHaveLength(1);
+  });
+
+  it("falls back to a local limiter at limit / expectedProcesses", async () => {
+    const port = await _freePort();
+    const rl = new RedisRateLimiter({ client: client(`redis://127.0.0.1:${port}`), limit: 8, windowMs: 400, marginMs: 0, mode: "burst", timeoutMs: 100, fallback: { expectedProcesses: 4 } });
+    expect(rl.fallback?.limit).toBe(2);
+    const started = Date.now();
+    const permits = [await rl.acquire("k"), await rl.acquire("k")];
+    for (const permit of permits) await permit.settle({ status: 429, retryAfterMs: 1 });
+    await (await rl.acquire("k")).settle();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+    expect(() => new RedisRateLimiter({ client: client(), limit: 3, windowMs: 1000, fallback: { expectedProcesses: 4 } })).toThrow(ConfigError);
+    expect(() => new RedisRateLimiter({ client: client(), limit: 3, windowMs: 1000, fallback: { expectedProcesses: 0 } })).toThrow(ConfigError);
+  });
+
+  it("loads the script with EVAL after NOSCRIPT, and fails fast once the server is stopped", async () => {
+    const own = await _startRedis();
+    if (own === undefined) {
+      console.warn("!!! redis-server is missing: NOSCRIPT and server-stop test SKIPPED !!!");
+      if (process.env["CI"] !== undefined) throw new Error("redis-server is required under CI");
+      return;
+    }
+    try {
+      const redis = client(own.url);
+      const reported: BackendUnavailableError[] = [];
+      const rl = new RedisRateLimiter({ client: redis, limit: 5, windowMs: 1000, timeoutMs: 300, onBackendError: (e) => reported.push(e) });
+      expect(await redis.call("SCRIPT", "EXISTS", "0000000000000000000000000000000000000000")).toEqual([0]);
+      await (await rl.acquire("k")).settle();
+      const info = String(await redis.call("INFO", "commandstats"));
+      expect(info).toMatch(/cmdstat_evalsha:calls=2,.*failed_calls=1/);
+      expect(info).toMatch(/cmdstat_eval:calls=1,/);
+      const held = [await rl.acquire("k"), await rl.acquire("k")];
+      await own.stop();
+      const started = Date.now();
+      await expect(rl.acquire("k")).rejects.toBeInstanceOf(BackendUnavailableError);
+      expect(Date.now() - started).toBeLessThan(1000);
+      await held[0]!.settle();
+      await held[1]!.cancel();
+      expect(reported.map((e) => e.code)).toEqual(["backend_unavailable", "backend_unavailable"]);
+    } finally {
+      await own.stop();
+    }
+  });
+});

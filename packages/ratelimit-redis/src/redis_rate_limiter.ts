@@ -1,0 +1,342 @@
+import {
+  AbortedError,
+  BackendUnavailableError,
+  ConfigError,
+  QueueFullError,
+  type AcquireOptions,
+  type Clock,
+  type PermitOutcome,
+  type RateLimitPermit,
+  type RateLimiter,
+} from "@mly/auth-core";
+import { LocalRateLimiter, systemScheduler, type RateLimitMode, type Scheduler } from "@mly/ratelimit";
+import { _SCRIPT, _SCRIPT_SHA } from "./_script.ts";
+import { sendRedisCommand, type RedisClientLike } from "./redis_client.ts";
+
+/** What to do while Redis does not answer. */
+export interface RedisFallbackOptions {
+  /**
+   * How many processes share the limit. Each falls back to a local limiter at
+   * `floor(limit / expectedProcesses)` per window, so together they stay under the limit.
+   */
+  expectedProcesses: number;
+}
+
+/** Options of {@link RedisRateLimiter}. */
+export interface RedisRateLimiterOptions {
+  /** Your ioredis or node-redis client (the limiter never closes it). */
+  client: RedisClientLike;
+  /** Requests allowed per window, across every process sharing the Redis keys. */
+  limit: number;
+  /** The window length in ms. */
+  windowMs: number;
+  /** `even` (default) or `burst`, as in `createRateLimiter`. */
+  mode?: RateLimitMode;
+  /** Extra ms added to the window; default as in `createRateLimiter`. */
+  marginMs?: number;
+  /** Prefix of the Redis keys: `{<prefix>:<key>}:log|inf|st` (default `mly:rl`). Put the provider in it when several share a Redis. */
+  prefix?: string;
+  /** A Redis call that takes longer fails (default 1000 ms). */
+  timeoutMs?: number;
+  /** A permit neither settled nor cancelled after this many ms is settled at that time (default 60 000). */
+  settleTimeoutMs?: number;
+  /** Callers of this process that may wait per key (default 1000). */
+  maxQueue?: number;
+  /** Default: none, fail closed with `BackendUnavailableError`. */
+  fallback?: RedisFallbackOptions;
+  /** Called when a settle, cancel or pause could not reach Redis (the permit's lease covers the slot). */
+  onBackendError?: (error: BackendUnavailableError) => void;
+  /** The clock of the fallback limiter (Redis itself uses the server's `TIME`). */
+  clock?: Clock;
+  /** Timers for waits (default: the global ones). */
+  scheduler?: Scheduler;
+}
+
+interface _Lane {
+  tail: Promise<void>;
+  waiting: number;
+}
+
+type _Reply = readonly unknown[];
+
+let _instances = 0;
+
+/**
+ * A {@link RateLimiter} shared by every process that uses the same Redis: the same two-phase
+ * semantics as `createRateLimiter` (slots timed from the response, even or burst mode, pause),
+ * computed by one Lua script per acquire — exactly one round trip — on the Redis server's clock,
+ * with hash-tagged keys (`{mly:rl:<key>}:…`) so it runs on Redis Cluster. Waiters of one process
+ * queue FIFO per key; across processes whoever asks first after a slot frees wins.
+ *
+ * When Redis does not answer within `timeoutMs` it fails closed with `BackendUnavailableError`,
+ * unless `fallback` is set: then it limits locally at `limit / expectedProcesses`.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "ioredis";
+ * import { RedisRateLimiter } from "@mly/ratelimit-redis";
+ *
+ * const limiter = new RedisRateLimiter({ client: new Redis("redis://127.0.0.1:6379"), limit: 20, windowMs: 60_000 });
+ * const permit = await limiter.acquire("GET /v2/buildings/{id}");
+ * const response = await fetch("https://api.mapiq.com/v2/buildings/12");
+ * await permit.settle({ status: response.status });
+ * ```
+ */
+export class RedisRateLimiter implements RateLimiter {
+  /** Requests per window, across processes. */
+  readonly limit: number;
+  /** The window length in ms. */
+  readonly windowMs: number;
+  /** The mode. */
+  readonly mode: RateLimitMode;
+  /** The margin added to the window, in ms. */
+  readonly marginMs: number;
+  /** In even mode, the ms between two slots; 0 in burst mode. */
+  readonly spacingMs: number;
+  /** The local limiter used while Redis is down, if a fallback was configured. */
+  readonly fallback: LocalRateLimiter | undefined;
+  readonly #client: RedisClientLike;
+  readonly #prefix: string;
+  readonly #timeoutMs: number;
+  readonly #leaseMs: number;
+  readonly #ttlMs: number;
+  readonly #maxQueue: number;
+  readonly #scheduler: Scheduler;
+  readonly #onBackendError: ((error: BackendUnavailableError) => void) | undefined;
+  readonly #lanes = new Map<string, _Lane>();
+  readonly #instance = `${(++_instances).toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
+  #sequence = 0;
+
+  /** Creates a limiter over `options.client`. */
+  constructor(options: RedisRateLimiterOptions) {
+    // A local limiter validates the options and fixes the defaults, so both backends agree.
+    const shape = new LocalRateLimiter({ limit: options.limit, windowMs: options.windowMs, ...(options.mode === undefined ? {} : { mode: options.mode }), ...(options.marginMs === undefined ? {} : { marginMs: options.marginMs }) });
+    this.limit = shape.limit;
+    this.windowMs = shape.windowMs;
+    this.mode = shape.mode;
+    this.marginMs = shape.marginMs;
+    this.spacingMs = shape.spacingMs;
+    this.#client = options.client;
+    this.#prefix = options.prefix ?? "mly:rl";
+    this.#timeoutMs = options.timeoutMs ?? 1000;
+    this.#leaseMs = options.settleTimeoutMs ?? 60_000;
+    this.#ttlMs = Math.ceil(this.windowMs + this.marginMs + this.spacingMs + this.#leaseMs + 1000);
+    this.#maxQueue = options.maxQueue ?? 1000;
+    this.#scheduler = options.scheduler ?? systemScheduler;
+    this.#onBackendError = options.onBackendError;
+    if (options.fallback !== undefined) {
+      const processes = options.fallback.expectedProcesses;
+      if (!Number.isInteger(processes) || processes < 1) throw new ConfigError(`fallback.expectedProcesses must be a whole number ≥ 1 (got ${String(processes)}).`);
+      const share = Math.floor(this.limit / processes);
+      if (share < 1) throw new ConfigError(`A limit of ${this.limit} cannot be shared by ${processes} processes: the fallback would allow less than 1 request per window.`);
+      this.fallback = new LocalRateLimiter({
+        limit: share,
+        windowMs: this.windowMs,
+        mode: this.mode,
+        marginMs: this.marginMs,
+        settleTimeoutMs: this.#leaseMs,
+        maxQueue: this.#maxQueue,
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
+        scheduler: this.#scheduler,
+      });
+    }
+  }
+
+  /** The Redis keys of `key`: `{prefix:key}:log`, `:inf`, `:st` (one hash tag, so one Cluster slot). */
+  redisKeys(key: string): [string, string, string] {
+    const tag = `{${this.#prefix}:${encodeURIComponent(key)}}`;
+    return [`${tag}:log`, `${tag}:inf`, `${tag}:st`];
+  }
+
+  /**
+   * Waits for a slot on `key` and reserves it (one Redis round trip when a slot is free).
+   *
+   * @throws {BackendUnavailableError} Redis did not answer within `timeoutMs` and there is no fallback.
+   * @throws {AbortedError} the signal fired while waiting.
+   * @throws {QueueFullError} `maxQueue` callers of this process already wait for `key`.
+   */
+  async acquire(key: string, options: AcquireOptions = {}): Promise<RateLimitPermit> {
+    const { signal } = options;
+    if (signal?.aborted === true) throw new AbortedError("The rate-limit wait was aborted by the caller.", { cause: signal.reason });
+    let lane = this.#lanes.get(key);
+    if (lane === undefined) {
+      lane = { tail: Promise.resolve(), waiting: 0 };
+      this.#lanes.set(key, lane);
+    }
+    if (lane.waiting >= this.#maxQueue) throw new QueueFullError(key, this.#maxQueue);
+    lane.waiting += 1;
+    const previous = lane.tail;
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    lane.tail = Promise.all([previous, mine]).then(() => undefined);
+    try {
+      if (lane.waiting > 1) await _abortable(previous, signal);
+      return await this.#attempt(key, signal);
+    } finally {
+      release();
+      lane.waiting -= 1;
+      if (lane.waiting === 0 && this.#lanes.get(key) === lane) this.#lanes.delete(key);
+    }
+  }
+
+  /** Freezes `key` for every process for `waitMs` (a server's `Retry-After`). */
+  async pause(key: string, waitMs: number): Promise<void> {
+    if (!(waitMs > 0)) return;
+    this.fallback?.pause(key, waitMs);
+    try {
+      await this.#eval(key, ["pause", String(Math.ceil(waitMs * 1000)), String(Math.ceil(this.#ttlMs + waitMs))]);
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  async #attempt(key: string, signal: AbortSignal | undefined): Promise<RateLimitPermit> {
+    const spanUs = Math.ceil((this.windowMs + this.marginMs) * 1000);
+    const spacingUs = Math.ceil(this.spacingMs * 1000);
+    for (;;) {
+      const id = `${this.#instance}:${(++this.#sequence).toString(36)}`;
+      let reply: _Reply;
+      try {
+        reply = (await this.#eval(key, ["acquire", String(this.limit), String(spanUs), String(spacingUs), String(this.#leaseMs * 1000), id, String(this.#ttlMs)])) as _Reply;
+      } catch (error) {
+        if (this.fallback === undefined) throw error;
+        return this.fallback.acquire(key, signal === undefined ? {} : { signal });
+      }
+      if (Number(reply[0]) === 1) {
+        const permit = new _RedisPermit(this, key, id, Number(reply[1]), Number(reply[2]));
+        if (signal?.aborted === true) {
+          await permit.cancel();
+          throw new AbortedError("The rate-limit wait was aborted by the caller.", { cause: signal.reason });
+        }
+        return permit;
+      }
+      await _sleep(Math.max(1, Math.ceil(Number(reply[1]) / 1000)), signal, this.#scheduler);
+    }
+  }
+
+  /** @internal Settles a permit at the Redis server's time. */
+  async _settle(key: string, id: string, outcome: PermitOutcome | undefined): Promise<void> {
+    const wait = outcome === undefined ? 0 : (outcome.retryAfterMs ?? (outcome.status === 429 ? this.windowMs : 0));
+    if (wait > 0) this.fallback?.pause(key, wait);
+    try {
+      await this.#eval(key, ["settle", id, String(Math.ceil(wait * 1000)), String(Math.ceil(this.#ttlMs + wait))]);
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  /** @internal Gives a permit's slot back. */
+  async _cancel(key: string, id: string, grantUs: number, previousGrantUs: number): Promise<void> {
+    try {
+      await this.#eval(key, ["cancel", id, String(grantUs), String(previousGrantUs), String(this.#ttlMs)]);
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  /** Hands a failed settle, cancel or pause to `onBackendError` (#eval only throws `BackendUnavailableError`). */
+  #report(error: unknown): void {
+    this.#onBackendError?.(error as BackendUnavailableError);
+  }
+
+  /** One round trip: EVALSHA, or EVAL when the server has not cached the script (NOSCRIPT). */
+  async #eval(key: string, args: readonly string[]): Promise<unknown> {
+    const keys = this.redisKeys(key);
+    try {
+      return await this.#send(["EVALSHA", _SCRIPT_SHA, "3", ...keys, ...args]);
+    } catch (error) {
+      if (!_isNoScript(error)) throw error;
+      return this.#send(["EVAL", _SCRIPT, "3", ...keys, ...args]);
+    }
+  }
+
+  async #send(args: readonly string[]): Promise<unknown> {
+    let timer: unknown;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = this.#scheduler.setTimeout(() => {
+        reject(new BackendUnavailableError(`Redis did not answer within ${this.#timeoutMs} ms.`));
+      }, this.#timeoutMs);
+    });
+    try {
+      return await Promise.race([sendRedisCommand(this.#client, args), timeout]);
+    } catch (error) {
+      if (error instanceof BackendUnavailableError || _isNoScript(error)) throw error;
+      throw new BackendUnavailableError(`Redis failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    } finally {
+      this.#scheduler.clearTimeout(timer);
+    }
+  }
+}
+
+class _RedisPermit implements RateLimitPermit {
+  /** When Redis granted the slot, in ms since the epoch on the Redis server's clock. */
+  readonly grantedAtMs: number;
+  #done = false;
+  readonly #limiter: RedisRateLimiter;
+  readonly #key: string;
+  readonly #id: string;
+  readonly #grantUs: number;
+  readonly #previousGrantUs: number;
+
+  constructor(limiter: RedisRateLimiter, key: string, id: string, grantUs: number, previousGrantUs: number) {
+    this.#limiter = limiter;
+    this.#key = key;
+    this.#id = id;
+    this.#grantUs = grantUs;
+    this.#previousGrantUs = previousGrantUs;
+    this.grantedAtMs = grantUs / 1000;
+  }
+
+  async settle(outcome?: PermitOutcome): Promise<void> {
+    if (this.#done) return;
+    this.#done = true;
+    await this.#limiter._settle(this.#key, this.#id, outcome);
+  }
+
+  async cancel(): Promise<void> {
+    if (this.#done) return;
+    this.#done = true;
+    await this.#limiter._cancel(this.#key, this.#id, this.#grantUs, this.#previousGrantUs);
+  }
+}
+
+function _isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith("NOSCRIPT");
+}
+
+/** Waits for `promise`, or rejects with `AbortedError` when `signal` fires first. */
+function _abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return promise;
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(new AbortedError("The rate-limit wait was aborted by the caller.", { cause: signal.reason }));
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    void promise.then(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    });
+  });
+}
+
+/** Sleeps `ms`, or rejects with `AbortedError` when `signal` fires first. */
+function _sleep(ms: number, signal: AbortSignal | undefined, scheduler: Scheduler): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      scheduler.clearTimeout(handle);
+      reject(new AbortedError("The rate-limit wait was aborted by the caller.", { cause: signal?.reason }));
+    };
+    const handle = scheduler.setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    if (signal?.aborted === true) onAbort();
+    else signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
