@@ -1,0 +1,126 @@
+import { BackendUnavailableError, StorageError, formatTokenKey } from "@mly/auth-core";
+import { describeTokenStoreConformance, sampleTokenSet } from "@mly/storage/conformance";
+import { Redis } from "ioredis";
+import { createClient } from "redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testRedisUrl } from "../test/_redis.ts";
+import { RedisTokenStore } from "./redis_token_store.ts";
+import { toRedisCommander } from "./redis_client.ts";
+
+const url = await testRedisUrl();
+const clients: { close(): Promise<unknown> }[] = [];
+afterAll(async () => {
+  for (const client of clients.splice(0)) await client.close();
+});
+
+function ioredis(): Redis {
+  const client = new Redis(url ?? "");
+  clients.push({ close: () => client.quit() });
+  return client;
+}
+
+async function nodeRedis(): Promise<ReturnType<typeof createClient>> {
+  const client = createClient({ url: url ?? "" });
+  client.on("error", () => undefined);
+  await client.connect();
+  clients.push({ close: () => client.quit() });
+  return client;
+}
+
+function prefix(): string {
+  return `mly-test-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+describe.skipIf(url === undefined)("RedisTokenStore", () => {
+  describeTokenStoreConformance("RedisTokenStore (ioredis)", () => {
+    const p = prefix();
+    return { store: new RedisTokenStore({ client: ioredis(), prefix: p }), peer: new RedisTokenStore({ client: ioredis(), prefix: p }) };
+  });
+
+  describeTokenStoreConformance("RedisTokenStore (node-redis)", async () => {
+    const p = prefix();
+    return { store: new RedisTokenStore({ client: await nodeRedis(), prefix: p }), peer: new RedisTokenStore({ client: await nodeRedis(), prefix: p }) };
+  });
+
+  describe("details", () => {
+    let redis: Redis;
+    beforeAll(() => {
+      redis = ioredis();
+    });
+    const key = formatTokenKey({ provider: "mapillary", clientId: "1234", profile: "alice" });
+
+    it("keys carry one hash tag per token key, so token and lock share a slot", async () => {
+      const store = new RedisTokenStore({ client: redis, prefix: "mly" });
+      expect(store.tokenKeyOf(key)).toBe("mly:{mapillary:1234:alice}:token");
+      expect(store.lockKeyOf(key)).toBe("mly:{mapillary:1234:alice}:lock");
+      expect(store.tokenKeyOf("a}b{c%")).toBe("mly:{a%7Db%7Bc%25}:token");
+      const slot = async (name: string): Promise<unknown> => redis.call("CLUSTER", "KEYSLOT", name).catch(() => "no-cluster-command");
+      expect(await slot(store.tokenKeyOf("a}b"))).toBe(await slot(store.lockKeyOf("a}b")));
+    });
+
+    it("entry TTL follows token expiry plus a grace; never-expiring tokens get none", async () => {
+      const p = prefix();
+      const store = new RedisTokenStore({ client: redis, prefix: p, graceMs: 60_000, refreshGraceMs: 600_000 });
+      const now = Date.now();
+      await store.set(key, sampleTokenSet("short", { expiresAt: now + 10_000, refreshToken: undefined }));
+      const ttlShort = await redis.pttl(store.tokenKeyOf(key));
+      expect(ttlShort).toBeGreaterThan(65_000);
+      expect(ttlShort).toBeLessThanOrEqual(70_000);
+      await store.set(key, sampleTokenSet("refreshable", { expiresAt: now + 10_000 }));
+      expect(await redis.pttl(store.tokenKeyOf(key))).toBeGreaterThan(600_000);
+      await store.set(key, sampleTokenSet("forever", { expiresAt: null }));
+      expect(await redis.pttl(store.tokenKeyOf(key))).toBe(-1);
+      await store.set(key, sampleTokenSet("expired", { expiresAt: now - 10 * 86_400_000, refreshToken: undefined }));
+      const gone = await redis.pttl(store.tokenKeyOf(key));
+      expect(gone).toBeGreaterThan(0);
+      expect(gone).toBeLessThanOrEqual(1_000);
+    });
+
+    it("falls back to EVAL after SCRIPT FLUSH (NOSCRIPT)", async () => {
+      const store = new RedisTokenStore({ client: redis, prefix: prefix() });
+      const v1 = await store.set(key, sampleTokenSet("a"));
+      await redis.script("FLUSH");
+      expect(await store.set(key, sampleTokenSet("b"), { expectedVersion: v1 })).toBe(v1 + 1);
+    });
+
+    it("a damaged entry → StorageError naming it, renamed aside", async () => {
+      const p = prefix();
+      const store = new RedisTokenStore({ client: redis, prefix: p });
+      await store.set(key, sampleTokenSet("a"));
+      await redis.hset(store.tokenKeyOf(key), "data", '{"v":1,"kind":"user"');
+      const error = await store.get(key).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageError);
+      expect((error as Error).message).toContain(store.tokenKeyOf(key));
+      const aside = await redis.keys(`${p}:{*}:corrupt:*`);
+      expect(aside).toHaveLength(1);
+      expect(await store.get(key)).toBeUndefined();
+    });
+
+    it("an error reply (wrong type) → StorageError, not BackendUnavailableError", async () => {
+      const store = new RedisTokenStore({ client: redis, prefix: prefix() });
+      await redis.set(store.tokenKeyOf(key), "a plain string");
+      await expect(store.get(key)).rejects.toBeInstanceOf(StorageError);
+      await expect(store.set(key, sampleTokenSet("x"))).rejects.toBeInstanceOf(StorageError);
+    });
+
+    it("a client that never answers → BackendUnavailableError within timeoutMs", async () => {
+      const store = new RedisTokenStore({ client: { send: () => new Promise<never>(() => undefined) }, timeoutMs: 200 });
+      const started = Date.now();
+      await expect(store.get(key)).rejects.toBeInstanceOf(BackendUnavailableError);
+      await expect(store.lock(key, { ttlMs: 1_000 })).rejects.toBeInstanceOf(BackendUnavailableError);
+      expect(Date.now() - started).toBeLessThan(1_000);
+    });
+
+    it("a client that throws synchronously or has a closed connection → BackendUnavailableError", async () => {
+      const throwing = new RedisTokenStore({ client: { send: () => { throw new Error("socket closed"); } } });
+      await expect(throwing.get(key)).rejects.toBeInstanceOf(BackendUnavailableError);
+      const closed = createClient({ url: url ?? "" });
+      const store = new RedisTokenStore({ client: closed });
+      await expect(store.get(key)).rejects.toBeInstanceOf(BackendUnavailableError);
+    });
+
+    it("rejects clients of unknown shape", () => {
+      expect(() => toRedisCommander({} as never)).toThrow(TypeError);
+    });
+  });
+});

@@ -1,0 +1,284 @@
+import {
+  AbortedError,
+  BackendUnavailableError,
+  LockTimeoutError,
+  StorageError,
+  VersionConflictError,
+  parseTokenSet,
+  serializeTokenSet,
+  systemClock,
+} from "@mly/auth-core";
+import type { Clock, CompareAndSetOptions, LockOptions, StoredToken, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
+import { toRedisCommander, type RedisClientLike, type RedisCommander } from "./redis_client.ts";
+import { _DELETE, _QUARANTINE, _RELEASE, _SET } from "./_scripts.ts";
+
+/** Options of {@link RedisTokenStore}. */
+export interface RedisTokenStoreOptions {
+  /** The caller's client: ioredis (`Redis`, `Cluster`), node-redis, or any {@link RedisCommander}. */
+  client: RedisClientLike;
+  /** First part of every key (default `mly`): keys are `<prefix>:{<token key>}:token` and `…:lock`. */
+  prefix?: string;
+  /** Every command fails with `BackendUnavailableError` after this many ms without an answer (default 1000). */
+  timeoutMs?: number;
+  /** An entry outlives its access token's expiry by this much, in ms (default 1 hour). Never-expiring tokens get no TTL. */
+  graceMs?: number;
+  /** …or by this much when it holds a refresh token, which usually outlives the access token (default 30 days). */
+  refreshGraceMs?: number;
+  /** Longest pause between two tries of a taken lock, in ms (default 50). */
+  maxLockPollMs?: number;
+  /** The clock for entry TTLs (default: the system clock). */
+  clock?: Clock;
+}
+
+const _HOUR = 3_600_000;
+
+/**
+ * A {@link TokenStore} on Redis, shared by every process and machine that reaches it.
+ * Compare-and-set and lock release run as Lua scripts (EVALSHA, EVAL on NOSCRIPT); both keys of
+ * an entry carry the same hash tag (`mly:{<token key>}:token`, `mly:{<token key>}:lock`) so the
+ * store works on Redis Cluster. Entries expire after their token (plus a grace period). A
+ * command without an answer within `timeoutMs` fails with `BackendUnavailableError`: a caller
+ * never hangs on a dead Redis.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "ioredis";
+ * import { RedisTokenStore } from "@mly/storage-redis";
+ *
+ * const store = new RedisTokenStore({ client: new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379") });
+ * const keys = await store.list("mapillary:");
+ * ```
+ */
+export class RedisTokenStore implements TokenStore {
+  readonly #redis: RedisCommander;
+  readonly #prefix: string;
+  readonly #timeoutMs: number;
+  readonly #graceMs: number;
+  readonly #refreshGraceMs: number;
+  readonly #maxPollMs: number;
+  readonly #clock: Clock;
+  readonly #shas = new Map<string, Promise<string>>();
+
+  /** Creates a store over the caller's client (which the caller connects and closes). */
+  constructor(options: RedisTokenStoreOptions) {
+    this.#redis = toRedisCommander(options.client);
+    this.#prefix = options.prefix ?? "mly";
+    this.#timeoutMs = options.timeoutMs ?? 1_000;
+    this.#graceMs = options.graceMs ?? _HOUR;
+    this.#refreshGraceMs = options.refreshGraceMs ?? 30 * 24 * _HOUR;
+    this.#maxPollMs = options.maxLockPollMs ?? 50;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /** The Redis key holding `key`'s token. */
+  tokenKeyOf(key: string): string {
+    return `${this.#prefix}:{${_tag(key)}}:token`;
+  }
+
+  /** The Redis key holding `key`'s lock (same hash slot as the token). */
+  lockKeyOf(key: string): string {
+    return `${this.#prefix}:{${_tag(key)}}:lock`;
+  }
+
+  /** Reads a token and its version. */
+  async get(key: string): Promise<StoredToken | undefined> {
+    const reply = await this.#send(["HMGET", this.tokenKeyOf(key), "version", "data"]);
+    if (!Array.isArray(reply)) throw new StorageError("Redis answered HMGET with an unexpected reply.");
+    const [versionText, data] = reply as unknown[];
+    if (data === null || data === undefined) return undefined;
+    const version = Number(versionText);
+    try {
+      if (typeof data !== "string" || !Number.isSafeInteger(version) || version < 1) throw new StorageError("The stored token is unreadable (entry shape).");
+      return Object.freeze({ tokens: parseTokenSet(data), version });
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      const aside = `${this.#prefix}:{${_tag(key)}}:corrupt:${new Date(this.#clock.now()).toISOString()}`;
+      await this.#script(_QUARANTINE, [this.tokenKeyOf(key), aside], [String(versionText)]);
+      throw new StorageError(
+        `The Redis entry ${this.tokenKeyOf(key)} is damaged (${error.message.replace(/^.*\(([^)]*)\).*$/s, "$1")}). It was renamed to ${aside}; log in again to store a new token.`,
+      );
+    }
+  }
+
+  /** Writes a token (compare-and-set in Lua); returns the new version. */
+  async set(key: string, tokens: TokenSet, options: CompareAndSetOptions = {}): Promise<number> {
+    const reply = await this.#script(_SET, [this.tokenKeyOf(key)], [_expected(options), serializeTokenSet(tokens), String(this.#ttlOf(tokens))]);
+    return _outcome(key, options, reply);
+  }
+
+  /** Deletes a token (compare-and-delete in Lua); returns whether one was deleted. */
+  async delete(key: string, options: CompareAndSetOptions = {}): Promise<boolean> {
+    const reply = await this.#script(_DELETE, [this.tokenKeyOf(key)], [_expected(options)]);
+    return _outcome(key, options, reply) === 1;
+  }
+
+  /**
+   * Lists the stored keys that start with `prefix`, sorted (SCAN: on Redis Cluster, only the
+   * node the client sends it to).
+   */
+  async list(prefix = ""): Promise<string[]> {
+    const head = `${this.#prefix}:{`;
+    const pattern = `${_escapeGlob(head + _tag(prefix))}*}:token`;
+    const keys = new Set<string>();
+    let cursor = "0";
+    do {
+      const reply = await this.#send(["SCAN", cursor, "MATCH", pattern, "COUNT", "1000"]);
+      if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[1])) throw new StorageError("Redis answered SCAN with an unexpected reply.");
+      cursor = String(reply[0]);
+      for (const name of reply[1] as unknown[]) {
+        const text = String(name);
+        if (!text.startsWith(head) || !text.endsWith("}:token")) continue;
+        const key = _untag(text.slice(head.length, -"}:token".length));
+        if (key.startsWith(prefix)) keys.add(key);
+      }
+    } while (cursor !== "0");
+    return [...keys].sort();
+  }
+
+  /**
+   * Takes the lock on `key` (`SET NX PX`), released only by its owner (Lua).
+   * @throws {LockTimeoutError} not taken within `waitMs`.
+   * @throws {AbortedError} `signal` aborted.
+   * @throws {BackendUnavailableError} Redis did not answer in time.
+   */
+  async lock(key: string, options: LockOptions): Promise<TokenLock> {
+    const lockKey = this.lockKeyOf(key);
+    const owner = `${Date.now().toString(36)}-${crypto.randomUUID()}`;
+    const started = Date.now();
+    let pause = 2;
+    for (;;) {
+      if (options.signal?.aborted === true) throw new AbortedError();
+      const taken = await this.#send(["SET", lockKey, owner, "NX", "PX", String(Math.max(1, Math.ceil(options.ttlMs)))]);
+      if (taken === "OK") return this.#handle(lockKey, owner);
+      const waited = Date.now() - started;
+      if (options.waitMs !== undefined && waited >= options.waitMs) throw new LockTimeoutError(key, waited);
+      let delay = pause + Math.random() * pause;
+      if (options.waitMs !== undefined) delay = Math.min(delay, Math.max(1, options.waitMs - waited));
+      await _sleep(delay, options.signal);
+      pause = Math.min(pause * 2, this.#maxPollMs);
+    }
+  }
+
+  #handle(lockKey: string, owner: string): TokenLock {
+    let released = false;
+    return {
+      release: async (): Promise<void> => {
+        if (released) return;
+        released = true;
+        await this.#script(_RELEASE, [lockKey], [owner]);
+      },
+    };
+  }
+
+  #ttlOf(tokens: TokenSet): number {
+    if (tokens.expiresAt === null) return 0;
+    const grace = tokens.refreshToken === undefined ? this.#graceMs : this.#refreshGraceMs;
+    return Math.max(1_000, Math.ceil(tokens.expiresAt + grace - this.#clock.now()));
+  }
+
+  async #script(script: string, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    const sha = await this.#sha(script);
+    const tail = [String(keys.length), ...keys, ...args];
+    try {
+      return await this.#send(["EVALSHA", sha, ...tail]);
+    } catch (error) {
+      if (error instanceof StorageError && /NOSCRIPT/.test(error.message)) return this.#send(["EVAL", script, ...tail]);
+      throw error;
+    }
+  }
+
+  #sha(script: string): Promise<string> {
+    let sha = this.#shas.get(script);
+    if (sha === undefined) {
+      sha = crypto.subtle.digest("SHA-1", new TextEncoder().encode(script)).then((digest) =>
+        [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join(""),
+      );
+      this.#shas.set(script, sha);
+    }
+    return sha;
+  }
+
+  /** Sends one command with the time bound; maps failures to the core's errors. */
+  #send(args: readonly string[]): Promise<unknown> {
+    const timeoutMs = this.#timeoutMs;
+    return new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new BackendUnavailableError(`Redis did not answer ${args[0] ?? ""} within ${timeoutMs} ms. Check that Redis is running and reachable; the call can be retried.`));
+      }, timeoutMs);
+      let pending: Promise<unknown>;
+      try {
+        pending = this.#redis.send(args);
+      } catch (error) {
+        pending = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      pending.then(
+        (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(_mapError(args[0] ?? "", error));
+        },
+      );
+    });
+  }
+}
+
+function _mapError(command: string, error: unknown): Error {
+  const name = error instanceof Error ? error.name : "";
+  const message = error instanceof Error ? error.message : String(error);
+  // A Redis error reply (ioredis: ReplyError, node-redis: ErrorReply): Redis is up but refused.
+  if (name === "ReplyError" || name === "ErrorReply" || /^(?:NOSCRIPT|WRONGTYPE|ERR|BUSY|OOM|NOPERM|CROSSSLOT|MOVED|ASK|READONLY|LOADING|CLUSTERDOWN|TRYAGAIN)\b/.test(message)) {
+    const busy = /^(?:LOADING|BUSY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\b/.test(message);
+    const summary = message.split(/\s/)[0] ?? "ERR";
+    if (busy) return new BackendUnavailableError(`Redis is not ready (${summary}) for ${command}. Retry shortly.`, { cause: error });
+    return new StorageError(`Redis refused ${command} (${/NOSCRIPT/.test(message) ? "NOSCRIPT" : summary}). Check the Redis version (≥ 2.6 for Lua) and the ACL of this client.`, {
+      cause: error,
+    });
+  }
+  return new BackendUnavailableError(`Redis is unreachable (${name || "error"}) for ${command}. Check that Redis is running and reachable; the call can be retried.`, {
+    cause: error,
+  });
+}
+
+function _expected(options: CompareAndSetOptions): string {
+  if (options.expectedVersion === undefined) return "*";
+  if (options.expectedVersion === null) return "-";
+  return String(options.expectedVersion);
+}
+
+function _outcome(key: string, options: CompareAndSetOptions, reply: unknown): number {
+  if (!Array.isArray(reply) || reply.length !== 2) throw new StorageError("Redis answered the compare-and-set script with an unexpected reply.");
+  const [ok, value] = reply as [unknown, unknown];
+  if (Number(ok) === 1) return Number(value);
+  const actual = String(value) === "-" ? null : Number(value);
+  throw new VersionConflictError(key, options.expectedVersion ?? null, actual);
+}
+
+/** The hash-tag content of a token key: `%`, `{` and `}` percent-encoded so the tag cannot be cut short. */
+function _tag(key: string): string {
+  return key.replace(/[%{}]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function _untag(tag: string): string {
+  return tag.replace(/%(25|7B|7D)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+function _escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\^-]/g, (char) => `\\${char}`);
+}
+
+function _sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new AbortedError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
