@@ -1,0 +1,34 @@
+import { LoginRequiredError, supportsGrant } from "@mly/auth-core";
+import type { Command } from "../command.ts";
+import { EXIT } from "../exit_codes.ts";
+import { humanExpiry } from "../human_time.ts";
+import { profileApi, requireProfile } from "../session.ts";
+
+/** `mly refresh`: renews the profile's token now. */
+export const refreshCommand: Command = {
+  name: "refresh",
+  summary: "Renew the profile's token now (Mapillary v4: before it expires)",
+  options: {},
+  help: `Usage: mly refresh [--profile NAME]
+
+Renews the profile's token now and saves the new one (atomically, under the store's lock).
+Mapillary v4 renews with the current, still-valid token: once it has expired, log in again.
+Other commands refresh automatically ahead of expiry; use this to renew a long-lived token early.
+Needs the app secret (MAPILLARY_CLIENT_SECRET or --client-secret).`,
+  async run(context) {
+    const record = await requireProfile(context);
+    const api = profileApi(context, record);
+    const coordinator = api.coordinator;
+    const stored = await context.store.get(record.tokenKey);
+    if (coordinator === undefined || stored === undefined) {
+      throw new LoginRequiredError(`No token is stored for profile ${JSON.stringify(record.name)}.`);
+    }
+    if (!supportsGrant(api.profile, "refresh_token")) {
+      context.err(`${api.profile.name} tokens cannot be refreshed (they ${stored.tokens.expiresAt === null ? "never expire" : "expire"}); nothing to do.`);
+      return EXIT.ok;
+    }
+    const renewed = await coordinator.renewRejected(record.tokenKey, stored.tokens.accessToken, { signal: context.signal });
+    context.err(`${context.style.green("✓")} Refreshed profile ${record.name}: the new token expires ${humanExpiry(renewed.expiresAt, Date.now())}.`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,96 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { CliError } from "./cli_error.ts";
+import { EXIT } from "./exit_codes.ts";
+
+/** One option of `node:util` parseArgs. */
+export type OptionSpec = NonNullable<ParseArgsConfig["options"]>[string];
+
+/** Options every command takes. */
+export const GLOBAL_OPTIONS: Readonly<Record<keyof GlobalValues, OptionSpec>> = {
+  help: { type: "boolean", short: "h" },
+  "config-dir": { type: "string" },
+  profile: { type: "string", short: "p" },
+  sandbox: { type: "boolean" },
+  "sandbox-url": { type: "string" },
+  "client-id": { type: "string" },
+  "client-secret": { type: "string" },
+  "client-token": { type: "string" },
+  "no-color": { type: "boolean" },
+};
+
+/** The parsed global options. */
+export interface GlobalValues {
+  help?: boolean | undefined;
+  "config-dir"?: string | undefined;
+  profile?: string | undefined;
+  sandbox?: boolean | undefined;
+  "sandbox-url"?: string | undefined;
+  "client-id"?: string | undefined;
+  "client-secret"?: string | undefined;
+  "client-token"?: string | undefined;
+  "no-color"?: boolean | undefined;
+}
+
+/** The result of {@link parseCommandLine}. */
+export interface ParsedCommandLine {
+  /** The values of the global and command options. */
+  values: Record<string, string | boolean | undefined>;
+  /** The positional arguments after the command words. */
+  positionals: string[];
+}
+
+/**
+ * Parses `argv` (without the command words) against the global options plus the command's, with
+ * `node:util` parseArgs in strict mode; mistakes become a `CliError` with exit code 1.
+ *
+ * @example
+ * ```ts
+ * import { parseCommandLine } from "./options.ts";
+ *
+ * parseCommandLine(["--limit", "10"], { limit: { type: "string" } }).values["limit"]; // "10"
+ * ```
+ */
+export function parseCommandLine(argv: readonly string[], options: Record<string, OptionSpec>, usage = "mly --help"): ParsedCommandLine {
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, ".") : String(error);
+    throw new CliError(`${message}\nSee \`${usage}\`.`, EXIT.usage);
+  }
+}
+
+/** The command words at the start of `argv` (`["mapiq", "get"]`), skipping global options and their values. */
+export function splitCommand(argv: readonly string[]): { words: string[]; rest: string[] } {
+  const words: string[] = [];
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (words.length < 2 && !arg.startsWith("-") && (words.length === 0 || words[0] === "mapiq") && !_isValueOf(argv[i - 1])) {
+      words.push(arg);
+      continue;
+    }
+    rest.push(arg);
+  }
+  return { words, rest };
+}
+
+function _isValueOf(previous: string | undefined): boolean {
+  if (previous === undefined || !previous.startsWith("--") || previous.includes("=")) return false;
+  const spec = (GLOBAL_OPTIONS as Record<string, OptionSpec>)[previous.slice(2)];
+  return spec?.type === "string";
+}
+
+/** Reads a positive whole number option, or throws a usage error. */
+export function intOption(value: string | boolean | undefined, name: string, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "string" || !/^\d+$/.test(value) || Number(value) < min) {
+    throw new CliError(`--${name} must be a whole number ≥ ${min} (got ${JSON.stringify(value)}).`, EXIT.usage);
+  }
+  return Number(value);
+}
+
+/** Reads a string option. */
+export function stringOption(value: string | boolean | undefined): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}

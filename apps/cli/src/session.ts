@@ -1,0 +1,71 @@
+import { createClient, type RateLimiter, type RefreshPolicy, type TokenSet } from "@mly/auth-core";
+import { createApiClient, type ApiClient } from "@mly/fetch";
+import { CliError } from "./cli_error.ts";
+import type { Context } from "./context.ts";
+import { EXIT } from "./exit_codes.ts";
+import { limiterFor } from "./limiter.ts";
+import type { ProfileRecord } from "./profile_book.ts";
+import { providerProfile } from "./providers.ts";
+
+/** The profile named by `--profile` (default `default`). */
+export function profileName(context: Context): string {
+  return context.globals.profile ?? "default";
+}
+
+/**
+ * The record of a logged-in profile.
+ *
+ * @throws {CliError} exit code 2 with the `mly login` command to run when there is none.
+ */
+export async function requireProfile(context: Context, name: string = profileName(context)): Promise<ProfileRecord> {
+  const record = await context.profiles.get(name);
+  if (record === undefined) {
+    const known = (await context.profiles.all()).map((r) => r.name);
+    throw new CliError(
+      `Not logged in: no profile ${JSON.stringify(name)} in ${context.configDir}. Run \`mly login${name === "default" ? "" : ` --profile ${name}`}\`` +
+        (known.length > 0 ? ` (known profiles: ${known.join(", ")}).` : "."),
+      EXIT.loginRequired,
+    );
+  }
+  return record;
+}
+
+/** Options of {@link profileApi}. */
+export interface ProfileApiOptions {
+  /** When to refresh ahead of expiry. */
+  refreshPolicy?: RefreshPolicy;
+  /** The limiter (default: the provider's documented policies). */
+  limiter?: RateLimiter;
+  /** Wait out throttling up to this many ms (default 60 s). */
+  maxRateLimitWaitMs?: number;
+}
+
+/**
+ * An authenticated, rate-limited API client for a logged-in profile: its token from the file
+ * store (refreshed ahead of expiry by the coordinator, written back atomically), the server it
+ * was created against, the app secret from the flags or the environment.
+ */
+export function profileApi(context: Context, record: ProfileRecord, options: ProfileApiOptions = {}): ApiClient {
+  const sandboxUrl = context.sandboxUrlFor(record.sandboxUrl);
+  const profile = providerProfile(record.provider, sandboxUrl);
+  const credentials = context.credentials(record.provider);
+  const sameApp = credentials.clientId === undefined || credentials.clientId === record.clientId;
+  return createApiClient({
+    profile,
+    client: createClient({
+      clientId: record.clientId,
+      ...(sameApp && credentials.clientSecret !== undefined ? { clientSecret: credentials.clientSecret } : {}),
+    }),
+    store: context.store,
+    tokenKey: record.tokenKey,
+    limiter: options.limiter ?? limiterFor(profile),
+    retryOnRateLimit: { maxWaitMs: options.maxRateLimitWaitMs ?? 60_000 },
+    ...(options.refreshPolicy === undefined ? {} : { refreshPolicy: options.refreshPolicy }),
+  });
+}
+
+/** A usable token of a profile, refreshed first when due. */
+export async function profileToken(context: Context, api: ApiClient): Promise<TokenSet> {
+  if (api.coordinator === undefined) throw new Error("profileToken needs a stored-token client");
+  return api.coordinator.getToken(api.tokenKey, { signal: context.signal });
+}
