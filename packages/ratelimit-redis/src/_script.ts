@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
  * share one hash tag, so the script works on Redis Cluster.
  *
  * ARGV[1] is the operation:
- * - `acquire` limit spanUs spacingUs leaseUs id ttlMs → {1, nowUs, previousGrantUs|-1} or {0, waitUs}
+ * - `acquire` limit spanUs spacingUs leaseUs id ttlMs → {1, grantUs, previousGrantUs|-1} or {0, waitUs}
  * - `settle` id pauseUs ttlMs → 1 if the permit was in flight
  * - `cancel` id grantUs previousGrantUs ttlMs → 1 if the permit was in flight
  * - `pause` waitUs ttlMs → the pause deadline
@@ -56,15 +56,21 @@ if op == 'acquire' then
     end
   end
   local lastGrant = tonumber(redis.call('HGET', KEYS[3], 'lg') or '-1')
+  local anchor = now
   if spacing > 0 then
     local last = math.max(lastGrant, lastSettle)
-    if last >= 0 then wait = math.max(wait, last + spacing - now) end
+    if last >= 0 then
+      local earliest = last + spacing
+      wait = math.max(wait, earliest - now)
+      -- a retry up to 2 ms late (sleeps round to whole ms) keeps the slot it was due
+      if now - earliest < math.min(spacing, 2000) then anchor = earliest end
+    end
   end
   if wait > 0 then return {0, wait} end
   redis.call('ZADD', KEYS[2], now + lease, ARGV[6])
-  redis.call('HSET', KEYS[3], 'lg', now)
+  redis.call('HSET', KEYS[3], 'lg', anchor)
   expire(tonumber(ARGV[7]))
-  return {1, now, lastGrant}
+  return {1, anchor, lastGrant}
 elseif op == 'settle' then
   local settled = redis.call('ZREM', KEYS[2], ARGV[2])
   if settled == 1 then

@@ -105,8 +105,10 @@ describe("properties", () => {
     });
   }
 
-  it("even: consecutive sent requests are at least the spacing apart, and at least the spacing after the previous response", async () => {
-    const spacing = (W + MARGIN) / N;
+  it("even: consecutive sent requests are the spacing apart, and the spacing after the previous response (less timer rounding)", async () => {
+    // Timers fire on whole milliseconds; a waiter granted late keeps the slot it was due, so the
+    // next one may come up to 1 ms less than the spacing after the late one, never more than that.
+    const spacing = (W + MARGIN) / N - 1;
     await fc.assert(
       fc.asyncProperty(arrivals(600), async (pattern) => {
         const records = await simulate("even", pattern);

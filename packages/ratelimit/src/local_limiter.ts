@@ -1,5 +1,6 @@
-import { AbortedError, ConfigError, QueueFullError, systemClock, type AcquireOptions, type Clock, type PermitOutcome, type RateLimitPermit, type RateLimiter } from "@mly/auth-core";
+import { AbortedError, ConfigError, QueueFullError, type AcquireOptions, type Clock, type PermitOutcome, type RateLimitPermit, type RateLimiter } from "@mly/auth-core";
 import { _Ring } from "./_ring.ts";
+import { preciseClock } from "./precise_clock.ts";
 import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.ts";
 
 /**
@@ -25,7 +26,7 @@ export interface RateLimiterOptions {
    * imprecisely. Default: `min(1000, windowMs / 50)` in even mode, `min(250, windowMs / 200)` in burst mode.
    */
   marginMs?: number;
-  /** The clock (default: the system clock). */
+  /** The clock (default: {@link preciseClock}, monotonic and sub-millisecond). */
   clock?: Clock;
   /** The timers (default: the global `setTimeout`). */
   scheduler?: Scheduler;
@@ -59,6 +60,7 @@ interface _Waiter {
   reject: (error: unknown) => void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
+  queuedAt: number;
 }
 
 interface _KeyState {
@@ -128,7 +130,7 @@ export class LocalRateLimiter implements RateLimiter {
     if (!(this.marginMs >= 0)) throw new ConfigError(`The margin must be ≥ 0 ms (got ${String(options.marginMs)}).`);
     this.#span = windowMs + this.marginMs;
     this.spacingMs = this.mode === "even" ? this.#span / limit : 0;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? preciseClock;
     this.#scheduler = options.scheduler ?? systemScheduler;
     this.#maxQueue = options.maxQueue ?? 1000;
     this.#maxKeys = options.maxKeys ?? 10_000;
@@ -157,10 +159,10 @@ export class LocalRateLimiter implements RateLimiter {
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    if (state.queue.length === 0 && this.#waitMs(state, now) === 0) return Promise.resolve(this.#grant(state, now));
+    if (state.queue.length === 0 && this.#waitMs(state, now) === 0) return Promise.resolve(this.#grant(state, now, now));
     if (state.queue.length >= this.#maxQueue) return Promise.reject(new QueueFullError(key, this.#maxQueue));
     return new Promise<RateLimitPermit>((resolve, reject) => {
-      const waiter: _Waiter = { resolve, reject, signal, onAbort: undefined };
+      const waiter: _Waiter = { resolve, reject, signal, onAbort: undefined, queuedAt: now };
       if (signal !== undefined) {
         waiter.onAbort = (): void => {
           const index = state.queue.indexOf(waiter);
@@ -274,17 +276,24 @@ export class LocalRateLimiter implements RateLimiter {
     return wait > 0 ? wait : 0;
   }
 
-  #grant(state: _KeyState, now: number): _Permit {
+  /** Grants a slot at `now` to a caller that could have had it at `since` (≤ now). */
+  #grant(state: _KeyState, now: number, since: number): _Permit {
     state.grantSeq += 1;
     const permit = new _Permit(this, state, now, state.lastGrant, state.grantSeq);
-    state.lastGrant = now;
+    // Timers fire late (whole milliseconds, a busy event loop): a waiter granted late keeps the
+    // slot it was due, so lateness does not add up over a queue. The sliding-log cap is exact anyway.
+    const due = Math.max(state.lastGrant, state.lastSettle) + this.spacingMs;
+    state.lastGrant = this.spacingMs > 0 ? Math.min(now, Math.max(due, since)) : now;
     state.inflight += 1;
     state.leases.push(permit);
     return permit;
   }
 
-  /** Grants waiters while slots are free, then sleeps until the next one could be. */
-  #pump(state: _KeyState): void {
+  /**
+   * Grants waiters while slots are free, then sleeps until the next one could be. `wokeAt`: when
+   * the timer that calls it was due (a timer fires late; the lateness is not the waiter's).
+   */
+  #pump(state: _KeyState, wokeAt?: number): void {
     const queue = state.queue;
     while (queue.length > 0) {
       const now = this.#clock.now();
@@ -298,14 +307,14 @@ export class LocalRateLimiter implements RateLimiter {
         state.timerAt = at;
         state.timer = this.#scheduler.setTimeout(() => {
           state.timer = undefined;
-          this.#pump(state);
+          this.#pump(state, at);
         }, Math.max(1, Math.ceil(wait)));
         return;
       }
       const waiter = queue.shift();
       if (waiter === undefined) break;
       if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener("abort", waiter.onAbort);
-      waiter.resolve(this.#grant(state, now));
+      waiter.resolve(this.#grant(state, now, Math.max(waiter.queuedAt, wokeAt ?? now)));
     }
     if (state.timer !== undefined) {
       this.#scheduler.clearTimeout(state.timer);

@@ -18,6 +18,7 @@
  * @module
  */
 export * from "./scheduler.ts";
+export * from "./precise_clock.ts";
 export * from "./local_limiter.ts";
 export * from "./gcra_limiter.ts";
 export * from "./sliding_log_limiter.ts";
