@@ -1,7 +1,12 @@
 // Packs every publishable workspace package with pnpm (workspace: ranges become real versions,
-// as on publish), then runs publint and @arethetypeswrong/cli on the tarball. Any problem fails.
+// as on publish), then runs publint and @arethetypeswrong/cli on the tarball, checks
+// `sideEffects: false`, and finally installs each tarball ALONE (plus the tarballs of the @mly
+// packages it depends on) with npm into a fresh project outside the workspace and runs a small
+// consumer script there that imports only that package (every export entry) on this Node;
+// its non-@mly peer dependencies are installed from the registry alongside.
+// Any problem fails.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -20,8 +25,72 @@ const packages = readdirSync(join(root, "packages"))
     }
   });
 
+/** The tarballs of `name` and of every @mly package it depends on at run time, transitively. */
+function closure(name, seen = new Set()) {
+  if (seen.has(name)) return seen;
+  const entry = tarballs.get(name);
+  if (entry === undefined) throw new Error(`no tarball for ${name}`);
+  seen.add(name);
+  for (const dep of Object.keys({ ...entry.manifest.dependencies, ...entry.manifest.peerDependencies })) {
+    if (dep.startsWith("@mly/")) closure(dep, seen);
+  }
+  return seen;
+}
+
+/** A fresh ESM project outside the workspace: npm install the tarballs, import every entry. */
+function consume(name, manifest) {
+  const project = mkdtempSync(join(tmpdir(), "mly-consumer-"));
+  try {
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2));
+    const files = [...closure(name)].map((dep) => tarballs.get(dep).path);
+    // Peer dependencies (e.g. vitest for a conformance entry) come from the registry, as for a user.
+    const peers = Object.entries(manifest.peerDependencies ?? {})
+      .filter(([dep]) => !dep.startsWith("@mly/"))
+      .map(([dep, range]) => `${dep}@${range}`);
+    run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...files, ...peers], project);
+    const entries = Object.keys(manifest.exports ?? { ".": null })
+      .filter((key) => key !== "./package.json")
+      .map((key) => (key === "." ? name : `${name}/${key.slice(2)}`));
+    const smoke = SMOKE[name] ?? "";
+    writeFileSync(
+      join(project, "consumer.mjs"),
+      `// Imports only ${name}, as a user would.\n` +
+        entries.map((entry, i) => `import * as m${i} from ${JSON.stringify(entry)};`).join("\n") +
+        `\nconst entries = { ${entries.map((entry, i) => `${JSON.stringify(entry)}: m${i}`).join(", ")} };\n` +
+        `for (const [entry, mod] of Object.entries(entries)) {\n` +
+        `  if (Object.keys(mod).length === 0) throw new Error(entry + " exports nothing");\n` +
+        `}\n${smoke}\nconsole.log("consumer ok: " + Object.keys(entries).join(", "));\n`,
+    );
+    process.stdout.write(run(process.execPath, ["consumer.mjs"], project));
+  } finally {
+    rmSync(project, { recursive: true, force: true });
+  }
+}
+
+/** A real call per package, beyond "it imports" (m0 is the package's main entry). */
+const SMOKE = {
+  "@mly/auth-core": `
+const challenge = await m0.pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+if (challenge !== "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM") throw new Error("PKCE vector: " + challenge);`,
+  "@mly/fetch": `
+const transport = m0.createKyTransport();
+if (typeof transport.send !== "function") throw new Error("createKyTransport() has no send");`,
+  "@mly/ratelimit": `
+const limiter = m0.createRateLimiter({ limit: 10, windowMs: 1000 });
+const permit = await limiter.acquire("GET /x");
+await permit.settle({ status: 200 });`,
+  "@mly/sandbox": `
+const sandbox = await m0.startSandbox();
+const res = await fetch(sandbox.endpoints.mapillary.apiBaseUrl + "/me");
+await res.arrayBuffer();
+await sandbox.close();
+if (res.status !== 401) throw new Error("unauthenticated /me answered " + res.status);`,
+};
+
 const out = mkdtempSync(join(tmpdir(), "mly-pack-"));
 let failed = 0;
+/** @type {Map<string, { path: string, dir: string, manifest: any }>} */
+const tarballs = new Map();
 try {
   for (const dir of packages) {
     const name = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).name;
@@ -30,7 +99,9 @@ try {
     const tarball = readdirSync(out).find((file) => !before.has(file));
     if (tarball === undefined) throw new Error(`pnpm pack produced nothing for ${name}`);
     const path = join(out, tarball);
+    tarballs.set(name, { path, dir, manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) });
     try {
+      if (tarballs.get(name).manifest.sideEffects !== false) throw new Error(`${name}: package.json needs "sideEffects": false`);
       process.stdout.write(run(bin("publint"), ["run", path, "--strict"], root));
       process.stdout.write(run(bin("attw"), [path, "--profile", "esm-only", "--format", "table-flipped"], root));
       console.log(`ok ${name}`);
@@ -39,8 +110,17 @@ try {
       console.error(`FAIL ${name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
+  for (const [name, { manifest }] of tarballs) {
+    try {
+      consume(name, manifest);
+      console.log(`ok ${name}: installed alone from its tarball and imported by a consumer`);
+    } catch (error) {
+      failed++;
+      console.error(`FAIL ${name} (consumer): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
-console.log(`${packages.length - failed} passed, ${failed} failed`);
+console.log(`${packages.length * 2 - failed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
