@@ -1,16 +1,10 @@
-import {
-  GraphApiError,
-  HttpError,
-  MapiqApiError,
-  MapillaryV2Error,
-  type MlyError,
-  OAuthError,
-} from "./errors.ts";
+import { MapiqApiError, MapillaryV2Error, type MlyError } from "./errors.ts";
 import type { HttpResponseData } from "./http.ts";
 import { detectRateLimit } from "./rate_limit_signal.ts";
 import type { Secret } from "./secret.ts";
 import { _isObject, _parseJson, _string, _toNumber } from "./_json.ts";
 import { _scrub } from "./_scrub.ts";
+import { _httpError, _oauthOrGraphError } from "./_error_core.ts";
 
 /** Options of {@link parseErrorResponse}. */
 export interface ParseErrorOptions {
@@ -45,32 +39,14 @@ export function parseErrorResponse(response: HttpResponseData, options: ParseErr
   const limited = detectRateLimit(response, options.defaultWaitMs === undefined ? { now: options.now } : { now: options.now, defaultWaitMs: options.defaultWaitMs });
   if (limited !== undefined && status >= 400) return limited;
   const secrets = options.secrets ?? [];
-  const text = (value: string | undefined): string | undefined => (value === undefined ? undefined : _scrub(value, secrets));
   const body = _parseJson(response.body);
-  if (_isObject(body)) {
-    const error = body["error"];
-    if (typeof error === "string" && error !== "") {
-      return new OAuthError(_scrub(error, secrets, 100), { description: text(_string(body, "error_description")), uri: text(_string(body, "error_uri")) }, { status });
-    }
-    if (_isObject(error)) {
-      return new GraphApiError(
-        {
-          message: text(_string(error, "message")) ?? "",
-          code: _toNumber(error["code"]),
-          type: text(_string(error, "type")),
-          subcode: _toNumber(error["error_subcode"]),
-          isTransient: error["is_transient"] === true,
-          fbtraceId: text(_string(error, "fbtrace_id")),
-        },
-        { status },
-      );
-    }
-    const message = _string(body, "message");
-    if (message !== undefined && body["statusCode"] !== undefined) {
-      return new MapiqApiError(_toNumber(body["statusCode"]), _scrub(message, secrets), { status });
-    }
-    const code = _string(body, "code");
-    if (code !== undefined && message !== undefined) return new MapillaryV2Error(_scrub(code, secrets, 100), _scrub(message, secrets), { status });
+  const known = _oauthOrGraphError(body, status, secrets);
+  if (known !== undefined || !_isObject(body)) return known ?? _httpError(status);
+  const message = _string(body, "message");
+  if (message !== undefined && body["statusCode"] !== undefined) {
+    return new MapiqApiError(_toNumber(body["statusCode"]), _scrub(message, secrets), { status });
   }
-  return new HttpError(status, `HTTP ${status} with an unknown error body.${status >= 300 && status < 400 ? " Redirects are not followed on OAuth calls." : ""}`);
+  const code = _string(body, "code");
+  if (code !== undefined && message !== undefined) return new MapillaryV2Error(_scrub(code, secrets, 100), _scrub(message, secrets), { status });
+  return _httpError(status);
 }

@@ -39,49 +39,51 @@ export interface MlyErrorOptions {
   status?: number;
 }
 
-/** Base class of every error thrown by mly. */
+/** Base class of every error thrown by mly. Each subclass names itself explicitly, so `name` survives minification. */
 export class MlyError extends Error {
   /** A stable code to branch on; the message is for humans and may change. */
-  readonly code: MlyErrorCode;
+  declare readonly code: MlyErrorCode;
   /** The HTTP status of the response behind this error, when there was one. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
 
   /** Creates an error with a stable `code`. */
   constructor(code: MlyErrorCode, message: string, options: MlyErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.status = options.status;
   }
 
-  /** A JSON form with the name, code, status and message (never a secret). */
+  /** A JSON form with the name, code, status, message and extra fields (never the cause, never a secret). */
   toJSON(): Record<string, unknown> {
-    const json: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
-    if (this.status !== undefined) json["status"] = this.status;
-    for (const [key, value] of Object.entries(this)) {
-      if (key !== "code" && key !== "status" && key !== "cause" && value !== undefined) json[key] = value;
-    }
+    const json: Record<string, unknown> = { name: this.name, message: this.message };
+    for (const [key, value] of Object.entries(this)) if (value !== undefined) json[key] = value;
     return json;
   }
 }
 
 /** An RFC 6749 §5.2 error from a token endpoint (`{"error":"invalid_grant",…}`). */
 export class OAuthError extends MlyError {
+  override name = "OAuthError";
   /** The RFC 6749 error code, e.g. `invalid_grant`, `invalid_client`. */
-  readonly error: string;
+  declare readonly error: string;
   /** The server's `error_description`, scrubbed of any secret sent in the request. */
-  readonly errorDescription: string | undefined;
+  declare readonly errorDescription: string | undefined;
   /** The server's `error_uri`. */
-  readonly errorUri: string | undefined;
+  declare readonly errorUri: string | undefined;
 
   /** Creates an error for a token-endpoint error response. */
   constructor(
     error: string,
     details: { description?: string | undefined; uri?: string | undefined; hint?: string | undefined },
-    options: MlyErrorOptions = {},
+    options?: MlyErrorOptions,
   ) {
-    const what = details.description === undefined ? error : `${error}: ${details.description}`;
-    super("oauth_error", `Token endpoint refused the request (${what}). ${details.hint ?? _oauthHint(error)}`, options);
+    super(
+      "oauth_error",
+      `Token endpoint refused: ${_what(error, details.description)}. ` +
+        (details.hint ?? (error === "invalid_grant" ? "Log in again." : `Check the ${error === "invalid_client" ? "client id and secret" : error === "invalid_scope" ? "scopes" : "request"}.`)),
+      options,
+    );
     this.error = error;
     this.errorDescription = details.description;
     this.errorUri = details.uri;
@@ -90,17 +92,18 @@ export class OAuthError extends MlyError {
 
 /** The authorization server sent the user back with `?error=…` (for example `access_denied`, `user_denied`). */
 export class AuthorizationError extends MlyError {
+  override name = "AuthorizationError";
   /** The `error` parameter of the callback. */
-  readonly error: string;
+  declare readonly error: string;
   /** The `error_description` parameter of the callback. */
-  readonly errorDescription: string | undefined;
+  declare readonly errorDescription: string | undefined;
 
   /** Creates an error for an authorization response carrying `error`. */
   constructor(error: string, description: string | undefined) {
     super(
       "authorization_error",
-      `Authorization not granted (${description === undefined ? error : `${error}: ${description}`}); ` +
-        (error === "access_denied" || error === "user_denied" ? "the user declined." : "check the client id, redirect URI and scopes."),
+      `Login refused: ${_what(error, description)}. ` +
+        (/^(access|user)_denied$/.test(error) ? "The user declined." : "Check the client id, redirect URI and scopes."),
     );
     this.error = error;
     this.errorDescription = description;
@@ -109,6 +112,7 @@ export class AuthorizationError extends MlyError {
 
 /** The callback URL is not a valid authorization response (no code, a token in it, wrong issuer, …). */
 export class InvalidCallbackError extends MlyError {
+  override name = "InvalidCallbackError";
   /** Creates an error for a malformed or unsafe callback. */
   constructor(message: string) {
     super("invalid_callback", message);
@@ -117,6 +121,7 @@ export class InvalidCallbackError extends MlyError {
 
 /** The callback's `state` does not match the pending login, or the login was already completed. */
 export class StateMismatchError extends MlyError {
+  override name = "StateMismatchError";
   /** Creates an error for a `state` that does not match. */
   constructor(message: string) {
     super("state_mismatch", message);
@@ -125,32 +130,35 @@ export class StateMismatchError extends MlyError {
 
 /** There is no usable token and none can be obtained without the user: log in again. */
 export class LoginRequiredError extends MlyError {
+  override name = "LoginRequiredError";
   /** Creates an error saying the user must log in again. */
-  constructor(message: string, options: MlyErrorOptions = {}) {
+  constructor(message: string, options?: MlyErrorOptions) {
     super("login_required", message, options);
   }
 }
 
 /** A response that does not follow the protocol (not JSON, a field of the wrong type, …). */
 export class InvalidResponseError extends MlyError {
+  override name = "InvalidResponseError";
   /** Creates an error for a response that could not be understood. */
-  constructor(message: string, options: MlyErrorOptions = {}) {
+  constructor(message: string, options?: MlyErrorOptions) {
     super("invalid_response", message, options);
   }
 }
 
 /** A Mapillary Graph API error: `{"error":{"message","type","code","error_subcode","is_transient","fbtrace_id"}}`. */
 export class GraphApiError extends MlyError {
+  override name = "GraphApiError";
   /** The Graph error code (190 bad token, 100 bad request, 4/17/613 throttled). */
-  readonly graphCode: number | undefined;
+  declare readonly graphCode: number | undefined;
   /** The Graph error type, e.g. `OAuthException`, `MLYApiException`. */
-  readonly type: string | undefined;
+  declare readonly type: string | undefined;
   /** The Graph `error_subcode`. */
-  readonly subcode: number | undefined;
+  declare readonly subcode: number | undefined;
   /** The Graph `is_transient` flag. */
-  readonly isTransient: boolean;
+  declare readonly isTransient: boolean;
   /** The Graph `fbtrace_id`, for support requests. */
-  readonly fbtraceId: string | undefined;
+  declare readonly fbtraceId: string | undefined;
 
   /** Creates an error for a Graph error body. */
   constructor(
@@ -162,10 +170,16 @@ export class GraphApiError extends MlyError {
       isTransient?: boolean | undefined;
       fbtraceId?: string | undefined;
     },
-    options: MlyErrorOptions = {},
+    options?: MlyErrorOptions,
   ) {
-    super("graph_error", `Mapillary error ${details.code ?? "?"}: ${details.message}${_graphHint(details.code)}`, options);
-    this.graphCode = details.code;
+    const code = details.code;
+    super(
+      "graph_error",
+      `Mapillary error ${code ?? "?"}: ${details.message}` +
+        (code === 190 ? ". Refresh the token or log in again." : GRAPH_THROTTLE_CODES.includes(code!) ? ". Slow down." : ""),
+      options,
+    );
+    this.graphCode = code;
     this.type = details.type;
     this.subcode = details.subcode;
     this.isTransient = details.isTransient ?? false;
@@ -175,10 +189,11 @@ export class GraphApiError extends MlyError {
 
 /** A Mapiq (Azure API Management) error: `{"statusCode":…,"message":…}`. */
 export class MapiqApiError extends MlyError {
+  override name = "MapiqApiError";
   /** The `statusCode` field of the body. */
-  readonly statusCode: number | undefined;
+  declare readonly statusCode: number | undefined;
   /** The `message` field of the body. */
-  readonly serverMessage: string;
+  declare readonly serverMessage: string;
 
   /** Creates an error for a Mapiq error body. */
   constructor(statusCode: number | undefined, serverMessage: string, options: MlyErrorOptions = {}) {
@@ -190,11 +205,12 @@ export class MapiqApiError extends MlyError {
 
 /** A Mapillary v2 error: `{"code":"client_id_invalid","message":…}`. */
 export class MapillaryV2Error extends MlyError {
+  override name = "MapillaryV2Error";
   /** The `code` field of the body, e.g. `client_id_invalid`. */
-  readonly errorCode: string;
+  declare readonly errorCode: string;
 
   /** Creates an error for a Mapillary v2 error body. */
-  constructor(errorCode: string, serverMessage: string, options: MlyErrorOptions = {}) {
+  constructor(errorCode: string, serverMessage: string, options?: MlyErrorOptions) {
     super("mapillary_v2_error", `Mapillary v2 error ${errorCode}: ${serverMessage}`, options);
     this.errorCode = errorCode;
   }
@@ -202,6 +218,7 @@ export class MapillaryV2Error extends MlyError {
 
 /** An HTTP error whose body follows no known shape. */
 export class HttpError extends MlyError {
+  override name = "HttpError";
   /** Creates an error for an unexpected HTTP status. */
   constructor(status: number, message: string) {
     super("http_error", message, { status });
@@ -213,18 +230,15 @@ export type RateLimitSource = "retry-after" | "message" | "graph-code" | "app-us
 
 /** The server (or the client-side limiter) says: slow down, and for how long. */
 export class RateLimitedError extends MlyError {
+  override name = "RateLimitedError";
   /** How long to wait before the next request on this key, in milliseconds. */
-  readonly retryAfterMs: number;
+  declare readonly retryAfterMs: number;
   /** Where the wait came from. */
-  readonly source: RateLimitSource;
+  declare readonly source: RateLimitSource;
 
   /** Creates an error asking the caller to wait `retryAfterMs`. */
-  constructor(retryAfterMs: number, source: RateLimitSource, options: MlyErrorOptions & { detail?: string } = {}) {
-    super(
-      "rate_limited",
-      `Rate limited${options.detail === undefined ? "" : ` (${options.detail})`}: wait ${Math.ceil(retryAfterMs / 1000)} s.`,
-      options,
-    );
+  constructor(retryAfterMs: number, source: RateLimitSource, options: MlyErrorOptions & { detail?: string | undefined } = {}) {
+    super("rate_limited", `Rate limited${options.detail === undefined ? "" : ` (${options.detail})`}: wait ${Math.ceil(retryAfterMs / 1000)} s.`, options);
     this.retryAfterMs = retryAfterMs;
     this.source = source;
   }
@@ -232,23 +246,22 @@ export class RateLimitedError extends MlyError {
 
 /** A scope name the provider does not know. */
 export class UnknownScopeError extends MlyError {
+  override name = "UnknownScopeError";
   /** The unknown scope names. */
-  readonly scopes: readonly string[];
+  declare readonly scopes: readonly string[];
 
   /** Creates an error listing the unknown scopes and the known ones. */
   constructor(provider: string, scopes: readonly string[], known: readonly string[]) {
-    super(
-      "unknown_scope",
-      `Unknown ${provider} scopes ${JSON.stringify(scopes)}; known: ${known.join(" ")}.`,
-    );
+    super("unknown_scope", `Unknown ${provider} scopes ${JSON.stringify(scopes)}; use: ${known.join(" ")}.`);
     this.scopes = scopes;
   }
 }
 
 /** The server granted fewer scopes than were required. */
 export class ScopeNotGrantedError extends MlyError {
+  override name = "ScopeNotGrantedError";
   /** The scopes that were required but not granted. */
-  readonly missing: readonly string[];
+  declare readonly missing: readonly string[];
 
   /** Creates an error listing the missing scopes. */
   constructor(missing: readonly string[]) {
@@ -263,6 +276,7 @@ export class ScopeNotGrantedError extends MlyError {
 
 /** The caller's configuration or arguments are not usable (missing secret, unsafe redirect URI, …). */
 export class ConfigError extends MlyError {
+  override name = "ConfigError";
   /** Creates an error for a configuration mistake. */
   constructor(message: string) {
     super("invalid_config", message);
@@ -271,8 +285,9 @@ export class ConfigError extends MlyError {
 
 /** The token's `not_before` time has not come yet. */
 export class TokenNotYetValidError extends MlyError {
+  override name = "TokenNotYetValidError";
   /** When the token becomes usable, in ms since the epoch. */
-  readonly notBefore: number;
+  declare readonly notBefore: number;
 
   /** Creates an error saying when the token becomes usable. */
   constructor(notBefore: number) {
@@ -283,6 +298,7 @@ export class TokenNotYetValidError extends MlyError {
 
 /** A compare-and-set write lost the race: the stored entry changed since it was read. */
 export class VersionConflictError extends MlyError {
+  override name = "VersionConflictError";
   /** Creates an error for a compare-and-set conflict. */
   constructor(key: string, expected: number | null, actual: number | null) {
     super(
@@ -294,6 +310,7 @@ export class VersionConflictError extends MlyError {
 
 /** A lock could not be taken in time. */
 export class LockTimeoutError extends MlyError {
+  override name = "LockTimeoutError";
   /** Creates an error for a lock that stayed taken. */
   constructor(key: string, waitedMs: number) {
     super("lock_timeout", `Could not take the lock on ${JSON.stringify(key)} within ${waitedMs} ms. Another process holds it; retry later.`);
@@ -302,6 +319,7 @@ export class LockTimeoutError extends MlyError {
 
 /** A wait queue is full: too many callers are already waiting. */
 export class QueueFullError extends MlyError {
+  override name = "QueueFullError";
   /** Creates an error for a full queue. */
   constructor(key: string, size: number) {
     super("queue_full", `${size} callers are already waiting for ${JSON.stringify(key)}. Slow down the producer or raise the queue size.`);
@@ -310,32 +328,36 @@ export class QueueFullError extends MlyError {
 
 /** A token store failed (corrupt file, permission denied, …). */
 export class StorageError extends MlyError {
+  override name = "StorageError";
   /** Creates an error for a failing token store. */
-  constructor(message: string, options: MlyErrorOptions = {}) {
+  constructor(message: string, options?: MlyErrorOptions) {
     super("storage_error", message, options);
   }
 }
 
 /** A shared backend (Redis, …) did not answer in time. */
 export class BackendUnavailableError extends MlyError {
+  override name = "BackendUnavailableError";
   /** Creates an error for an unreachable backend. */
-  constructor(message: string, options: MlyErrorOptions = {}) {
+  constructor(message: string, options?: MlyErrorOptions) {
     super("backend_unavailable", message, options);
   }
 }
 
 /** The request never got a response (DNS, connection reset, timeout). */
 export class TransportError extends MlyError {
+  override name = "TransportError";
   /** Creates an error for a failed request. */
-  constructor(message: string, options: MlyErrorOptions = {}) {
+  constructor(message: string, options?: MlyErrorOptions) {
     super("transport_error", message, options);
   }
 }
 
 /** The caller aborted the operation through its `AbortSignal`. */
 export class AbortedError extends MlyError {
+  override name = "AbortedError";
   /** Creates an error for an aborted operation. */
-  constructor(message = "The operation was aborted by the caller.", options: MlyErrorOptions = {}) {
+  constructor(message = "The operation was aborted by the caller.", options?: MlyErrorOptions) {
     super("aborted", message, options);
   }
 }
@@ -345,19 +367,10 @@ export function isMlyError(value: unknown, code?: MlyErrorCode): value is MlyErr
   return value instanceof MlyError && (code === undefined || value.code === code);
 }
 
-function _oauthHint(error: string): string {
-  switch (error) {
-    case "invalid_grant":
-      return "Log in again.";
-    case "invalid_client":
-      return "Check the client id and secret.";
-    case "invalid_scope":
-      return "Request only the app's scopes.";
-    default:
-      return "Check the request.";
-  }
-}
+/** Graph error codes that mean "slow down", not "bad token". */
+export const GRAPH_THROTTLE_CODES: readonly number[] = [4, 17, 613];
 
-function _graphHint(code: number | undefined): string {
-  return code === 190 ? ". Refresh the token or log in again." : code === 4 || code === 17 || code === 613 ? ". Slow down." : "";
+/** `error` or `error: description`. */
+function _what(error: string, description: string | undefined): string {
+  return description === undefined ? error : `${error}: ${description}`;
 }

@@ -11,13 +11,13 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
  */
 export class HttpRequestDescription {
   /** The HTTP method. */
-  readonly method: HttpMethod;
+  declare readonly method: HttpMethod;
   /** The absolute URL. */
-  readonly url: string;
+  declare readonly url: string;
   /** Header names and values. */
-  readonly headers: Readonly<Record<string, string>>;
+  declare readonly headers: Readonly<Record<string, string>>;
   /** The body, already encoded (JSON or form), if any. */
-  readonly body: string | undefined;
+  declare readonly body: string | undefined;
   /** The secrets this request carries; a response parser scrubs them from any server text. */
   readonly #secrets: readonly Secret[];
 
@@ -47,23 +47,15 @@ export class HttpRequestDescription {
    * never be followed through a redirect).
    */
   toRequest(init: { signal?: AbortSignal } = {}): Request {
-    const requestInit: RequestInit = { method: this.method, headers: this.headers, redirect: "manual" };
-    if (this.body !== undefined) requestInit.body = this.body;
-    if (init.signal !== undefined) requestInit.signal = init.signal;
-    return new Request(this.url, requestInit);
+    return new Request(this.url, { method: this.method, headers: this.headers, body: this.body ?? null, redirect: "manual", signal: init.signal ?? null });
   }
 
-  /** A printable form with header values and the body redacted. */
+  /** A printable form with header values (but public ones) and the body redacted. */
   toJSON(): Record<string, unknown> {
-    return {
-      method: this.method,
-      url: this.url,
-      headers: Object.fromEntries(Object.keys(this.headers).map((name) => [name, _safeHeader(name, this.headers[name] ?? "")])),
-      body: this.body === undefined ? undefined : REDACTED,
-    };
+    const headers = { ...this.headers };
+    for (const name in headers) if (!/^(content-type|accept|user-agent|content-length)$/i.test(name)) headers[name] = REDACTED;
+    return { method: this.method, url: this.url, headers, body: this.body === undefined ? undefined : REDACTED };
   }
-
-
 
   /** `METHOD url` (the URL of a token request holds no secret). */
   toString(): string {
@@ -72,7 +64,7 @@ export class HttpRequestDescription {
 }
 
 _defineInspect(HttpRequestDescription.prototype, function (this: HttpRequestDescription): string {
-  return `HttpRequestDescription ${JSON.stringify(this.toJSON())}`;
+  return `HttpRequestDescription ${JSON.stringify(this)}`;
 });
 
 /** A received response, as the sans-I/O validators read it. */
@@ -98,10 +90,4 @@ export function getHeader(headers: HttpResponseData["headers"], name: string): s
 /** Reads a `fetch` `Response` into {@link HttpResponseData}. */
 export async function readResponse(response: Response): Promise<HttpResponseData> {
   return { status: response.status, headers: response.headers, body: await response.text() };
-}
-
-const _PUBLIC_HEADERS = new Set(["content-type", "accept", "user-agent", "content-length"]);
-
-function _safeHeader(name: string, value: string): string {
-  return _PUBLIC_HEADERS.has(name.toLowerCase()) ? value : REDACTED;
 }

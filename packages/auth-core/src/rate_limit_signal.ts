@@ -1,9 +1,9 @@
 import { RateLimitedError } from "./errors.ts";
+import { _throttle } from "./_error_core.ts";
 import { getHeader, type HttpResponseData } from "./http.ts";
 import { _isObject, _parseJson, _toNumber } from "./_json.ts";
 
-/** Graph error codes that mean "slow down", not "bad token". */
-export const GRAPH_THROTTLE_CODES: readonly number[] = [4, 17, 613];
+export { GRAPH_THROTTLE_CODES } from "./errors.ts";
 
 /**
  * Parses a `Retry-After` header (delay in seconds, or an HTTP date) into milliseconds from
@@ -86,28 +86,17 @@ export function detectRateLimit(response: HttpResponseData, options: DetectRateL
   const retryAfter = parseRetryAfter(getHeader(response.headers, "retry-after"), options.now);
   const status = response.status;
   const body = status >= 400 ? _parseJson(response.body) : undefined;
-  if (status === 429) {
-    if (retryAfter !== undefined) return new RateLimitedError(retryAfter, "retry-after", { status });
-    if (_isObject(body)) {
-      const message = typeof body["message"] === "string" ? parseTryAgainMessage(body["message"]) : undefined;
-      if (message !== undefined) return new RateLimitedError(message, "message", { status });
-      const backoff = _toNumber(body["backoff"]);
-      if (backoff !== undefined && backoff >= 0) return new RateLimitedError(backoff, "backoff", { status });
-    }
-    return new RateLimitedError(defaultWait, "retry-after", { status, detail: "no wait given" });
+  if (status === 429 && retryAfter === undefined && _isObject(body)) {
+    // Before the default wait: the APIM message (Retry-After is unreadable cross-origin), an upload backoff.
+    const message = typeof body["message"] === "string" ? parseTryAgainMessage(body["message"]) : undefined;
+    if (message !== undefined) return new RateLimitedError(message, "message", { status });
+    const backoff = _toNumber(body["backoff"]);
+    if (backoff !== undefined && backoff >= 0) return new RateLimitedError(backoff, "backoff", { status });
   }
-  const error = _isObject(body) ? body["error"] : undefined;
-  if (_isObject(error)) {
-    // Graph throttles (codes 4, 17, 613) arrive as 403 on Mapillary, 400 on other Graph APIs.
-    const code = _toNumber(error["code"]);
-    if (code !== undefined && GRAPH_THROTTLE_CODES.includes(code)) {
-      return new RateLimitedError(retryAfter ?? defaultWait, retryAfter === undefined ? "graph-code" : "retry-after", {
-        status,
-        detail: `Graph code ${code}`,
-      });
-    }
-  } else if (status === 403 && retryAfter !== undefined) {
-    // An APIM quota policy: 403 + Retry-After, whatever the body.
+  const throttled = _throttle(status, body, retryAfter, defaultWait);
+  if (throttled !== undefined) return throttled;
+  if (status === 403 && retryAfter !== undefined && !(_isObject(body) && _isObject(body["error"]))) {
+    // An APIM quota policy: 403 + Retry-After, whatever the body (a Graph error body is not a quota).
     return new RateLimitedError(retryAfter, "retry-after", { status, detail: "quota" });
   }
   const usage = parseAppUsage(getHeader(response.headers, "x-app-usage"));

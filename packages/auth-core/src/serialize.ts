@@ -35,7 +35,13 @@ export function serializeTokenSet(tokens: TokenSet): string {
   });
 }
 
-const _KINDS: readonly TokenKind[] = ["user", "client_app", "client_token"];
+const _KINDS: readonly unknown[] = ["user", "client_app", "client_token"];
+
+/**
+ * The stored fields and their checks: `?` may be absent or null, `!` may be null but not
+ * absent, `#` is a finite number (else a string).
+ */
+const _FIELDS = ["kind", "access_token", "token_type", "provider", "?refresh_token", "?issuer", "?subject", "#issued_at", "?#not_before", "!#expires_at"];
 
 /**
  * Reads a {@link TokenSet} written by {@link serializeTokenSet}. Never returns a half-read set.
@@ -44,47 +50,31 @@ const _KINDS: readonly TokenKind[] = ["user", "client_app", "client_token"];
  */
 export function parseTokenSet(text: string): TokenSet {
   const value = _parseJson(text);
-  const fail = (what: string): StorageError =>
-    new StorageError(`Stored token unreadable (${what}); log in again.`);
+  const fail = (what: string): StorageError => new StorageError(`Stored token unreadable (${what}); log in again.`);
   if (!_isObject(value)) throw fail("not a JSON object");
   if (value["v"] !== TOKEN_FORMAT_VERSION) throw fail("unknown version");
-  const kind = value["kind"];
-  if (typeof kind !== "string" || !(_KINDS as readonly string[]).includes(kind)) throw fail("kind");
-  const str = (key: string): string => {
+  for (const spec of _FIELDS) {
+    const key = spec.replace(/\W/g, "");
     const field = value[key];
-    if (typeof field !== "string") throw fail(key);
-    return field;
-  };
-  const optStr = (key: string): string | undefined => {
-    const field = value[key];
-    if (field === undefined || field === null) return undefined;
-    if (typeof field !== "string") throw fail(key);
-    return field;
-  };
-  const time = (key: string, optional: boolean): number | undefined => {
-    const field = value[key];
-    if ((field === undefined || field === null) && optional) return undefined;
-    if (typeof field !== "number" || !Number.isFinite(field)) throw fail(key);
-    return field;
-  };
+    if ((spec.startsWith("?") && field == null) || (spec.startsWith("!") && field === null)) continue;
+    const bad = spec.includes("#") ? typeof field !== "number" || !Number.isFinite(field) : typeof field !== "string" || (field === "" && key === "access_token");
+    if (bad || (key === "kind" && !_KINDS.includes(field))) throw fail(key);
+  }
   const scopes = value["scopes"];
-  if (!Array.isArray(scopes) || !scopes.every((scope): scope is string => typeof scope === "string")) throw fail("scopes");
-  const accessToken = str("access_token");
-  if (accessToken === "") throw fail("access_token");
-  const refreshToken = optStr("refresh_token");
-  const expires = value["expires_at"];
-  if (expires !== null && (typeof expires !== "number" || !Number.isFinite(expires))) throw fail("expires_at");
+  if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === "string")) throw fail("scopes");
+  const field = value as Record<string, string | undefined>;
+  const time = value as Record<string, number | undefined>;
   return Object.freeze({
-    kind: kind as TokenKind,
-    accessToken: new Secret(accessToken),
-    tokenType: str("token_type"),
-    refreshToken: refreshToken === undefined ? undefined : new Secret(refreshToken),
-    scopes: Object.freeze([...scopes]),
-    issuedAt: time("issued_at", false) ?? 0,
-    expiresAt: expires,
-    notBefore: time("not_before", true),
-    provider: str("provider"),
-    issuer: optStr("issuer"),
-    subject: optStr("subject"),
+    kind: field["kind"] as TokenKind,
+    accessToken: new Secret(field["access_token"]!),
+    tokenType: field["token_type"]!,
+    refreshToken: field["refresh_token"] == null ? undefined : new Secret(field["refresh_token"]),
+    scopes: Object.freeze([...(scopes)]),
+    issuedAt: time["issued_at"]!,
+    expiresAt: time["expires_at"] as number | null,
+    notBefore: time["not_before"] ?? undefined,
+    provider: field["provider"]!,
+    issuer: field["issuer"] ?? undefined,
+    subject: field["subject"] ?? undefined,
   } satisfies TokenSet);
 }

@@ -3,7 +3,7 @@ import { HttpRequestDescription } from "./http.ts";
 import type { GrantType, ProviderProfile } from "./profile.ts";
 import { Secret } from "./secret.ts";
 import type { TokenKind, TokenSet } from "./token_set.ts";
-import { parseTokenResponse } from "./token_response.ts";
+import { parseTokenResponse, type TokenResponseContext } from "./token_response.ts";
 import type { HttpResponseData } from "./http.ts";
 
 /**
@@ -41,14 +41,7 @@ export interface TokenRequest {
  * ```
  */
 export function processTokenResponse(call: TokenRequest, response: HttpResponseData, now: number): TokenSet {
-  return parseTokenResponse(response, {
-    profile: call.profile,
-    request: call.request,
-    now,
-    kind: call.kind,
-    requestedScopes: call.requestedScopes,
-    ...(call.previous === undefined ? {} : { previous: call.previous }),
-  });
+  return parseTokenResponse(response, { ...call, now } as TokenResponseContext);
 }
 
 /** Builds the HTTP request for a token-endpoint call with the profile's client authentication and body encoding. */
@@ -58,47 +51,33 @@ export function _tokenEndpointRequest(
   params: Record<string, string>,
   secrets: readonly Secret[],
 ): HttpRequestDescription {
-  const headers: Record<string, string> = { accept: "application/json" };
-  const fields: Record<string, string | number> = { ...params };
-  const allSecrets = [...secrets];
-  switch (profile.tokenEndpointAuth) {
-    case "oauth_header": {
-      const secret = _requireSecret(client, profile.name);
+  const auth = profile.tokenEndpointAuth;
+  const id = client.clientId;
+  const json = profile.tokenRequestEncoding === "json";
+  const headers: Record<string, string> = { accept: "application/json", "content-type": json ? "application/json" : "application/x-www-form-urlencoded" };
+  const fields: Record<string, string | number> = { ...params, client_id: id };
+  const all = [...secrets];
+  if (auth !== "none") {
+    const secret = _requireSecret(client, profile.name);
+    all.push(secret);
+    if (auth === "oauth_header") {
       headers["authorization"] = `OAuth ${secret.reveal()}`;
-      allSecrets.push(secret);
-      fields["client_id"] = profile.numericClientId && /^\d{1,15}$/.test(client.clientId) ? Number(client.clientId) : client.clientId;
-      break;
-    }
-    case "client_secret_basic": {
-      const secret = _requireSecret(client, profile.name);
-      const credential = new Secret(btoa(`${_formEncode(client.clientId)}:${_formEncode(secret.reveal())}`));
+      if (profile.numericClientId && /^\d{1,15}$/.test(id)) fields["client_id"] = Number(id);
+    } else if (auth === "client_secret_post") {
+      fields["client_secret"] = secret.reveal();
+    } else {
+      const credential = new Secret(btoa(`${_formEncode(id)}:${_formEncode(secret.reveal())}`));
       headers["authorization"] = `Basic ${credential.reveal()}`;
       // A server that echoes the Authorization header must not leak the credential either.
-      allSecrets.push(secret, credential);
-      break;
+      all.push(credential);
+      delete fields["client_id"];
     }
-    case "client_secret_post": {
-      const secret = _requireSecret(client, profile.name);
-      fields["client_id"] = client.clientId;
-      fields["client_secret"] = secret.reveal();
-      allSecrets.push(secret);
-      break;
-    }
-    case "none":
-      fields["client_id"] = client.clientId;
-      break;
-  }
-  let body: string;
-  if (profile.tokenRequestEncoding === "json") {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(fields);
-  } else {
-    headers["content-type"] = "application/x-www-form-urlencoded";
-    body = new URLSearchParams(Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, String(value)]))).toString();
   }
   const url = new URL(profile.tokenEndpoint);
-  if (profile.clientIdInQuery) url.searchParams.set("client_id", client.clientId);
-  return new HttpRequestDescription({ method: "POST", url: url.toString(), headers, body, secrets: allSecrets });
+  if (profile.clientIdInQuery) url.searchParams.set("client_id", id);
+  // URLSearchParams turns the numbers into strings.
+  const body = json ? JSON.stringify(fields) : new URLSearchParams(fields as Record<string, string>).toString();
+  return new HttpRequestDescription({ method: "POST", url: url.href, headers, body, secrets: all });
 }
 
 /** `application/x-www-form-urlencoded` encoding of one value (RFC 6749 §2.3.1, Appendix B). */

@@ -1,10 +1,11 @@
-import { parseErrorResponse } from "./api_error.ts";
 import { InvalidResponseError, type MlyError } from "./errors.ts";
-import type { HttpRequestDescription, HttpResponseData } from "./http.ts";
+import { getHeader, type HttpRequestDescription, type HttpResponseData } from "./http.ts";
 import type { ProviderProfile } from "./profile.ts";
 import { Secret } from "./secret.ts";
 import type { TokenKind, TokenSet } from "./token_set.ts";
-import { _isObject, _number, _parseJson, _string, type _JsonObject } from "./_json.ts";
+import { parseRetryAfter } from "./rate_limit_signal.ts";
+import { _httpError, _oauthOrGraphError, _throttle } from "./_error_core.ts";
+import { _isObject, _parseJson, _string, _toNumber } from "./_json.ts";
 
 /** What {@link parseTokenResponse} needs besides the response. */
 export interface TokenResponseContext {
@@ -27,10 +28,13 @@ export interface TokenResponseContext {
  * (`"expires_in":"3599"`), `expires_on` (preferred) and `not_before` in epoch seconds,
  * `expires_in: "never"`, a missing `expires_in`, `token_type` in any case, and a refresh
  * response without `refresh_token` (the old one is kept). An error status becomes the
- * matching typed error. Throws only {@link MlyError}s, whatever the input.
+ * matching typed error, from the token-endpoint shapes only (HTTP 429 with `Retry-After`,
+ * Graph throttle codes, RFC 6749 `{"error":"…"}`, Graph `{"error":{…}}`, else
+ * {@link HttpError}); API responses go through `parseErrorResponse`. Throws only
+ * {@link MlyError}s, whatever the input.
  *
  * @throws {InvalidResponseError} the body is not a valid token response.
- * @throws {OAuthError | GraphApiError | RateLimitedError | MlyError} the server answered an error.
+ * @throws {OAuthError | GraphApiError | RateLimitedError | HttpError} the server answered an error.
  *
  * @example
  * ```ts
@@ -44,72 +48,54 @@ export interface TokenResponseContext {
  * ```
  */
 export function parseTokenResponse(response: HttpResponseData, context: TokenResponseContext): TokenSet {
-  const secrets = context.request?.secrets() ?? [];
-  if (response.status < 200 || response.status >= 300) {
-    throw parseErrorResponse(response, { now: context.now, secrets });
-  }
   const body = _parseJson(response.body);
-  if (!_isObject(body)) {
-    throw new InvalidResponseError(`Invalid ${context.profile.name} token response: not a JSON object. Check the token endpoint URL.`, { status: response.status });
+  let status = response.status;
+  const ok = status > 199 && status < 300;
+  const error = _isObject(body) ? body["error"] : undefined;
+  if (!ok || typeof error === "string" || _isObject(error)) {
+    // A 2xx carrying an error body is an error response too.
+    if (ok) status = 400;
+    const retryAfter = parseRetryAfter(getHeader(response.headers, "retry-after"), context.now);
+    throw _throttle(status, body, retryAfter, 60_000) ?? _oauthOrGraphError(body, status, context.request?.secrets() ?? []) ?? _httpError(status);
   }
-  if (typeof body["error"] === "string" || _isObject(body["error"])) {
-    throw parseErrorResponse({ ...response, status: 400 }, { now: context.now, secrets });
-  }
-  return _toTokenSet(body, context, response.status);
-}
-
-function _toTokenSet(body: _JsonObject, context: TokenResponseContext, status: number): TokenSet {
-  const fail = (what: string): MlyError => new InvalidResponseError(`Invalid ${context.profile.name} token response: ${what}.`, { status });
-  const accessToken = body["access_token"];
+  const fail = (what: string): MlyError =>
+    new InvalidResponseError(`Invalid ${context.profile.name} token response: ${what}. Check the token endpoint URL.`, { status });
+  if (!_isObject(body)) throw fail("not a JSON object");
+  const { access_token: accessToken, token_type: tokenType = "bearer", refresh_token: refreshToken, scope } = body;
   if (typeof accessToken !== "string" || accessToken === "") throw fail("no access_token");
-  const rawType = body["token_type"];
-  if (rawType !== undefined && typeof rawType !== "string") throw fail("token_type");
-  const tokenType = (rawType ?? "bearer").toLowerCase();
-  if (tokenType !== "bearer") throw fail("token_type is not bearer");
-  const rawRefresh = body["refresh_token"];
-  if (rawRefresh !== undefined && rawRefresh !== null && (typeof rawRefresh !== "string" || rawRefresh === "")) {
-    throw fail("refresh_token");
-  }
-  const rawScope = body["scope"];
-  if (rawScope !== undefined && typeof rawScope !== "string") throw fail("scope");
-
-  const now = context.now;
-  const expiresIn = body["expires_in"];
-  const expiresInNumber = _number(body, "expires_in");
-  const expiresOn = _number(body, "expires_on");
-  const notBeforeSeconds = _number(body, "not_before");
-  if (expiresIn !== undefined && expiresIn !== null && expiresIn !== "never" && expiresInNumber === undefined) {
-    throw fail("expires_in");
-  }
-  if (body["expires_on"] !== undefined && expiresOn === undefined) throw fail("expires_on");
-  if (body["not_before"] !== undefined && notBeforeSeconds === undefined) throw fail("not_before");
-  if (expiresInNumber !== undefined && expiresInNumber < 0) throw fail("expires_in");
-
-  let expiresAt: number | null;
-  if (expiresOn !== undefined) expiresAt = expiresOn * 1000;
-  else if (expiresInNumber !== undefined) expiresAt = now + expiresInNumber * 1000;
-  else if (expiresIn === "never") expiresAt = null;
-  else expiresAt = context.profile.defaultLifetimeMs === null ? null : now + context.profile.defaultLifetimeMs;
-
-  const notBefore = notBeforeSeconds === undefined ? undefined : notBeforeSeconds * 1000;
-  if ((expiresAt !== null && !Number.isFinite(expiresAt)) || (notBefore !== undefined && !Number.isFinite(notBefore))) throw fail("expiry out of range");
-  const previous = context.previous;
-  const refreshToken = typeof rawRefresh === "string" ? new Secret(rawRefresh) : previous?.refreshToken;
-  const scopes =
-    typeof rawScope === "string"
-      ? rawScope.split(" ").filter((scope) => scope !== "")
-      : (context.requestedScopes ?? previous?.scopes ?? []);
+  if (typeof tokenType !== "string" || tokenType.toLowerCase() !== "bearer") throw fail("token_type is not bearer");
+  if (refreshToken != null && (typeof refreshToken !== "string" || refreshToken === "")) throw fail("refresh_token");
+  if (scope !== undefined && typeof scope !== "string") throw fail("scope");
+  // Numbers or numeric strings; `expires_in` may also be null or "never".
+  const seconds = (key: string): number | undefined => {
+    const value = body[key];
+    const number = _toNumber(value);
+    if (value !== undefined && number === undefined && !(key === "expires_in" && (value === null || value === "never"))) throw fail(key);
+    return number;
+  };
+  const expiresIn = seconds("expires_in");
+  const expiresOn = seconds("expires_on");
+  const notBefore = seconds("not_before");
+  if ((expiresIn ?? 0) < 0) throw fail("expires_in");
+  const { now, previous, profile } = context;
+  const lifetime = profile.defaultLifetimeMs;
+  const expiresAt =
+    expiresOn !== undefined ? expiresOn * 1000
+    : expiresIn !== undefined ? now + expiresIn * 1000
+    : body["expires_in"] === "never" || lifetime === null ? null
+    : now + lifetime;
+  if (!Number.isFinite(expiresAt ?? 0) || !Number.isFinite((notBefore ?? 0) * 1000)) throw fail("expiry out of range");
   return Object.freeze({
     kind: context.kind,
     accessToken: new Secret(accessToken),
-    tokenType,
-    refreshToken,
-    scopes: Object.freeze([...scopes]),
+    tokenType: "bearer",
+    refreshToken: typeof refreshToken === "string" ? new Secret(refreshToken) : previous?.refreshToken,
+    scopes: Object.freeze(typeof scope === "string" ? scope.split(" ").filter((name) => name !== "") : [...(context.requestedScopes ?? previous?.scopes ?? [])]),
     issuedAt: now,
     expiresAt,
-    notBefore,
-    provider: context.profile.id,
-    issuer: context.profile.issuer ?? previous?.issuer,
+    notBefore: notBefore === undefined ? undefined : notBefore * 1000,
+    provider: profile.id,
+    issuer: profile.issuer ?? previous?.issuer,
     subject: _string(body, "user_id") ?? previous?.subject,
   } satisfies TokenSet);
 }

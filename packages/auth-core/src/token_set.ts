@@ -49,7 +49,6 @@ export interface RefreshPolicy {
   clockSkewMs?: number;
 }
 
-const _DEFAULTS = { fraction: 0.1, minMarginMs: 30_000, maxMarginMs: 7 * 86_400_000, clockSkewMs: 30_000 } as const;
 
 /**
  * Whether the access token can be sent now: not expired (allowing for clock skew) and past
@@ -63,24 +62,23 @@ const _DEFAULTS = { fraction: 0.1, minMarginMs: 30_000, maxMarginMs: 7 * 86_400_
  * if (!isUsable(tokens, Date.now())) console.log("log in again");
  * ```
  */
-export function isUsable(tokens: TokenSet, now: number, clockSkewMs: number = _DEFAULTS.clockSkewMs): boolean {
-  if (tokens.notBefore !== undefined && now + clockSkewMs < tokens.notBefore) return false;
-  return tokens.expiresAt === null || now + clockSkewMs < tokens.expiresAt;
+export function isUsable(tokens: TokenSet, now: number, clockSkewMs = 30_000): boolean {
+  const at = now + clockSkewMs;
+  return !(at < (tokens.notBefore ?? at)) && (tokens.expiresAt === null || at < tokens.expiresAt);
 }
 
 /**
  * The margin before expiry at which a token should be refreshed: a fraction of its lifetime,
  * clamped, plus the clock-skew tolerance.
  */
-export function refreshMargin(tokens: TokenSet, policy: RefreshPolicy = {}): number {
+export function refreshMargin(
+  tokens: TokenSet,
+  { fraction = 0.1, minMarginMs = 30_000, maxMarginMs = 604_800_000, clockSkewMs = 30_000 }: RefreshPolicy = {},
+): number {
   if (tokens.expiresAt === null) return 0;
-  const fraction = policy.fraction ?? _DEFAULTS.fraction;
-  const min = policy.minMarginMs ?? _DEFAULTS.minMarginMs;
-  const max = policy.maxMarginMs ?? _DEFAULTS.maxMarginMs;
   const lifetime = Math.max(0, tokens.expiresAt - tokens.issuedAt);
-  const proportional = Math.min(max, Math.max(min, lifetime * fraction));
   // Never refresh earlier than half-way through the lifetime, or a short token would refresh on every call.
-  return Math.min(proportional + (policy.clockSkewMs ?? _DEFAULTS.clockSkewMs), lifetime / 2);
+  return Math.min(Math.min(maxMarginMs, Math.max(minMarginMs, lifetime * fraction)) + clockSkewMs, lifetime / 2);
 }
 
 /**
@@ -96,8 +94,7 @@ export function refreshMargin(tokens: TokenSet, policy: RefreshPolicy = {}): num
  * ```
  */
 export function needsRefresh(tokens: TokenSet, now: number, policy: RefreshPolicy = {}): boolean {
-  if (tokens.expiresAt === null) return false;
-  return now >= tokens.expiresAt - refreshMargin(tokens, policy);
+  return tokens.expiresAt !== null && now >= tokens.expiresAt - refreshMargin(tokens, policy);
 }
 
 /**
