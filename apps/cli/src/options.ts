@@ -51,13 +51,30 @@ export interface ParsedCommandLine {
  * ```
  */
 export function parseCommandLine(argv: readonly string[], options: Record<string, OptionSpec>, usage = "mly --help"): ParsedCommandLine {
+  const all = { ...GLOBAL_OPTIONS, ...options };
   try {
-    const { values, positionals } = parseArgs({ args: [...argv], options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: _joinNegativeValues(argv, all), options: all, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, ".") : String(error);
     throw new CliError(`${message}\nSee \`${usage}\`.`, EXIT.usage);
   }
+}
+
+/** `--bbox -89.4,43.0,…`: a value starting with a minus sign is a value, not an option. */
+function _joinNegativeValues(argv: readonly string[], options: Record<string, OptionSpec>): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    const next = argv[i + 1];
+    if (arg.startsWith("--") && !arg.includes("=") && options[arg.slice(2)]?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else {
+      args.push(arg);
+    }
+  }
+  return args;
 }
 
 /** The command words at the start of `argv` (`["mapiq", "get"]`), skipping global options and their values. */
