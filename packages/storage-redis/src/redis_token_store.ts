@@ -148,7 +148,16 @@ export class RedisTokenStore implements TokenStore {
     let pause = 2;
     for (;;) {
       if (options.signal?.aborted === true) throw new AbortedError();
-      const taken = await this.#send(["SET", lockKey, owner, "NX", "PX", String(Math.max(1, Math.ceil(options.ttlMs)))]);
+      let taken: unknown;
+      try {
+        taken = await this.#send(["SET", lockKey, owner, "NX", "PX", String(Math.max(1, Math.ceil(options.ttlMs)))]);
+      } catch (error) {
+        // A client with an offline queue may still run this SET once Redis is back: queue a
+        // release right behind it (plain EVAL, as the script cache may be empty) so a lock
+        // nobody waits for any more does not block others for its whole TTL.
+        if (error instanceof BackendUnavailableError) this.#redis.send(["EVAL", _RELEASE, "1", lockKey, owner]).catch(() => undefined);
+        throw error;
+      }
       if (taken === "OK") return this.#handle(lockKey, owner);
       const waited = Date.now() - started;
       if (options.waitMs !== undefined && waited >= options.waitMs) throw new LockTimeoutError(key, waited);

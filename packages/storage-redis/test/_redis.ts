@@ -56,7 +56,7 @@ export async function startRedisServer(port?: number): Promise<{ url: string; po
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) {
+        if (child.exitCode !== null || child.signalCode !== null) {
           resolve();
           return;
         }
