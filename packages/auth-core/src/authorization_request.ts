@@ -76,12 +76,8 @@ export async function buildAuthorizationUrl(
   client: OAuthClient,
   options: AuthorizationRequestOptions,
 ): Promise<AuthorizationRequest> {
-  if (!supportsGrant(profile, "authorization_code")) {
-    throw new ConfigError(`${profile.name} has no code flow.`);
-  }
-  const usePkce = options.pkce ?? profile.pkce;
-  const pkce = usePkce ? await createPkce() : undefined;
-  return _authorizationRequest(profile, client, options, "code", pkce === undefined ? undefined : { verifier: pkce.verifier, challenge: pkce.challenge });
+  if (!supportsGrant(profile, "authorization_code")) throw new ConfigError(`${profile.name} has no code flow.`);
+  return _authorizationRequest(profile, client, options, "code", (options.pkce ?? profile.pkce) ? await createPkce() : undefined);
 }
 
 /** Shared by the code flow and the legacy implicit flow. */
@@ -92,39 +88,40 @@ export function _authorizationRequest(
   responseType: "code" | "token",
   pkce: { verifier: Secret; challenge: string } | undefined,
 ): AuthorizationRequest {
-  if (profile.authorizationEndpoint === undefined) {
-    throw new ConfigError(`${profile.name} has no authorizationEndpoint.`);
-  }
+  if (profile.authorizationEndpoint === undefined) throw new ConfigError(`${profile.name} has no authorizationEndpoint.`);
   checkRedirectUri(options.redirectUri);
   const scopes = checkScopes(options.scopes ?? profile.defaultScopes, profile.scopes, profile.name);
   const state = randomState();
   const url = new URL(profile.authorizationEndpoint);
-  for (const [key, value] of Object.entries(options.extraParams ?? {})) url.searchParams.set(key, value);
-  url.searchParams.set("client_id", client.clientId);
-  url.searchParams.set("response_type", responseType);
-  url.searchParams.set("redirect_uri", options.redirectUri);
-  if (scopes.length > 0) url.searchParams.set("scope", formatScopes(scopes));
-  else url.searchParams.delete("scope");
-  url.searchParams.set("state", state);
-  if (pkce !== undefined) {
-    url.searchParams.set("code_challenge", pkce.challenge);
-    url.searchParams.set("code_challenge_method", "S256");
-  } else {
-    url.searchParams.delete("code_challenge");
-    url.searchParams.delete("code_challenge_method");
-  }
-  const pending: PendingAuthorization = Object.freeze({
-    provider: profile.id,
+  // Extra parameters first: the protocol parameters override them; `undefined` removes one.
+  const params: Record<string, string | undefined> = {
+    ...options.extraParams,
+    client_id: client.clientId,
+    response_type: responseType,
+    redirect_uri: options.redirectUri,
+    scope: scopes.length > 0 ? formatScopes(scopes) : undefined,
     state,
-    codeVerifier: pkce?.verifier,
-    redirectUri: options.redirectUri,
-    scopes: Object.freeze(scopes),
-    responseType,
-    createdAt: options.now ?? Date.now(),
-  });
+    code_challenge: pkce?.challenge,
+    code_challenge_method: pkce && "S256",
+  };
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) url.searchParams.delete(key);
+    else url.searchParams.set(key, value);
+  }
   // Space-delimited scopes as %20, as Mapillary's docs show, rather than '+' (only in the query).
   url.search = url.search.replace(/\+/g, "%20");
-  return { url: url.href, pending };
+  return {
+    url: url.href,
+    pending: Object.freeze({
+      provider: profile.id,
+      state,
+      codeVerifier: pkce?.verifier,
+      redirectUri: options.redirectUri,
+      scopes: Object.freeze(scopes),
+      responseType,
+      createdAt: options.now ?? Date.now(),
+    }),
+  };
 }
 
 /** Serializes a {@link PendingAuthorization} (verifier included) for a server-side session store. */

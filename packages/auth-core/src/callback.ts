@@ -70,21 +70,19 @@ export function validateCallback(
   callback: string | URL | URLSearchParams,
   options: ValidateCallbackOptions = {},
 ): ValidatedCallback {
-  if (pending.responseType !== "code") throw _bad("this login used the implicit flow");
+  if (pending.responseType !== "code") throw _bad("implicit-flow login");
   const params = _callbackParams(pending, callback);
   _checkCommon(profile, pending, params, options);
-  if (params.has("access_token") || params.has("id_token") || params.has("refresh_token")) {
-    throw _bad("a token in a code-flow callback (forged, or implicit flow)");
-  }
+  if (["access_token", "id_token", "refresh_token"].some((key) => params.has(key))) throw _bad("a token in it");
   const code = params.get("code");
-  if (code === null || code === "") throw _bad("no code");
+  if (!code) throw _bad("no code");
   _consume(pending);
   return new ValidatedCallback(_KEY, new Secret(code), pending, params.get("iss") ?? undefined);
 }
 
 /** An {@link InvalidCallbackError} saying what was wrong and that a new login is needed. */
 export function _bad(what: string): InvalidCallbackError {
-  return new InvalidCallbackError(`Invalid callback: ${what}. Start a new login.`);
+  return new InvalidCallbackError(`Invalid callback (${what}); start a new login.`);
 }
 
 /** Reads the callback parameters (query, or fragment for the implicit flow) and checks the URL is the redirect URI. */
@@ -96,15 +94,11 @@ export function _callbackParams(pending: PendingAuthorization, callback: string 
     url = new URL(callback);
     expected = new URL(pending.redirectUri);
   } catch {
-    throw _bad("not an absolute URL");
+    throw _bad("not a URL");
   }
-  if (url.origin !== expected.origin || url.pathname !== expected.pathname) throw _bad("not this login's redirect URI");
+  if (url.origin !== expected.origin || url.pathname !== expected.pathname) throw _bad("wrong redirect URI");
   const params = new URLSearchParams(url.search);
-  if (url.hash.length > 1) {
-    for (const [key, value] of new URLSearchParams(url.hash.slice(1))) {
-      if (!params.has(key)) params.append(key, value);
-    }
-  }
+  for (const [key, value] of new URLSearchParams(url.hash.slice(1))) if (!params.has(key)) params.append(key, value);
   return params;
 }
 
@@ -115,22 +109,19 @@ export function _checkCommon(
   params: URLSearchParams,
   options: ValidateCallbackOptions,
 ): void {
-  if (pending.provider !== profile.id) throw _bad(`login started for ${pending.provider}, not ${profile.id}`);
+  if (pending.provider !== profile.id) throw _bad(`login is for ${pending.provider}`);
   const states = params.getAll("state");
   const state = states[0];
-  if (states.length !== 1 || state === undefined || state === "" || !_constantTimeEqual(state, pending.state)) {
-    throw new StateMismatchError("The callback's state is missing or does not match this login (forged or stale). Start a new login.");
+  const used = _consumed.has(pending) || _consumedStates.has(pending.state);
+  if (states.length !== 1 || !state || !_constantTimeEqual(state, pending.state) || used) {
+    throw new StateMismatchError(`Callback state ${used ? "already used" : "missing or wrong (forged or stale)"}; start a new login.`);
   }
-  if (_consumed.has(pending) || _consumedStates.has(pending.state)) {
-    throw new StateMismatchError("This login was already completed; a callback is used once. Start a new login.");
-  }
-  if ((options.now ?? Date.now()) - pending.createdAt > (options.maxAgeMs ?? 600_000)) throw _bad("the login expired");
+  if ((options.now ?? Date.now()) - pending.createdAt > (options.maxAgeMs ?? 600_000)) throw _bad("login expired");
   const issuers = params.getAll("iss");
   const iss = issuers[0];
-  if (issuers.length > 1 || (iss !== undefined && profile.issuer !== undefined && iss !== profile.issuer)) {
-    throw _bad(`issuer is not ${String(profile.issuer)} (RFC 9207 mix-up defence)`);
+  if (issuers.length > 1 || (iss === undefined ? profile.requireIssuerInCallback : profile.issuer !== undefined && iss !== profile.issuer)) {
+    throw _bad("wrong or missing iss, RFC 9207");
   }
-  if (iss === undefined && profile.requireIssuerInCallback) throw _bad("no iss (RFC 9207)");
   const error = params.get("error");
   if (error !== null) {
     _consume(pending);
@@ -138,7 +129,6 @@ export function _checkCommon(
     throw new AuthorizationError(_scrub(error, [], 100), description === null ? undefined : _scrub(description, []));
   }
 }
-
 /** Marks a login as completed so its callback cannot be replayed in this process. */
 export function _consume(pending: PendingAuthorization): void {
   _consumed.add(pending);

@@ -22,28 +22,19 @@ import { _tokenEndpointRequest, type TokenRequest } from "./token_request.ts";
  * ```
  */
 export function buildCodeExchange(profile: ProviderProfile, client: OAuthClient, callback: ValidatedCallback): TokenRequest {
-  if (!ValidatedCallback.is(callback)) {
-    throw new ConfigError("Pass the result of validateCallback().");
+  if (!ValidatedCallback.is(callback) || callback.pending.provider !== profile.id) {
+    throw new ConfigError(`Pass the result of validateCallback() for ${profile.id}.`);
   }
-  if (callback.pending.provider !== profile.id) {
-    throw new ConfigError(`This callback is for ${callback.pending.provider}, not ${profile.id}.`);
-  }
-  const params: Record<string, string> = {
-    grant_type: "authorization_code",
-    code: callback.code.reveal(),
-    redirect_uri: callback.pending.redirectUri,
-  };
-  const secrets = [callback.code];
-  if (callback.pending.codeVerifier !== undefined) {
-    params["code_verifier"] = callback.pending.codeVerifier.reveal();
-    secrets.push(callback.pending.codeVerifier);
-  }
+  const { code, pending } = callback;
+  const verifier = pending.codeVerifier;
+  const params: Record<string, string> = { grant_type: "authorization_code", code: code.reveal(), redirect_uri: pending.redirectUri };
+  if (verifier !== undefined) params["code_verifier"] = verifier.reveal();
   return {
     grant: "authorization_code",
-    request: _tokenEndpointRequest(profile, client, params, secrets),
+    request: _tokenEndpointRequest(profile, client, params, verifier === undefined ? [code] : [code, verifier]),
     profile,
     kind: "user",
-    requestedScopes: callback.pending.scopes,
+    requestedScopes: pending.scopes,
     previous: undefined,
   };
 }

@@ -16,18 +16,14 @@ const _LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
  * ```
  */
 export function checkRedirectUri(uri: string): URL {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(uri);
   } catch {
-    throw _badUri("is not absolute");
+    // reported below
   }
-  if (uri.includes("#")) throw _badUri("has a fragment");
-  if (url.protocol === "http:" && !_LOOPBACK_HOSTS.has(url.hostname)) throw _badUri("is plain HTTP off loopback");
-  if (/^(javascript|data|file|blob|vbscript):$/.test(url.protocol)) throw _badUri("has a forbidden scheme");
+  if (url === undefined || uri.includes("#") || /^(javascript|data|file|blob|vbscript):$/.test(url.protocol) || (url.protocol === "http:" && !_LOOPBACK_HOSTS.has(url.hostname))) {
+    throw new ConfigError("Unsafe redirect URI (relative, with a fragment, plain HTTP off loopback or a forbidden scheme): use HTTPS, http://127.0.0.1:<port>/… or an app scheme.");
+  }
   return url;
-}
-
-function _badUri(what: string): ConfigError {
-  return new ConfigError(`The redirect URI ${what}: use HTTPS, http://127.0.0.1:<port>/… for a native app, or an app scheme.`);
 }

@@ -29,19 +29,11 @@ export interface RefreshOptions {
  * ```
  */
 export function buildRefresh(profile: ProviderProfile, client: OAuthClient, tokens: TokenSet, options: RefreshOptions = {}): TokenRequest {
-  if (!supportsGrant(profile, "refresh_token")) {
-    throw new ConfigError(`${profile.name} has no refresh grant.`);
-  }
-  let refreshWith = tokens.refreshToken;
-  if (refreshWith === undefined && profile.refreshWith === "access_token") {
-    if (!isUsable(tokens, options.now ?? Date.now(), 0)) {
-      throw new LoginRequiredError(`The ${profile.name} token expired and cannot be refreshed; log in again.`);
-    }
-    refreshWith = tokens.accessToken;
-  }
-  if (refreshWith === undefined) {
-    throw new LoginRequiredError(`The ${profile.name} token has no refresh token; log in again.`);
-  }
+  if (!supportsGrant(profile, "refresh_token")) throw new ConfigError(`${profile.name} has no refresh grant.`);
+  // Mapillary v4 refreshes with the still-valid access token.
+  const refreshWith =
+    tokens.refreshToken ?? (profile.refreshWith === "access_token" && isUsable(tokens, options.now ?? Date.now(), 0) ? tokens.accessToken : undefined);
+  if (refreshWith === undefined) throw new LoginRequiredError(`The ${profile.name} token cannot be refreshed (expired, or no refresh token); log in again.`);
   const params: Record<string, string> = { grant_type: "refresh_token", refresh_token: refreshWith.reveal() };
   if (options.scopes !== undefined) params["scope"] = formatScopes(options.scopes);
   return {
