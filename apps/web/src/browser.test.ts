@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
+import { RedisTokenStore } from "@mly/storage-redis";
+import { Redis } from "ioredis";
 import { chromium, type Browser, type Response as PwResponse } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWorld, type World } from "./_test_world.ts";
+import { REDIS_URL, startWorld, type World } from "./_test_world.ts";
 
 // End to end in real Chromium (Debian's package, driven by playwright-core; no browser is
 // downloaded): the sandbox's consent page is NOT auto-approved, the test clicks it.
@@ -74,6 +76,13 @@ describe.skipIf(!HAVE_CHROMIUM)("sign in with Mapillary in Chromium", () => {
     // The token is in Redis, under this app's prefix.
     const keys = await world.web.tokens.list(`mapillary:${world.sandbox.credentials.mapillary.clientId}:`);
     expect(keys).toHaveLength(1);
+    const store = world.web.tokens;
+    if (!(store instanceof RedisTokenStore)) throw new Error("with REDIS_URL the web app must keep tokens in a RedisTokenStore");
+    const redis = new Redis(REDIS_URL);
+    const redisKey = store.tokenKeyOf(keys[0]!);
+    expect(redisKey.startsWith(world.prefix)).toBe(true);
+    expect(await redis.exists(redisKey)).toBe(1);
+    expect(await redis.pttl(redisKey)).toBeGreaterThan(0); // the entry expires with the token
     expect(world.sandbox.log.count({ route: "/mapillary/graph/token", grantType: "authorization_code", status: 200, credentialLocation: "header" })).toBe(1);
     // Sign out: back home, cookie and token gone.
     await page.click("#sign-out");
@@ -81,6 +90,8 @@ describe.skipIf(!HAVE_CHROMIUM)("sign in with Mapillary in Chromium", () => {
     expect(await page.locator("#notice").textContent()).toContain("You are signed out.");
     expect((await context.cookies(world.web.url)).filter((cookie) => cookie.name === "mly_session")).toHaveLength(0);
     expect(await world.web.tokens.list(`mapillary:${world.sandbox.credentials.mapillary.clientId}:`)).toHaveLength(0);
+    expect(await redis.exists(redisKey)).toBe(0);
+    await redis.quit();
     await context.close();
   });
 

@@ -4,11 +4,13 @@
  * @module
  */
 import { MemoryTokenStore, type TokenStore } from "@mly/auth-core";
+import { RedisTokenStore } from "@mly/storage-redis";
 import type { Redis } from "ioredis";
 
 /**
- * Opens the token store: `RedisTokenStore` over `redis` (shared by every instance of the app;
- * entries expire with their tokens), or a `MemoryTokenStore` without Redis.
+ * Opens the token store: a `RedisTokenStore` over `redis` (shared by every instance of the app;
+ * entries expire with their tokens, compare-and-set writes, a lock around refreshes), or a
+ * `MemoryTokenStore` without Redis.
  *
  * @example
  * ```ts
@@ -17,8 +19,6 @@ import type { Redis } from "ioredis";
  * const store = openTokenStore(undefined); // memory
  * ```
  */
-export function openTokenStore(redis: Redis | undefined, _prefix = "mly:web"): TokenStore {
-  if (redis === undefined) return new MemoryTokenStore();
-  // Seam: @mly/storage-redis is not committed yet; until then tokens stay in memory.
-  return new MemoryTokenStore();
+export function openTokenStore(redis: Redis | undefined, prefix = "mly:web"): TokenStore {
+  return redis === undefined ? new MemoryTokenStore() : new RedisTokenStore({ client: redis, prefix });
 }
