@@ -1,5 +1,5 @@
 /**
- * `@mly/storage/conformance`: registers the {@link TokenStore} contract as vitest tests, so
+ * `@mly/storage/conformance`: registers the `TokenStore` contract (of `@mly/auth-core`) as vitest tests, so
  * every backend (core's `MemoryTokenStore`, the file and browser stores, Redis, yours) runs the
  * same suite unchanged. Needs `vitest` (a peer dependency).
  *
