@@ -176,7 +176,7 @@ export class GraphApiError extends MlyError {
     super(
       "graph_error",
       `Mapillary error ${code ?? "?"}: ${details.message}` +
-        (code === 190 ? ". Refresh the token or log in again." : GRAPH_THROTTLE_CODES.includes(code!) ? ". Slow down." : ""),
+        (code === 190 ? ". Refresh the token or log in again." : GRAPH_THROTTLE_CODES.includes(code ?? 0) ? ". Slow down." : ""),
       options,
     );
     this.graphCode = code;

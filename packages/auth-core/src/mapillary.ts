@@ -55,12 +55,7 @@ export function mapillaryProfile(overrides: EndpointOverrides = {}): ProviderPro
       { name: "graph", limit: 50_000, windowMs: 60_000, per: "app", appliesTo: "api" },
       { name: "tiles", limit: 50_000, windowMs: 86_400_000, per: "app", appliesTo: "tiles" },
     ],
-    routes: [
-      { method: "GET", template: "/me" },
-      { method: "GET", template: "/images" },
-      { method: "GET", template: "/{id}" },
-      { method: "GET", template: "/{id}/detections" },
-    ],
+    routes: ["/me", "/images", "/{id}", "/{id}/detections"].map((template) => ({ method: "GET", template })),
   } satisfies ProviderProfile);
 }
 

@@ -1,6 +1,6 @@
 import { StorageError } from "./errors.ts";
 import { Secret } from "./secret.ts";
-import type { TokenKind, TokenSet } from "./token_set.ts";
+import type { TokenSet } from "./token_set.ts";
 import { _isObject, _parseJson } from "./_json.ts";
 
 /** The current version of the serialized token format. */
@@ -19,29 +19,27 @@ export const TOKEN_FORMAT_VERSION = 1;
  * ```
  */
 export function serializeTokenSet(tokens: TokenSet): string {
-  return JSON.stringify({
-    v: TOKEN_FORMAT_VERSION,
-    kind: tokens.kind,
-    access_token: tokens.accessToken.reveal(),
-    token_type: tokens.tokenType,
-    refresh_token: tokens.refreshToken?.reveal(),
-    scopes: tokens.scopes,
-    issued_at: tokens.issuedAt,
-    expires_at: tokens.expiresAt,
-    not_before: tokens.notBefore,
-    provider: tokens.provider,
-    issuer: tokens.issuer,
-    subject: tokens.subject,
-  });
+  const json: Record<string, unknown> = { v: TOKEN_FORMAT_VERSION };
+  for (const spec of _FIELDS) {
+    const key = spec.replace(/\W/g, "");
+    const value = (tokens as unknown as Record<string, unknown>)[_camel(key)];
+    json[key] = value instanceof Secret ? value.reveal() : value;
+  }
+  return JSON.stringify(json);
 }
 
 const _KINDS: readonly unknown[] = ["user", "client_app", "client_token"];
 
 /**
- * The stored fields and their checks: `?` may be absent or null, `!` may be null but not
- * absent, `#` is a finite number (else a string).
+ * The stored fields, in their stored order, and their checks: `?` may be absent or null, `!`
+ * may be null but not absent, `#` is a finite number, `*` is a list of strings, else a string.
+ * Each is the snake_case form of a {@link TokenSet} field.
  */
-const _FIELDS = ["kind", "access_token", "token_type", "provider", "?refresh_token", "?issuer", "?subject", "#issued_at", "?#not_before", "!#expires_at"];
+const _FIELDS = ["kind", "access_token", "token_type", "?refresh_token", "*scopes", "#issued_at", "!#expires_at", "?#not_before", "provider", "?issuer", "?subject"];
+
+function _camel(key: string): string {
+  return key.replace(/_(.)/g, (_, letter: string) => letter.toUpperCase());
+}
 
 /**
  * Reads a {@link TokenSet} written by {@link serializeTokenSet}. Never returns a half-read set.
@@ -53,28 +51,18 @@ export function parseTokenSet(text: string): TokenSet {
   const fail = (what: string): StorageError => new StorageError(`Stored token unreadable (${what}); log in again.`);
   if (!_isObject(value)) throw fail("not a JSON object");
   if (value["v"] !== TOKEN_FORMAT_VERSION) throw fail("unknown version");
+  const tokens: Record<string, unknown> = {};
   for (const spec of _FIELDS) {
     const key = spec.replace(/\W/g, "");
     const field = value[key];
     if ((spec.startsWith("?") && field == null) || (spec.startsWith("!") && field === null)) continue;
-    const bad = spec.includes("#") ? typeof field !== "number" || !Number.isFinite(field) : typeof field !== "string" || (field === "" && key === "access_token");
+    const bad = spec.startsWith("*")
+      ? !Array.isArray(field) || !field.every((scope) => typeof scope === "string")
+      : spec.includes("#")
+        ? typeof field !== "number" || !Number.isFinite(field)
+        : typeof field !== "string" || (field === "" && key === "access_token");
     if (bad || (key === "kind" && !_KINDS.includes(field))) throw fail(key);
+    tokens[_camel(key)] = key.endsWith("_token") ? new Secret(field as string) : Array.isArray(field) ? Object.freeze([...(field as string[])]) : field;
   }
-  const scopes = value["scopes"];
-  if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === "string")) throw fail("scopes");
-  const field = value as Record<string, string | undefined>;
-  const time = value as Record<string, number | undefined>;
-  return Object.freeze({
-    kind: field["kind"] as TokenKind,
-    accessToken: new Secret(field["access_token"]!),
-    tokenType: field["token_type"]!,
-    refreshToken: field["refresh_token"] == null ? undefined : new Secret(field["refresh_token"]),
-    scopes: Object.freeze([...(scopes)]),
-    issuedAt: time["issued_at"]!,
-    expiresAt: time["expires_at"] as number | null,
-    notBefore: time["not_before"] ?? undefined,
-    provider: field["provider"]!,
-    issuer: field["issuer"] ?? undefined,
-    subject: field["subject"] ?? undefined,
-  } satisfies TokenSet);
+  return Object.freeze({ refreshToken: undefined, expiresAt: null, notBefore: undefined, issuer: undefined, subject: undefined, ...tokens }) as unknown as TokenSet;
 }
