@@ -19,7 +19,7 @@ function ioredis(): Redis {
   return client;
 }
 
-async function nodeRedis(): Promise<ReturnType<typeof createClient>> {
+async function nodeRedis() {
   const client = createClient({ url: url ?? "" });
   client.on("error", () => undefined);
   await client.connect();

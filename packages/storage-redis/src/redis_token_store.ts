@@ -191,7 +191,7 @@ export class RedisTokenStore implements TokenStore {
     try {
       return await this.#send(["EVALSHA", sha, ...tail]);
     } catch (error) {
-      if (error instanceof StorageError && /NOSCRIPT/.test(error.message)) return this.#send(["EVAL", script, ...tail]);
+      if (error instanceof StorageError && error.message.includes("NOSCRIPT")) return this.#send(["EVAL", script, ...tail]);
       throw error;
     }
   }
@@ -242,7 +242,7 @@ function _mapError(command: string, error: unknown): Error {
     const busy = /^(?:LOADING|BUSY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\b/.test(message);
     const summary = message.split(/\s/)[0] ?? "ERR";
     if (busy) return new BackendUnavailableError(`Redis is not ready (${summary}) for ${command}. Retry shortly.`, { cause: error });
-    return new StorageError(`Redis refused ${command} (${/NOSCRIPT/.test(message) ? "NOSCRIPT" : summary}). Check the Redis version (≥ 2.6 for Lua) and the ACL of this client.`, {
+    return new StorageError(`Redis refused ${command} (${message.includes("NOSCRIPT") ? "NOSCRIPT" : summary}). Check the Redis version (≥ 2.6 for Lua) and the ACL of this client.`, {
       cause: error,
     });
   }

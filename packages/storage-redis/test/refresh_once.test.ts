@@ -22,8 +22,9 @@ beforeAll(async () => {
   client = new Redis(url);
 });
 afterAll(async () => {
-  await endpoint?.close();
-  await client?.quit();
+  if (url === undefined) return;
+  await endpoint.close();
+  await client.quit();
 });
 
 describe.skipIf(url === undefined)("one refresh across processes (RedisTokenStore)", () => {

@@ -38,7 +38,7 @@ async function failsFast(store: RedisTokenStore): Promise<number> {
 describe.skipIf(binary === undefined)("Redis stopped mid-run and restarted (own redis-server, never the shared one)", () => {
   it("ioredis: calls fail fast with BackendUnavailableError while it is down and work again after the restart", async () => {
     const server = await startRedisServer();
-    stops.push(server.stop);
+    stops.push(() => server.stop());
     const client = new Redis(server.url, { retryStrategy: () => 50 });
     client.on("error", () => undefined);
     stops.push(async () => { client.disconnect(); });
@@ -48,7 +48,7 @@ describe.skipIf(binary === undefined)("Redis stopped mid-run and restarted (own 
     const elapsed = await failsFast(store);
     expect(elapsed).toBeLessThan(2_500);
     const again = await startRedisServer(server.port);
-    stops.push(again.stop);
+    stops.push(() => again.stop());
     await expect.poll(async () => store.get(key).then(() => "up", (e: unknown) => (e as Error).name), { timeout: 10_000, interval: 100 }).toBe("up");
     // No persistence: the restarted server is empty; the store works again.
     expect(await store.get(key)).toBeUndefined();
@@ -60,7 +60,7 @@ describe.skipIf(binary === undefined)("Redis stopped mid-run and restarted (own 
 
   it("node-redis: the same", async () => {
     const server = await startRedisServer();
-    stops.push(server.stop);
+    stops.push(() => server.stop());
     const client = createClient({ url: server.url, socket: { reconnectStrategy: () => 50 } });
     client.on("error", () => undefined);
     await client.connect();
@@ -71,7 +71,7 @@ describe.skipIf(binary === undefined)("Redis stopped mid-run and restarted (own 
     const elapsed = await failsFast(store);
     expect(elapsed).toBeLessThan(2_500);
     const again = await startRedisServer(server.port);
-    stops.push(again.stop);
+    stops.push(() => again.stop());
     await expect.poll(async () => store.get(key).then(() => "up", (e: unknown) => (e as Error).name), { timeout: 10_000, interval: 100 }).toBe("up");
     expect(await store.set(key, sampleTokenSet("after"))).toBeGreaterThanOrEqual(1);
     console.log(`node-redis: 5 calls while Redis was down failed with BackendUnavailableError in ${elapsed} ms`);

@@ -51,14 +51,14 @@ export class IndexedDbTokenStore implements TokenStore {
   /** Reads a token and its version. */
   async get(key: string): Promise<StoredToken | undefined> {
     const db = await this.#open();
-    const value = await _request(db.transaction(_STORE, "readonly").objectStore(_STORE).get(key));
+    const value: unknown = await _request<unknown>(db.transaction(_STORE, "readonly").objectStore(_STORE).get(key));
     if (value === undefined) return undefined;
     const entry = _checkEntry(value);
     if (typeof entry === "string") throw await this.#quarantine(db, key, entry);
     try {
       return Object.freeze({ tokens: await _openEntry(`record ${JSON.stringify(key)}`, key, entry, this.#cipher), version: entry.version });
     } catch (error) {
-      if (error instanceof StorageError && /stored token is unreadable/.test(error.message)) throw await this.#quarantine(db, key, "token");
+      if (error instanceof StorageError && error.message.includes("stored token is unreadable")) throw await this.#quarantine(db, key, "token");
       throw error;
     }
   }
@@ -156,7 +156,7 @@ export class IndexedDbTokenStore implements TokenStore {
         result = { value: write(store, current) };
       };
       tx.oncomplete = (): void => {
-        if (failure !== undefined) reject(failure instanceof Error ? failure : new Error(String(failure)));
+        if (failure instanceof Error) reject(failure);
         else if (result !== undefined) resolve(result.value);
         else reject(new StorageError("The IndexedDB transaction completed without a result."));
       };

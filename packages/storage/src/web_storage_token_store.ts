@@ -67,7 +67,7 @@ export class WebStorageTokenStore implements TokenStore {
     try {
       return Object.freeze({ tokens: await _openEntry(`item ${JSON.stringify(name)}`, key, entry, this.#cipher), version: entry.version });
     } catch (error) {
-      if (error instanceof StorageError && /stored token is unreadable/.test(error.message)) throw this.#quarantine(name, key, text, "token");
+      if (error instanceof StorageError && error.message.includes("stored token is unreadable")) throw this.#quarantine(name, key, text, "token");
       throw error;
     }
   }

@@ -14,14 +14,14 @@ if (!available) {
   if (process.env["CI"] !== undefined && process.env["CI"] !== "" && process.env["CI"] !== "false") throw new Error("Chromium is required when CI is set.");
 }
 
-type PageApi = {
+interface PageApi {
   run(backend: string, name: string): Promise<{ ok: boolean; error?: string }>;
   take(kind: string, key: string, waitMs: number): Promise<string>;
   release(): Promise<void>;
   increment(kind: string, key: string, workers: number): Promise<number>;
   seed(key: string): Promise<number>;
   casRace(key: string, writers: number, expectedVersion: number): Promise<{ won: number; lost: number }>;
-};
+}
 declare const mly: PageApi;
 
 let server: Server;
@@ -56,9 +56,10 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  if (!available) return;
+  await context.close();
+  await browser.close();
+  await new Promise((resolve) => server.close(resolve));
 });
 
 async function openPage(): Promise<Page> {
@@ -127,7 +128,7 @@ describe.skipIf(!available)("browser stores in Chromium", () => {
   it("compare-and-set across tabs on IndexedDB: exactly one writer wins", async () => {
     const tabs = await Promise.all([openPage(), openPage()]);
     const key = `cas-${Date.now()}`;
-    const version = await tabs[0]!.evaluate((key2) => mly.seed(key2), key);
+    const version = await tabs[0].evaluate((key2) => mly.seed(key2), key);
     const results = await Promise.all(tabs.map((tab) => tab.evaluate(([key2, v]) => mly.casRace(key2, 5, v), [key, version] as const)));
     expect(results.reduce((sum, r) => sum + r.won, 0)).toBe(1);
     expect(results.reduce((sum, r) => sum + r.lost, 0)).toBe(9);
