@@ -287,6 +287,16 @@ describe("errors and exit codes", () => {
   });
 });
 
+describe("--sandbox (embedded, per invocation)", () => {
+  it("logs in through the loopback flow on its own and answers, leaving no config behind", async () => {
+    const result = await runCli(["--sandbox", "me"], { NO_COLOR: "1" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("sandbox-user");
+    expect(result.stderr).toContain("logging in as profile default through the loopback flow");
+    expect(result.stderr).toContain("code=[hidden]");
+  });
+});
+
 describe("mly demo", () => {
   it("runs the whole story against its embedded sandbox and exits 0 with 0 × 429", async () => {
     const started = Date.now();

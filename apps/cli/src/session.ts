@@ -1,11 +1,13 @@
-import { createClient, type RateLimiter, type RefreshPolicy, type TokenSet } from "@mly/auth-core";
+import { createClient, formatTokenKey, type RateLimiter, type RefreshPolicy, type TokenSet } from "@mly/auth-core";
 import { createApiClient, type ApiClient } from "@mly/fetch";
 import { CliError } from "./cli_error.ts";
 import type { Context } from "./context.ts";
 import { EXIT } from "./exit_codes.ts";
 import { limiterFor } from "./limiter.ts";
 import type { ProfileRecord } from "./profile_book.ts";
-import { providerProfile } from "./providers.ts";
+import { loopbackLogin } from "./loopback_login.ts";
+import { providerProfile, type ProviderId } from "./providers.ts";
+import { followAsBrowser } from "./sandbox_browser.ts";
 
 /** The profile named by `--profile` (default `default`). */
 export function profileName(context: Context): string {
@@ -19,6 +21,9 @@ export function profileName(context: Context): string {
  */
 export async function requireProfile(context: Context, name: string = profileName(context)): Promise<ProfileRecord> {
   const record = await context.profiles.get(name);
+  if (record === undefined && context.server.kind === "sandbox" && context.server.embedded !== undefined) {
+    return sandboxLogin(context, name);
+  }
   if (record === undefined) {
     const known = (await context.profiles.all()).map((r) => r.name);
     throw new CliError(
@@ -68,4 +73,46 @@ export function profileApi(context: Context, record: ProfileRecord, options: Pro
 export async function profileToken(context: Context, api: ApiClient): Promise<TokenSet> {
   if (api.coordinator === undefined) throw new Error("profileToken needs a stored-token client");
   return api.coordinator.getToken(api.tokenKey, { signal: context.signal });
+}
+
+/** Saves a fresh login: the token in the store, the profile record next to it. */
+export async function saveLogin(
+  context: Context,
+  login: { name: string; provider: ProviderId; clientId: string; tokens: TokenSet; sandboxUrl: string | undefined },
+): Promise<ProfileRecord> {
+  const tokenKey = formatTokenKey({ provider: login.provider, clientId: login.clientId, profile: login.name });
+  const previous = await context.profiles.get(login.name);
+  if (previous !== undefined && previous.tokenKey !== tokenKey) await context.store.delete(previous.tokenKey);
+  await context.store.set(tokenKey, login.tokens);
+  const record: ProfileRecord = {
+    name: login.name,
+    provider: login.provider,
+    clientId: login.clientId,
+    tokenKey,
+    scopes: login.tokens.scopes,
+    sandboxUrl: login.sandboxUrl ?? null,
+    loggedInAt: Date.now(),
+  };
+  await context.profiles.put(record);
+  return record;
+}
+
+/**
+ * With `--sandbox` (embedded, auto-approve) a command that needs a user token logs in first
+ * through the same loopback flow, the "browser" being a fetch that follows the redirect.
+ */
+async function sandboxLogin(context: Context, name: string): Promise<ProfileRecord> {
+  if (context.server.kind !== "sandbox") throw new Error("sandboxLogin needs a sandbox");
+  const url = context.server.url;
+  const credentials = context.credentials("mapillary");
+  const clientId = credentials.clientId ?? "";
+  context.err(context.style.dim(`Embedded sandbox: logging in as profile ${name} through the loopback flow first.`));
+  const tokens = await loopbackLogin({
+    profile: providerProfile("mapillary", url),
+    client: createClient({ clientId, ...(credentials.clientSecret === undefined ? {} : { clientSecret: credentials.clientSecret }) }),
+    port: 0,
+    signal: context.signal,
+    onAuthorizationUrl: (authorizationUrl) => followAsBrowser(authorizationUrl, (line) => { context.err(context.style.dim(line)); }, context.style),
+  });
+  return saveLogin(context, { name, provider: "mapillary", clientId, tokens, sandboxUrl: url });
 }

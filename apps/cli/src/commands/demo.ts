@@ -11,6 +11,7 @@ import { humanExpiry } from "../human_time.ts";
 import { createImageWriter } from "../image_writer.ts";
 import { limiterFor } from "../limiter.ts";
 import { loopbackLogin } from "../loopback_login.ts";
+import { followAsBrowser } from "../sandbox_browser.ts";
 import { intOption, stringOption } from "../options.ts";
 import { createProgress } from "../progress.ts";
 import { providerProfile } from "../providers.ts";
@@ -87,7 +88,7 @@ Options:
       signal: context.signal,
       onAuthorizationUrl: (url, redirectUri) => {
         say(`   callback server listening on ${s.cyan(redirectUri)}`);
-        return _fakeBrowser(url, say, s);
+        return followAsBrowser(url, say, s);
       },
     });
     const tokenKey = formatTokenKey({ provider: "mapillary", clientId: credentials.clientId, profile: "demo" });
@@ -167,27 +168,6 @@ Options:
     return throttled === 0 ? EXIT.ok : EXIT.rateLimited;
   },
 };
-
-/** The "browser": fetch the authorization URL and follow the redirect to the callback, printing each hop. */
-async function _fakeBrowser(url: string, say: (line: string) => void, s: Style): Promise<void> {
-  const authorize = new URL(url);
-  say(`   browser → GET ${authorize.pathname}?client_id=${authorize.searchParams.get("client_id") ?? ""}&response_type=code&scope=${authorize.searchParams.get("scope") ?? ""}&state=${_short(authorize.searchParams.get("state"))}`);
-  say(s.dim("             (a fetch stands in for the browser: the sandbox's consent page auto-approves)"));
-  const consent = await fetch(url, { redirect: "manual" });
-  const location = consent.headers.get("location");
-  await consent.body?.cancel();
-  if (consent.status !== 302 || location === null) throw new CliError(`The sandbox's /connect answered HTTP ${consent.status} instead of a redirect.`, EXIT.other);
-  const callback = new URL(location);
-  say(`   sandbox ← 302 Location: ${callback.origin}${callback.pathname}?code=${s.dim("[hidden]")}&state=${_short(callback.searchParams.get("state"))}`);
-  const page = await fetch(callback, { redirect: "manual" });
-  const html = await page.text();
-  const title = /<h1>([^<]*)<\/h1>/.exec(html)?.[1]?.replace(/&#(\d+);/g, (_m, c: string) => String.fromCharCode(Number(c))) ?? "";
-  say(`   browser → GET ${callback.pathname} → ${page.status} "${title}" — "You can close this tab"`);
-}
-
-function _short(value: string | null): string {
-  return value === null ? "" : `${value.slice(0, 8)}…`;
-}
 
 function _summary(sandbox: Sandbox, say: (line?: string) => void, s: Style, elapsedMs: number, refreshes: number): void {
   const log = sandbox.log;

@@ -1,4 +1,4 @@
-import { createClient, formatTokenKey, parseScopes } from "@mly/auth-core";
+import { createClient, parseScopes } from "@mly/auth-core";
 import { CliError } from "../cli_error.ts";
 import type { Command } from "../command.ts";
 import { requireCredential } from "../credentials.ts";
@@ -8,7 +8,7 @@ import { loopbackLogin } from "../loopback_login.ts";
 import { openBrowser } from "../open_browser.ts";
 import { intOption, stringOption } from "../options.ts";
 import { isProviderId, LOGIN_PROVIDERS, providerProfile, type ProviderId } from "../providers.ts";
-import { profileName } from "../session.ts";
+import { profileName, saveLogin } from "../session.ts";
 
 /** `mly login`: the authorization-code flow with a loopback callback server. */
 export const loginCommand: Command = {
@@ -76,19 +76,7 @@ app's callback URL.`,
       },
     });
 
-    const tokenKey = formatTokenKey({ provider: profile.id, clientId, profile: name });
-    const previous = await context.profiles.get(name);
-    if (previous !== undefined && previous.tokenKey !== tokenKey) await context.store.delete(previous.tokenKey);
-    await context.store.set(tokenKey, tokens);
-    await context.profiles.put({
-      name,
-      provider: provider satisfies ProviderId,
-      clientId,
-      tokenKey,
-      scopes: tokens.scopes,
-      sandboxUrl: sandboxUrl ?? null,
-      loggedInAt: Date.now(),
-    });
+    await saveLogin(context, { name, provider: provider satisfies ProviderId, clientId, tokens, sandboxUrl });
     context.err(
       `${style.green("✓")} Logged in to ${profile.name} as profile ${style.bold(name)}` +
         ` (scopes: ${tokens.scopes.length > 0 ? tokens.scopes.join(" ") : "none"}; expires ${humanExpiry(tokens.expiresAt, Date.now())}).`,
