@@ -5,11 +5,12 @@ import { createHash } from "node:crypto";
  * acquire is one round trip and atomic. Times are the Redis server's (`TIME`), in microseconds.
  *
  * KEYS: 1 = sorted set of settled slots (score: settle time), 2 = sorted set of permits in flight
- * (score: lease deadline), 3 = hash `lg` last grant, `ls` last settle, `pu` paused until. The three
+ * (score: lease deadline), 3 = hash `lg` last grant (even spacing), `pu` paused until. The three
  * share one hash tag, so the script works on Redis Cluster.
  *
  * ARGV[1] is the operation:
- * - `acquire` limit spanUs spacingUs leaseUs id ttlMs → {1, grantUs, previousGrantUs|-1} or {0, waitUs}
+ * - `acquire` limit spanUs spacingUs leaseUs id ttlMs dueUs → {1, grantUs, previousGrantUs|-1} or {0, waitUs, nowUs}
+ *   (`dueUs`: when the previous denial said the slot would be free, 0 on a first attempt)
  * - `settle` id pauseUs ttlMs → 1 if the permit was in flight
  * - `cancel` id grantUs previousGrantUs ttlMs → 1 if the permit was in flight
  * - `pause` waitUs ttlMs → the pause deadline
@@ -29,16 +30,10 @@ if op == 'acquire' then
   local spacing = tonumber(ARGV[4])
   local lease = tonumber(ARGV[5])
   local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'WITHSCORES')
-  local lastSettle = tonumber(redis.call('HGET', KEYS[3], 'ls') or '-1')
   for i = 1, #expired, 2 do
-    local at = tonumber(expired[i + 1])
-    redis.call('ZADD', KEYS[1], at, expired[i])
-    if at > lastSettle then lastSettle = at end
+    redis.call('ZADD', KEYS[1], tonumber(expired[i + 1]), expired[i])
   end
-  if #expired > 0 then
-    redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-    redis.call('HSET', KEYS[3], 'ls', lastSettle)
-  end
+  if #expired > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now) end
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - span)
   local wait = tonumber(redis.call('HGET', KEYS[3], 'pu') or '0') - now
   local inflight = redis.call('ZCARD', KEYS[2])
@@ -58,26 +53,22 @@ if op == 'acquire' then
   local lastGrant = tonumber(redis.call('HGET', KEYS[3], 'lg') or '-1')
   local anchor = now
   if spacing > 0 then
-    local last = math.max(lastGrant, lastSettle)
-    if last >= 0 then
-      local earliest = last + spacing
+    if lastGrant >= 0 then
+      local earliest = lastGrant + spacing
       wait = math.max(wait, earliest - now)
-      -- a retry up to 2 ms late (sleeps round to whole ms) keeps the slot it was due
-      if now - earliest < math.min(spacing, 2000) then anchor = earliest end
+      -- a caller retrying late (sleeps, timers, the round trip) keeps the slot it was told it was due
+      local due = tonumber(ARGV[8])
+      if due > 0 then anchor = math.min(now, math.max(earliest, due)) end
     end
   end
-  if wait > 0 then return {0, wait} end
+  if wait > 0 then return {0, wait, now} end
   redis.call('ZADD', KEYS[2], now + lease, ARGV[6])
   redis.call('HSET', KEYS[3], 'lg', anchor)
   expire(tonumber(ARGV[7]))
   return {1, anchor, lastGrant}
 elseif op == 'settle' then
   local settled = redis.call('ZREM', KEYS[2], ARGV[2])
-  if settled == 1 then
-    redis.call('ZADD', KEYS[1], now, ARGV[2])
-    local ls = tonumber(redis.call('HGET', KEYS[3], 'ls') or '-1')
-    if now > ls then redis.call('HSET', KEYS[3], 'ls', now) end
-  end
+  if settled == 1 then redis.call('ZADD', KEYS[1], now, ARGV[2]) end
   local pause = tonumber(ARGV[3])
   if pause > 0 then
     local pu = tonumber(redis.call('HGET', KEYS[3], 'pu') or '0')

@@ -195,11 +195,12 @@ export class RedisRateLimiter implements RateLimiter {
   async #attempt(key: string, signal: AbortSignal | undefined): Promise<RateLimitPermit> {
     const spanUs = Math.ceil((this.windowMs + this.marginMs) * 1000);
     const spacingUs = Math.ceil(this.spacingMs * 1000);
+    let dueUs = 0;
     for (;;) {
       const id = `${this.#instance}:${(++this.#sequence).toString(36)}`;
       let reply: _Reply;
       try {
-        reply = (await this.#eval(key, ["acquire", String(this.limit), String(spanUs), String(spacingUs), String(this.#leaseMs * 1000), id, String(this.#ttlMs)])) as _Reply;
+        reply = (await this.#eval(key, ["acquire", String(this.limit), String(spanUs), String(spacingUs), String(this.#leaseMs * 1000), id, String(this.#ttlMs), String(dueUs)])) as _Reply;
       } catch (error) {
         if (this.fallback === undefined) throw error;
         return this.fallback.acquire(key, signal === undefined ? {} : { signal });
@@ -212,6 +213,7 @@ export class RedisRateLimiter implements RateLimiter {
         }
         return permit;
       }
+      dueUs = Number(reply[2]) + Number(reply[1]);
       await _sleep(Math.max(1, Math.ceil(Number(reply[1]) / 1000)), signal, this.#scheduler);
     }
   }

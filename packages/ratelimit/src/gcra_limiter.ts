@@ -5,9 +5,9 @@ export type GcraLimiterOptions = Omit<RateLimiterOptions, "mode">;
 
 /**
  * The default limiter: even spacing (GCRA with no burst) plus a margin. One request every
- * `(windowMs + marginMs) / limit` ms, counted from the later of the previous grant and the previous
- * response, under a sliding-log cap of `limit` slots per `windowMs + marginMs`. Safe against exact
- * sliding-log, clock-aligned fixed-window and weighted two-window servers alike.
+ * `(windowMs + marginMs) / limit` ms, under a cap of `limit` slots per `windowMs + marginMs` timed
+ * from when each response arrived. Safe against exact sliding-log, clock-aligned fixed-window and
+ * weighted two-window servers alike.
  *
  * @example
  * ```ts

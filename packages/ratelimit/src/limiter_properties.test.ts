@@ -105,7 +105,7 @@ describe("properties", () => {
     });
   }
 
-  it("even: consecutive sent requests are the spacing apart, and the spacing after the previous response (less timer rounding)", async () => {
+  it("even: consecutive sent requests are the spacing apart (less timer rounding)", async () => {
     // Timers fire on whole milliseconds; a waiter granted late keeps the slot it was due, so the
     // next one may come up to 1 ms less than the spacing after the late one, never more than that.
     const spacing = (W + MARGIN) / N - 1;
@@ -113,22 +113,15 @@ describe("properties", () => {
       fc.asyncProperty(arrivals(600), async (pattern) => {
         const records = await simulate("even", pattern);
         const sent = records.filter((r) => !r.cancelled);
-        for (let i = 1; i < sent.length; i += 1) {
-          const current = sent[i]!;
-          expect(current.grant - sent[i - 1]!.grant).toBeGreaterThanOrEqual(spacing - 1e-9);
-          for (const earlier of sent.slice(0, i)) {
-            if (earlier.settle < current.grant) expect(current.grant - earlier.settle).toBeGreaterThanOrEqual(spacing - 1e-9);
-          }
-        }
+        for (let i = 1; i < sent.length; i += 1) expect(sent[i]!.grant - sent[i - 1]!.grant).toBeGreaterThanOrEqual(spacing - 1e-9);
       }),
       { numRuns: 60 },
     );
   });
 
-  it("even: no server shape rejects (weighted included) when responses come within the spacing", async () => {
-    const spacing = (W + MARGIN) / N;
+  it("even: no server shape rejects (weighted included) while the delay to the server varies less than the margin", async () => {
     await fc.assert(
-      fc.asyncProperty(arrivals(Math.floor(spacing)), async (pattern) => {
+      fc.asyncProperty(arrivals(MARGIN / 2), async (pattern) => {
         const records = await simulate("even", pattern);
         const serverTimes = records
           .filter((r) => !r.cancelled)
@@ -139,7 +132,7 @@ describe("properties", () => {
           expect(serverTimes.filter((s) => !server.hit(s)), shape).toEqual([]);
         }
       }),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
   });
 

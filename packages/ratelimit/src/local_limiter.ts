@@ -4,10 +4,13 @@ import { preciseClock } from "./precise_clock.ts";
 import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.ts";
 
 /**
- * How a limiter spends its quota.
- * - `even` (default): one request every `(windowMs + marginMs) / limit` ms, timed from the later of
- *   the previous grant and the previous response, under a sliding-log cap. Safe against every
- *   server shape (exact sliding log, fixed window, weighted two-window counter).
+ * How a limiter spends its quota. Both modes cap a key at `limit` slots per `windowMs + marginMs`,
+ * each slot timed from when its response arrived (two-phase permits): a server that counts the
+ * request anywhere between send and response never sees more than `limit` in its window.
+ * - `even` (default): besides, one request every `(windowMs + marginMs) / limit` ms (GCRA with no
+ *   burst), so a weighted two-window counter never sees a burst either. Safe against every server
+ *   shape (exact sliding log, fixed window, weighted counter) while the network jitter stays below
+ *   the margin.
  * - `burst`: an exact sliding log; up to `limit` requests at once. Only for servers known to
  *   count exactly (a weighted counter answers 429s after a burst).
  */
@@ -70,7 +73,6 @@ interface _KeyState {
   readonly leases: _Permit[];
   inflight: number;
   lastGrant: number;
-  lastSettle: number;
   grantSeq: number;
   pausedUntil: number;
   timer: TimerHandle;
@@ -209,7 +211,6 @@ export class LocalRateLimiter implements RateLimiter {
       leases: [],
       inflight: 0,
       lastGrant: Number.NEGATIVE_INFINITY,
-      lastSettle: Number.NEGATIVE_INFINITY,
       grantSeq: 0,
       pausedUntil: 0,
       timer: undefined,
@@ -234,7 +235,7 @@ export class LocalRateLimiter implements RateLimiter {
       state.inflight === 0 &&
       state.log.size === 0 &&
       state.pausedUntil <= now &&
-      Math.max(state.lastGrant, state.lastSettle) + this.spacingMs <= now
+      state.lastGrant + this.spacingMs <= now
     );
   }
 
@@ -272,7 +273,7 @@ export class LocalRateLimiter implements RateLimiter {
         wait = Math.max(wait, lease === undefined ? 0 : lease._grantedAt + this.#settleTimeoutMs - now);
       }
     }
-    if (this.spacingMs > 0) wait = Math.max(wait, Math.max(state.lastGrant, state.lastSettle) + this.spacingMs - now);
+    if (this.spacingMs > 0) wait = Math.max(wait, state.lastGrant + this.spacingMs - now);
     return wait > 0 ? wait : 0;
   }
 
@@ -282,7 +283,7 @@ export class LocalRateLimiter implements RateLimiter {
     const permit = new _Permit(this, state, now, state.lastGrant, state.grantSeq);
     // Timers fire late (whole milliseconds, a busy event loop): a waiter granted late keeps the
     // slot it was due, so lateness does not add up over a queue. The sliding-log cap is exact anyway.
-    const due = Math.max(state.lastGrant, state.lastSettle) + this.spacingMs;
+    const due = state.lastGrant + this.spacingMs;
     state.lastGrant = this.spacingMs > 0 ? Math.min(now, Math.max(due, since)) : now;
     state.inflight += 1;
     state.leases.push(permit);
@@ -331,7 +332,6 @@ export class LocalRateLimiter implements RateLimiter {
     // Keep the log sorted: a late lease deadline counts from the newest slot (counting longer is safe).
     const slot = Math.max(at, state.log.last());
     state.log.push(slot);
-    if (slot > state.lastSettle) state.lastSettle = slot;
     if (outcome !== undefined) {
       const wait = outcome.retryAfterMs ?? (outcome.status === 429 ? this.windowMs : 0);
       if (wait > 0) state.pausedUntil = Math.max(state.pausedUntil, at + wait);
