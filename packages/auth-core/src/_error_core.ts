@@ -15,12 +15,12 @@ import { _scrub } from "./_scrub.ts";
  */
 export function _throttle(status: number, body: unknown, retryAfter: number | undefined, defaultWait: number): RateLimitedError | undefined {
   const wait = retryAfter ?? defaultWait;
-  if (status === 429) return new RateLimitedError(wait, "retry-after", retryAfter === undefined ? { status, detail: "no wait given" } : { status });
+  if (status === 429) return new RateLimitedError(wait, "retry-after", { status });
   const error = _isObject(body) ? body["error"] : undefined;
   // Graph throttles (codes 4, 17, 613) arrive as 403 on Mapillary, 400 on other Graph APIs.
   const code = _isObject(error) ? _toNumber(error["code"]) : undefined;
   return code !== undefined && GRAPH_THROTTLE_CODES.includes(code)
-    ? new RateLimitedError(wait, retryAfter === undefined ? "graph-code" : "retry-after", { status, detail: `Graph code ${code}` })
+    ? new RateLimitedError(wait, retryAfter === undefined ? "graph-code" : "retry-after", { status })
     : undefined;
 }
 
@@ -52,5 +52,5 @@ export function _oauthOrGraphError(body: unknown, status: number, secrets: reado
 
 /** An {@link HttpError} for a status whose body follows no known shape. */
 export function _httpError(status: number): HttpError {
-  return new HttpError(status, `Unexpected HTTP ${status}${status > 299 && status < 400 ? " (redirects are not followed on OAuth calls)" : ""}; check the endpoint URL.`);
+  return new HttpError(status, `HTTP ${status}${status > 299 && status < 400 ? " (redirects not followed)" : ""}; check endpoint URL`);
 }

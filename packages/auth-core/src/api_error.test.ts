@@ -35,7 +35,7 @@ describe("parseErrorResponse", () => {
       expect(error, body).toBeInstanceOf(HttpError);
       expect(error.status).toBe(502);
     }
-    expect(parseErrorResponse({ status: 302, headers: {}, body: "" }, { now }).message).toMatch(/redirects are not followed/i);
+    expect(parseErrorResponse({ status: 302, headers: {}, body: "" }, { now }).message).toMatch(/redirects not followed/i);
   });
 
   it("throttles win over the body shape", () => {

@@ -76,7 +76,7 @@ export async function buildAuthorizationUrl(
   client: OAuthClient,
   options: AuthorizationRequestOptions,
 ): Promise<AuthorizationRequest> {
-  if (!supportsGrant(profile, "authorization_code")) throw new ConfigError(`${profile.name} has no code flow.`);
+  if (!supportsGrant(profile, "authorization_code")) throw new ConfigError(`${profile.name}: no code flow`);
   return _authorizationRequest(profile, client, options, "code", (options.pkce ?? profile.pkce) ? await createPkce() : undefined);
 }
 
@@ -88,7 +88,7 @@ export function _authorizationRequest(
   responseType: "code" | "token",
   pkce: { verifier: Secret; challenge: string } | undefined,
 ): AuthorizationRequest {
-  if (profile.authorizationEndpoint === undefined) throw new ConfigError(`${profile.name} has no authorizationEndpoint.`);
+  if (profile.authorizationEndpoint === undefined) throw new ConfigError(`${profile.name}: no authorizationEndpoint`);
   checkRedirectUri(options.redirectUri);
   const scopes = checkScopes(options.scopes ?? profile.defaultScopes, profile.scopes, profile.name);
   const state = randomState();

@@ -3,6 +3,7 @@ import { AuthorizationError, InvalidCallbackError, StateMismatchError } from "./
 import type { ProviderProfile } from "./profile.ts";
 import { _constantTimeEqual, Secret } from "./secret.ts";
 import { _scrub } from "./_scrub.ts";
+import { _newLogin } from "./_fix.ts";
 
 /** Options of {@link validateCallback}. */
 export interface ValidateCallbackOptions {
@@ -70,19 +71,19 @@ export function validateCallback(
   callback: string | URL | URLSearchParams,
   options: ValidateCallbackOptions = {},
 ): ValidatedCallback {
-  if (pending.responseType !== "code") throw _bad("implicit-flow login");
+  if (pending.responseType !== "code") throw _bad("not a code-flow login");
   const params = _callbackParams(pending, callback);
   _checkCommon(profile, pending, params, options);
-  if (["access_token", "id_token", "refresh_token"].some((key) => params.has(key))) throw _bad("a token in it");
+  if (["access_token", "id_token", "refresh_token"].some((key) => params.has(key))) throw _bad("token in callback");
   const code = params.get("code");
-  if (!code) throw _bad("no code");
+  if (!code) throw _bad("no code in callback");
   _consume(pending);
   return new ValidatedCallback(_KEY, new Secret(code), pending, params.get("iss") ?? undefined);
 }
 
 /** An {@link InvalidCallbackError} saying what was wrong and that a new login is needed. */
 export function _bad(what: string): InvalidCallbackError {
-  return new InvalidCallbackError(`Invalid callback (${what}); start a new login.`);
+  return new InvalidCallbackError(_newLogin(what));
 }
 
 /** Reads the callback parameters (query, or fragment for the implicit flow) and checks the URL is the redirect URI. */
@@ -94,9 +95,9 @@ export function _callbackParams(pending: PendingAuthorization, callback: string 
     url = new URL(callback);
     expected = new URL(pending.redirectUri);
   } catch {
-    throw _bad("not a URL");
+    throw _bad("callback not a URL");
   }
-  if (url.origin !== expected.origin || url.pathname !== expected.pathname) throw _bad("wrong redirect URI");
+  if (url.origin !== expected.origin || url.pathname !== expected.pathname) throw _bad("callback not at redirect URI");
   const params = new URLSearchParams(url.search);
   for (const [key, value] of new URLSearchParams(url.hash.slice(1))) if (!params.has(key)) params.append(key, value);
   return params;
@@ -114,13 +115,13 @@ export function _checkCommon(
   const state = states[0];
   const used = _consumed.has(pending) || _consumedStates.has(pending.state);
   if (states.length !== 1 || !state || !_constantTimeEqual(state, pending.state) || used) {
-    throw new StateMismatchError(`Callback state ${used ? "already used" : "missing or wrong (forged or stale)"}; start a new login.`);
+    throw new StateMismatchError(_newLogin(used ? "state already used" : "state mismatch"));
   }
   if ((options.now ?? Date.now()) - pending.createdAt > (options.maxAgeMs ?? 600_000)) throw _bad("login expired");
   const issuers = params.getAll("iss");
   const iss = issuers[0];
   if (issuers.length > 1 || (iss === undefined ? profile.requireIssuerInCallback : profile.issuer !== undefined && iss !== profile.issuer)) {
-    throw _bad("wrong or missing iss, RFC 9207");
+    throw _bad("iss mismatch (RFC 9207)");
   }
   const error = params.get("error");
   if (error !== null) {

@@ -48,7 +48,7 @@ export function createClient(input: ClientCredentialsInput | OAuthClient): OAuth
 /** The client secret, or a {@link ConfigError} saying it is needed. */
 export function _requireSecret(client: OAuthClient, purpose: string): Secret {
   if (client.clientSecret === undefined) {
-    throw new ConfigError(`${purpose} needs clientSecret.`);
+    throw new ConfigError(`${purpose}: clientSecret required`);
   }
   return client.clientSecret;
 }

@@ -23,7 +23,7 @@ import { _tokenEndpointRequest, type TokenRequest } from "./token_request.ts";
  */
 export function buildCodeExchange(profile: ProviderProfile, client: OAuthClient, callback: ValidatedCallback): TokenRequest {
   if (!ValidatedCallback.is(callback) || callback.pending.provider !== profile.id) {
-    throw new ConfigError(`Pass the result of validateCallback() for ${profile.id}.`);
+    throw new ConfigError(`pass validateCallback() result for ${profile.id}`);
   }
   const { code, pending } = callback;
   const verifier = pending.codeVerifier;

@@ -75,18 +75,18 @@ describe("error hierarchy", () => {
   });
 
   it("messages say what to do", () => {
-    expect(new OAuthError("invalid_grant", {}).message).toContain("Log in again");
+    expect(new OAuthError("invalid_grant", {}).message).toBe("token endpoint: invalid_grant; log in again");
     expect(new OAuthError("invalid_client", {}).message).toContain("client id and secret");
     expect(new OAuthError("invalid_scope", {}).message).toContain("scopes");
-    expect(new OAuthError("other", {}).message).toContain("Check the request");
+    expect(new OAuthError("other", {}).message).toContain("check the request");
     expect(new OAuthError("x", { hint: "Custom." }).message).toContain("Custom.");
     expect(new AuthorizationError("user_denied", undefined).message).toContain("declined");
-    expect(new AuthorizationError("server_error", "boom").message).toContain("server_error: boom");
+    expect(new AuthorizationError("server_error", "boom").message).toBe("login refused: server_error (boom); check client id, redirect URI, scopes");
     expect(new GraphApiError({ message: "m", code: 190 }).message).toContain("log in again");
-    expect(new GraphApiError({ message: "m", code: 4 }).message).toContain("Slow down");
+    expect(new GraphApiError({ message: "m", code: 4 }).message).toContain("slow down");
     expect(new GraphApiError({ message: "m" }).message).toContain("?");
     expect(new MapiqApiError(undefined, "m", { status: 503 }).message).toContain("503");
-    expect(new RateLimitedError(2500, "message", { detail: "d" }).message).toContain("wait 3 s");
+    expect(new RateLimitedError(2500, "message", { detail: "d" }).message).toContain("retry in 3 s");
     expect(new ScopeNotGrantedError(["a", "b"]).message).toContain("scopes a, b");
     expect(new TokenNotYetValidError(0).message).toContain("1970-01-01");
   });

@@ -80,8 +80,8 @@ export class OAuthError extends MlyError {
   ) {
     super(
       "oauth_error",
-      `Token endpoint refused: ${_what(error, details.description)}. ` +
-        (details.hint ?? (error === "invalid_grant" ? "Log in again." : `Check the ${error === "invalid_client" ? "client id and secret" : error === "invalid_scope" ? "scopes" : "request"}.`)),
+      `token endpoint: ${_what(error, details.description)}; ` +
+        (details.hint ?? (error === "invalid_grant" ? "log in again" : `check ${error === "invalid_client" ? "client id and secret" : error === "invalid_scope" ? "scopes" : "the request"}`)),
       options,
     );
     this.error = error;
@@ -102,8 +102,7 @@ export class AuthorizationError extends MlyError {
   constructor(error: string, description: string | undefined) {
     super(
       "authorization_error",
-      `Login refused: ${_what(error, description)}. ` +
-        (/^(access|user)_denied$/.test(error) ? "The user declined." : "Check the client id, redirect URI and scopes."),
+      `login refused: ${_what(error, description)}; ` + (/^(access|user)_denied$/.test(error) ? "the user declined" : "check client id, redirect URI, scopes"),
     );
     this.error = error;
     this.errorDescription = description;
@@ -175,8 +174,7 @@ export class GraphApiError extends MlyError {
     const code = details.code;
     super(
       "graph_error",
-      `Mapillary error ${code ?? "?"}: ${details.message}` +
-        (code === 190 ? ". Refresh the token or log in again." : GRAPH_THROTTLE_CODES.includes(code ?? 0) ? ". Slow down." : ""),
+      `graph error ${code ?? "?"}: ${details.message}` + (code === 190 ? "; log in again" : GRAPH_THROTTLE_CODES.includes(code ?? 0) ? "; slow down" : ""),
       options,
     );
     this.graphCode = code;
@@ -238,7 +236,7 @@ export class RateLimitedError extends MlyError {
 
   /** Creates an error asking the caller to wait `retryAfterMs`. */
   constructor(retryAfterMs: number, source: RateLimitSource, options: MlyErrorOptions & { detail?: string | undefined } = {}) {
-    super("rate_limited", `Rate limited${options.detail === undefined ? "" : ` (${options.detail})`}: wait ${Math.ceil(retryAfterMs / 1000)} s.`, options);
+    super("rate_limited", `rate limited${options.detail === undefined ? "" : ` (${options.detail})`}; retry in ${Math.ceil(retryAfterMs / 1000)} s`, options);
     this.retryAfterMs = retryAfterMs;
     this.source = source;
   }
@@ -252,7 +250,7 @@ export class UnknownScopeError extends MlyError {
 
   /** Creates an error listing the unknown scopes and the known ones. */
   constructor(provider: string, scopes: readonly string[], known: readonly string[]) {
-    super("unknown_scope", `Unknown ${provider} scopes ${JSON.stringify(scopes)}; use: ${known.join(" ")}.`);
+    super("unknown_scope", `unknown ${provider} scopes ${scopes.join(" ")}; use ${known.join(" ")}`);
     this.scopes = scopes;
   }
 }
@@ -370,7 +368,7 @@ export function isMlyError(value: unknown, code?: MlyErrorCode): value is MlyErr
 /** Graph error codes that mean "slow down", not "bad token". */
 export const GRAPH_THROTTLE_CODES: readonly number[] = [4, 17, 613];
 
-/** `error` or `error: description`. */
+/** `error` or `error (description)`. */
 function _what(error: string, description: string | undefined): string {
-  return description === undefined ? error : `${error}: ${description}`;
+  return description === undefined ? error : `${error} (${description})`;
 }

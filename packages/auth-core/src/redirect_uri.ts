@@ -23,7 +23,7 @@ export function checkRedirectUri(uri: string): URL {
     // reported below
   }
   if (url === undefined || uri.includes("#") || /^(javascript|data|file|blob|vbscript):$/.test(url.protocol) || (url.protocol === "http:" && !_LOOPBACK_HOSTS.has(url.hostname))) {
-    throw new ConfigError("Unsafe redirect URI (relative, with a fragment, plain HTTP off loopback or a forbidden scheme): use HTTPS, http://127.0.0.1:<port>/… or an app scheme.");
+    throw new ConfigError("unsafe redirect URI; use https, loopback http or an app scheme");
   }
   return url;
 }

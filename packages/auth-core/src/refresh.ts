@@ -4,6 +4,7 @@ import { supportsGrant, type ProviderProfile } from "./profile.ts";
 import { formatScopes } from "./scopes.ts";
 import { isUsable, type TokenSet } from "./token_set.ts";
 import { _tokenEndpointRequest, type TokenRequest } from "./token_request.ts";
+import { _logInAgain } from "./_fix.ts";
 
 /** Options of {@link buildRefresh}. */
 export interface RefreshOptions {
@@ -29,11 +30,11 @@ export interface RefreshOptions {
  * ```
  */
 export function buildRefresh(profile: ProviderProfile, client: OAuthClient, tokens: TokenSet, options: RefreshOptions = {}): TokenRequest {
-  if (!supportsGrant(profile, "refresh_token")) throw new ConfigError(`${profile.name} has no refresh grant.`);
+  if (!supportsGrant(profile, "refresh_token")) throw new ConfigError(`${profile.name}: no refresh grant`);
   // Mapillary v4 refreshes with the still-valid access token.
   const refreshWith =
     tokens.refreshToken ?? (profile.refreshWith === "access_token" && isUsable(tokens, options.now ?? Date.now(), 0) ? tokens.accessToken : undefined);
-  if (refreshWith === undefined) throw new LoginRequiredError(`The ${profile.name} token cannot be refreshed (expired, or no refresh token); log in again.`);
+  if (refreshWith === undefined) throw new LoginRequiredError(_logInAgain("token not refreshable"));
   const params: Record<string, string> = { grant_type: "refresh_token", refresh_token: refreshWith.reveal() };
   if (options.scopes !== undefined) params["scope"] = formatScopes(options.scopes);
   return {

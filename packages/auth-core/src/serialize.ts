@@ -2,6 +2,7 @@ import { StorageError } from "./errors.ts";
 import { Secret } from "./secret.ts";
 import type { TokenSet } from "./token_set.ts";
 import { _isObject, _parseJson } from "./_json.ts";
+import { _logInAgain } from "./_fix.ts";
 
 /** The current version of the serialized token format. */
 export const TOKEN_FORMAT_VERSION = 1;
@@ -48,9 +49,9 @@ function _camel(key: string): string {
  */
 export function parseTokenSet(text: string): TokenSet {
   const value = _parseJson(text);
-  const fail = (what: string): StorageError => new StorageError(`Stored token unreadable (${what}); log in again.`);
+  const fail = (what: string): StorageError => new StorageError(_logInAgain(`bad stored token (${what})`));
   if (!_isObject(value)) throw fail("not a JSON object");
-  if (value["v"] !== TOKEN_FORMAT_VERSION) throw fail("unknown version");
+  if (value["v"] !== TOKEN_FORMAT_VERSION) throw fail("version");
   const tokens: Record<string, unknown> = {};
   for (const spec of _FIELDS) {
     const key = spec.replace(/\W/g, "");

@@ -59,11 +59,11 @@ export function parseTokenResponse(response: HttpResponseData, context: TokenRes
     throw _throttle(status, body, retryAfter, 60_000) ?? _oauthOrGraphError(body, status, context.request?.secrets() ?? []) ?? _httpError(status);
   }
   const fail = (what: string): MlyError =>
-    new InvalidResponseError(`Invalid ${context.profile.name} token response: ${what}. Check the token endpoint URL.`, { status });
+    new InvalidResponseError(`bad token response: ${what}; check token endpoint URL`, { status });
   if (!_isObject(body)) throw fail("not a JSON object");
   const { access_token: accessToken, token_type: tokenType = "bearer", refresh_token: refreshToken, scope } = body;
   if (typeof accessToken !== "string" || accessToken === "") throw fail("no access_token");
-  if (typeof tokenType !== "string" || tokenType.toLowerCase() !== "bearer") throw fail("token_type is not bearer");
+  if (typeof tokenType !== "string" || tokenType.toLowerCase() !== "bearer") throw fail("token_type not bearer");
   if (refreshToken != null && (typeof refreshToken !== "string" || refreshToken === "")) throw fail("refresh_token");
   if (scope !== undefined && typeof scope !== "string") throw fail("scope");
   // Numbers or numeric strings; `expires_in` may also be null or "never".
