@@ -14,13 +14,11 @@ import { _scrub } from "./_scrub.ts";
  * the wait `retryAfter` when the server gave one, else `defaultWait`.
  */
 export function _throttle(status: number, body: unknown, retryAfter: number | undefined, defaultWait: number): RateLimitedError | undefined {
-  const wait = retryAfter ?? defaultWait;
-  if (status === 429) return new RateLimitedError(wait, "retry-after", { status });
   const error = _isObject(body) ? body["error"] : undefined;
   // Graph throttles (codes 4, 17, 613) arrive as 403 on Mapillary, 400 on other Graph APIs.
-  const code = _isObject(error) ? _toNumber(error["code"]) : undefined;
-  return code !== undefined && GRAPH_THROTTLE_CODES.includes(code)
-    ? new RateLimitedError(wait, retryAfter === undefined ? "graph-code" : "retry-after", { status })
+  const graph = _isObject(error) && GRAPH_THROTTLE_CODES.includes(_toNumber(error["code"]) ?? 0);
+  return status === 429 || graph
+    ? new RateLimitedError(retryAfter ?? defaultWait, status !== 429 && retryAfter === undefined ? "graph-code" : "retry-after", { status })
     : undefined;
 }
 
