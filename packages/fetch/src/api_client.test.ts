@@ -121,6 +121,31 @@ describe("Mapillary v4 API client", () => {
       world.sandbox.settings.mapillaryAppBudget = { limit: 50_000, windowMs: 60_000 };
     }
   });
+  it("x-app-usage at the threshold: the response is kept, then the key pauses with a typed error", async () => {
+    world.sandbox.settings.mapillaryAppBudget = { limit: 10, windowMs: 60_000 };
+    try {
+      const paused: [string, number][] = [];
+      const limiter: RateLimiter = {
+        acquire: (): Promise<RateLimitPermit> => Promise.resolve({ settle: () => undefined, cancel: () => undefined }),
+        pause: (key, ms) => {
+          paused.push([key, ms]);
+        },
+      };
+      const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, useClientToken: true, appUsageThreshold: 50, limiter });
+      const images = (): Promise<{ data: unknown[] }> => api.ky.get("images", { searchParams: { bbox: "-180,-90,180,90", limit: "1" } }).json();
+      for (let i = 0; i < 4; i++) await images();
+      // The 5th call brings usage to 50 %: its data still arrives…
+      expect((await images()).data).toHaveLength(1);
+      expect(paused[0]?.[0]).toBe("mapillary:graph");
+      // …and the next one is refused locally, before reaching the server.
+      const before = world.sandbox.log.count();
+      const error = await images().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RateLimitedError);
+      expect(world.sandbox.log.count()).toBe(before);
+    } finally {
+      world.sandbox.settings.mapillaryAppBudget = { limit: 50_000, windowMs: 60_000 };
+    }
+  });
 });
 
 describe("Mapiq API client", () => {
@@ -184,6 +209,23 @@ describe("Mapillary v2 API client", () => {
     expect(me).toBeTruthy();
     expect(world.sandbox.log.last()?.clientId).toBe(world.v2Client.clientId);
     expect(world.sandbox.log.last()?.credentialLocation).toBe("header");
+  });
+});
+
+describe("Mapillary v2 throttling", () => {
+  it("a v2 429 is a typed RateLimitedError", async () => {
+    const { store } = await loggedInStore(world.mapillaryV2, world.v2Client);
+    world.sandbox.settings.mapillaryV2RateLimit = { limit: 2, windowMs: 60_000 };
+    try {
+      const api = createApiClient({ profile: world.mapillaryV2, client: world.v2Client, store });
+      await api.ky.get("v2/me").json();
+      await api.ky.get("v2/me").json();
+      const error = await api.ky.get("v2/me").json().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RateLimitedError);
+      expect((error as RateLimitedError).status).toBe(429);
+    } finally {
+      world.sandbox.settings.mapillaryV2RateLimit = { limit: 10_000, windowMs: 60_000 };
+    }
   });
 });
 
