@@ -74,6 +74,27 @@ describe("Mapillary v4 API client", () => {
     expect(api.coordinator?.refreshCount).toBe(1);
   });
 
+  it("takes the token after the limiter's wait, so a long queue never sends a stale token", async () => {
+    const clock = createManualClock(Date.now());
+    const { store } = await loggedInStore(world.mapillary, world.mlyClient);
+    // A limiter whose queue lasts until the token is due for refresh.
+    const limiter: RateLimiter = {
+      acquire: (): Promise<RateLimitPermit> => {
+        clock.advance(59 * 86_400_000);
+        return Promise.resolve({ settle: () => undefined, cancel: () => undefined });
+      },
+      pause: () => undefined,
+    };
+    const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, store, clock, limiter });
+    world.sandbox.log.clear();
+    await api.ky.get("me").json();
+    expect(world.sandbox.log.count({ grantType: "refresh_token" })).toBe(1);
+    const me = world.sandbox.log.last({ route: "/mapillary/graph/me" });
+    const stored = await store.get(api.tokenKey);
+    expect(me?.status).toBe(200);
+    expect(stored?.tokens.issuedAt).toBe(clock.now());
+  });
+
   it("a revoked token gets one refresh attempt, then LoginRequiredError", async () => {
     const { store, tokens } = await loggedInStore(world.mapillary, world.mlyClient);
     const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, store });

@@ -97,9 +97,18 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
         if (retry === undefined || frozen > retry.maxWaitMs) throw _stillThrottled(frozen);
         await _delay(frozen, signal);
       }
-      const tokens: TokenSet = await options.tokens.token(signal);
-      const placed = placeCredential(options.profile, tokens, original.url, { ...placeOptions, now: clock.now() });
+      // The slot first, then the token: a call may queue in the limiter for a long time, and the
+      // token must be the one that is usable when the request actually leaves.
       const permits = await _acquireAll(options.limiter, keys, signal);
+      let tokens: TokenSet;
+      let placed: ReturnType<typeof placeCredential>;
+      try {
+        tokens = await options.tokens.token(signal);
+        placed = placeCredential(options.profile, tokens, original.url, { ...placeOptions, now: clock.now() });
+      } catch (error) {
+        for (const permit of permits) await permit.cancel();
+        throw error;
+      }
       let response: Response;
       try {
         if (placed.url === original.url && original.body === null) {
