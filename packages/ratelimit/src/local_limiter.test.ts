@@ -191,6 +191,9 @@ describe("memory", () => {
     expect(limiter.size).toBe(2);
     expect(limiter.stats("a").slots).toBe(0);
     busy.settle();
+    limiter.pause("d", 1000); // server feedback is kept even beyond maxKeys
+    expect(limiter.size).toBe(3);
+    expect(limiter.stats("d").pausedUntil).toBeGreaterThan(0);
   });
 
   it("keeps the memory of many one-off keys bounded", async () => {

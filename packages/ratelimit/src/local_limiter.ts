@@ -183,7 +183,8 @@ export class LocalRateLimiter implements RateLimiter {
   pause(key: string, waitMs: number): void {
     if (!(waitMs > 0)) return;
     const now = this.#clock.now();
-    const state = this.#state(key, now);
+    // Server feedback is never dropped: a pause may hold a key beyond maxKeys.
+    const state = this.#state(key, now, true);
     state.pausedUntil = Math.max(state.pausedUntil, now + waitMs);
     this.#pump(state);
   }
@@ -197,12 +198,12 @@ export class LocalRateLimiter implements RateLimiter {
     return { queued: state.queue.length, inflight: state.inflight, slots: state.log.size, pausedUntil: state.pausedUntil > now ? state.pausedUntil : 0, waitMs };
   }
 
-  #state(key: string, now: number): _KeyState {
+  #state(key: string, now: number, force = false): _KeyState {
     const existing = this.#keys.get(key);
     if (existing !== undefined) return existing;
     if (this.#keys.size >= this.#maxKeys) {
       this.#evictIdle(now);
-      if (this.#keys.size >= this.#maxKeys) throw new QueueFullError("(every rate-limit key)", this.#maxKeys);
+      if (this.#keys.size >= this.#maxKeys && !force) throw new QueueFullError("(every rate-limit key)", this.#maxKeys);
     }
     const state: _KeyState = {
       key,
