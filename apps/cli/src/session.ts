@@ -3,7 +3,7 @@ import { createApiClient, type ApiClient } from "@mly/fetch";
 import { CliError } from "./cli_error.ts";
 import type { Context } from "./context.ts";
 import { EXIT } from "./exit_codes.ts";
-import { limiterFor } from "./limiter.ts";
+import { policiesFor } from "@mly/ratelimit";
 import type { ProfileRecord } from "./profile_book.ts";
 import { loopbackLogin } from "./loopback_login.ts";
 import { providerProfile, type ProviderId } from "./providers.ts";
@@ -63,7 +63,7 @@ export function profileApi(context: Context, record: ProfileRecord, options: Pro
     }),
     store: context.store,
     tokenKey: record.tokenKey,
-    limiter: options.limiter ?? limiterFor(profile),
+    limiter: options.limiter ?? policiesFor(profile),
     retryOnRateLimit: { maxWaitMs: options.maxRateLimitWaitMs ?? 60_000 },
     ...(options.refreshPolicy === undefined ? {} : { refreshPolicy: options.refreshPolicy }),
   });

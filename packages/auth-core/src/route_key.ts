@@ -1,11 +1,20 @@
-import type { ProviderProfile } from "./profile.ts";
+import type { ProviderProfile, RateLimitPolicy } from "./profile.ts";
 
-const _ID_SEGMENT = /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|[A-Za-z0-9_-]{24,})$/i;
+const _ID_LIKE = /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,})$/i;
+
+/** One rate-limit budget a request spends: the policy, and the limiter key within it. */
+export interface RateLimitTarget {
+  /** The provider's policy. */
+  readonly policy: RateLimitPolicy;
+  /** `mapiq:endpoint:GET /v2/buildings/{id}` for per-endpoint policies, `mapillary:graph` for per-app ones. */
+  readonly key: string;
+}
 
 /**
- * The operation a request calls, as `METHOD /template`: the profile's route table first
- * (`GET /v2/buildings/{id}`), else the path with id-like segments (numbers, UUIDs, long hex)
- * replaced by `{id}`. Query strings never count.
+ * The operation a request calls, as `METHOD /template`: the best match in the profile's route
+ * table (most literal segments wins), else the path relative to the API (or tiles) base with
+ * id-like segments (numbers, UUIDs, hex strings of 16+ digits) replaced by `{id}`. The query
+ * string never counts; relative URLs are read against the API base.
  *
  * @example
  * ```ts
@@ -16,24 +25,61 @@ const _ID_SEGMENT = /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-
  */
 export function routeTemplate(profile: ProviderProfile, method: string, url: string | URL): string {
   const upper = method.toUpperCase();
-  let path = new URL(url).pathname;
-  const base = profile.apiBaseUrl === undefined ? "" : new URL(profile.apiBaseUrl).pathname.replace(/\/$/, "");
-  if (base !== "" && path.startsWith(`${base}/`)) path = path.slice(base.length);
-  const segments = path.split("/");
+  const target = _parse(url);
+  const baseUrl = _isTileUrl(profile, target) ? profile.tilesBaseUrl : profile.apiBaseUrl;
+  const base = baseUrl === undefined ? undefined : _parse(baseUrl);
+  const path = base !== undefined && _under(target, base) ? target.pathname.slice(_trim(base.pathname).length) : target.pathname;
+  const segments = _segments(path);
+  let best: string | undefined;
+  let bestLiterals = -1;
   for (const route of profile.routes) {
     if (route.method !== upper) continue;
-    const parts = route.template.split("/");
-    if (parts.length === segments.length && parts.every((part, i) => (part.startsWith("{") && part.endsWith("}") ? segments[i] !== "" : part === segments[i]))) {
-      return `${upper} ${route.template}`;
+    const parts = _segments(route.template);
+    if (parts.length !== segments.length) continue;
+    let literals = 0;
+    const matches = parts.every((part, i) => {
+      if (part.startsWith("{") && part.endsWith("}")) return true;
+      literals++;
+      return part === segments[i];
+    });
+    if (matches && literals > bestLiterals) {
+      best = route.template;
+      bestLiterals = literals;
     }
   }
-  return `${upper} ${segments.map((segment) => (_ID_SEGMENT.test(segment) ? "{id}" : segment)).join("/")}`;
+  return `${upper} ${best ?? `/${segments.map((segment) => (_ID_LIKE.test(segment) ? "{id}" : segment)).join("/")}`}`;
 }
 
 /**
- * The rate-limit keys a request counts against, one per applicable policy of the profile:
- * `mapiq:endpoint:GET /v2/buildings/{id}` for per-endpoint limits, `mapillary:graph` and
- * `mapillary:tiles` for per-app ones. A limiter acquires every key before sending.
+ * Every rate-limit budget a request spends, one per applicable policy of the profile (tile
+ * policies for URLs under `tilesBaseUrl`, API policies for the rest).
+ *
+ * @example
+ * ```ts
+ * import { mapiq, rateLimitTargets } from "@mly/auth-core";
+ *
+ * rateLimitTargets(mapiq, "GET", "https://api.mapiq.com/v2/buildings/42")[0]?.key; // "mapiq:endpoint:GET /v2/buildings/{id}"
+ * ```
+ */
+export function rateLimitTargets(profile: ProviderProfile, method: string, url: string | URL): RateLimitTarget[] {
+  const appliesTo = _isTileUrl(profile, _parse(url)) ? "tiles" : "api";
+  const targets: RateLimitTarget[] = [];
+  let template: string | undefined;
+  for (const policy of profile.rateLimits) {
+    if (policy.appliesTo !== appliesTo) continue;
+    if (policy.per === "app") {
+      targets.push({ policy, key: `${profile.id}:${policy.name}` });
+    } else {
+      template ??= routeTemplate(profile, method, url);
+      targets.push({ policy, key: `${profile.id}:${policy.name}:${template}` });
+    }
+  }
+  return targets;
+}
+
+/**
+ * The rate-limit keys a request counts against (see {@link rateLimitTargets}): a limiter
+ * acquires every one before the request is sent.
  *
  * @example
  * ```ts
@@ -43,12 +89,37 @@ export function routeTemplate(profile: ProviderProfile, method: string, url: str
  * ```
  */
 export function rateLimitKeys(profile: ProviderProfile, method: string, url: string | URL): string[] {
-  const href = String(url);
-  const target = profile.tilesBaseUrl !== undefined && href.startsWith(`${profile.tilesBaseUrl}/`) ? "tiles" : "api";
-  const keys: string[] = [];
-  for (const policy of profile.rateLimits) {
-    if (policy.appliesTo !== target) continue;
-    keys.push(policy.per === "app" ? `${profile.id}:${policy.name}` : `${profile.id}:${policy.name}:${routeTemplate(profile, method, href)}`);
-  }
-  return keys;
+  return rateLimitTargets(profile, method, url).map((target) => target.key);
+}
+
+/**
+ * The policy a key from {@link rateLimitTargets} belongs to (`mapiq:endpoint:…` → the
+ * `endpoint` policy), or `undefined` for a key of another format or provider.
+ */
+export function policyOfKey(profile: ProviderProfile, key: string): RateLimitPolicy | undefined {
+  if (!key.startsWith(`${profile.id}:`)) return undefined;
+  const name = key.slice(profile.id.length + 1).split(":", 1)[0];
+  return profile.rateLimits.find((policy) => policy.name === name);
+}
+
+function _isTileUrl(profile: ProviderProfile, target: URL): boolean {
+  return profile.tilesBaseUrl !== undefined && _under(target, _parse(profile.tilesBaseUrl));
+}
+
+function _parse(url: string | URL): URL {
+  return new URL(url, "http://relative.invalid");
+}
+
+function _trim(path: string): string {
+  return path.endsWith("/") ? path.slice(0, -1) : path;
+}
+
+function _under(target: URL, base: URL): boolean {
+  if (target.origin !== base.origin) return false;
+  const prefix = _trim(base.pathname);
+  return target.pathname === prefix || target.pathname.startsWith(`${prefix}/`);
+}
+
+function _segments(path: string): string[] {
+  return path.split("/").filter((segment) => segment !== "");
 }

@@ -1,9 +1,9 @@
-import { mapiqProfile, parseRetryAfter, type RateLimiter } from "@mly/auth-core";
+import { mapiqProfile, parseRetryAfter, type RateLimiter, rateLimitKeys } from "@mly/auth-core";
 import { startSandbox, type RateShape } from "@mly/sandbox";
 import { Redis } from "ioredis";
 import { afterAll, it } from "vitest";
 import { RedisRateLimiter } from "../../ratelimit-redis/src/mod.ts";
-import { createRateLimiter, limiterKey, type RateLimitMode } from "../src/mod.ts";
+import { createRateLimiter, type RateLimitMode } from "../src/mod.ts";
 
 /** Mapiq's 20 per minute, scaled: 20 per 2 s, for 20 windows. */
 const N = 20;
@@ -46,7 +46,7 @@ async function runCase(c: Case, run: string): Promise<Result> {
     });
     const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
     const url = `${apiBaseUrl}/v2/buildings`;
-    const key = limiterKey(mapiqProfile({ apiBaseUrl }), "GET", url) ?? "";
+    const key = rateLimitKeys(mapiqProfile({ apiBaseUrl }), "GET", url)[0] ?? "";
     const limiters: RateLimiter[] = [];
     for (let p = 0; p < c.processes; p += 1) {
       if (c.backend === "memory") {

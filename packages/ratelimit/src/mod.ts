@@ -22,7 +22,5 @@ export * from "./precise_clock.ts";
 export * from "./local_limiter.ts";
 export * from "./gcra_limiter.ts";
 export * from "./sliding_log_limiter.ts";
-export { routeTemplate } from "./route_template.ts";
-export * from "./limiter_key.ts";
 export * from "./composite_limiter.ts";
 export * from "./policies.ts";

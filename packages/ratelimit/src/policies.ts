@@ -1,6 +1,5 @@
-import { ConfigError, type HttpMethod, type ProviderProfile, type RateLimitPolicy, type RateLimiter } from "@mly/auth-core";
+import { ConfigError, type HttpMethod, policyOfKey, type ProviderProfile, type RateLimitPolicy, type RateLimiter, rateLimitTargets } from "@mly/auth-core";
 import { CompositeLimiter, type CompositePart } from "./composite_limiter.ts";
-import { limiterKeys } from "./limiter_key.ts";
 import { LocalRateLimiter, type RateLimiterOptions } from "./local_limiter.ts";
 
 /** Options of {@link policiesFor}: limiter options shared by every policy, or a factory. */
@@ -12,10 +11,11 @@ export interface PoliciesOptions extends Omit<RateLimiterOptions, "limit" | "win
 const _METHODS: readonly string[] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
 
 /**
- * The rate limiter of one provider, ready to use: one limiter per documented policy, keyed by
- * request line. `acquire("GET https://api.mapiq.com/v2/buildings/42")` takes a slot in every
- * policy that applies (Mapiq: `GET /v2/buildings/{id}`; Mapillary: `mapillary:graph` or
- * `mapillary:tiles`). Requests no policy covers pass without waiting.
+ * The rate limiter of one provider, ready to use: one limiter per documented policy. It takes
+ * the keys `@mly/fetch` sends — core's `rateLimitKeys` (`mapiq:endpoint:GET /v2/buildings/{id}`,
+ * `mapillary:graph`), each routed to its policy's limiter — or a whole request line
+ * (`keyFor("GET", url)` → `GET https://…`), which takes a slot in every policy that applies.
+ * Requests no policy covers pass without waiting.
  */
 export class ProviderRateLimiter extends CompositeLimiter {
   /** The provider. */
@@ -36,18 +36,23 @@ export class ProviderRateLimiter extends CompositeLimiter {
   }
 }
 
-function _parts(profile: ProviderProfile, limiters: ReadonlyMap<string, RateLimiter>, requestKey: string): CompositePart[] {
-  const space = requestKey.indexOf(" ");
-  const method = requestKey.slice(0, space);
-  if (space < 0 || !_METHODS.includes(method)) {
-    throw new ConfigError(`A provider rate limiter takes "METHOD URL" keys (got ${JSON.stringify(requestKey.slice(0, 80))}).`);
-  }
-  const keys = limiterKeys(profile, method as HttpMethod, requestKey.slice(space + 1));
-  keys.sort((a, b) => b.policy.windowMs - a.policy.windowMs);
-  const parts: CompositePart[] = [];
-  for (const { policy, key } of keys) {
+function _parts(profile: ProviderProfile, limiters: ReadonlyMap<string, RateLimiter>, key: string): CompositePart[] {
+  const policy = policyOfKey(profile, key);
+  if (policy !== undefined) {
     const limiter = limiters.get(policy.name);
-    if (limiter !== undefined) parts.push({ limiter, key });
+    return limiter === undefined ? [] : [{ limiter, key }];
+  }
+  const space = key.indexOf(" ");
+  const method = key.slice(0, space);
+  if (space < 0 || !_METHODS.includes(method)) {
+    throw new ConfigError(`${profile.name} has no rate-limit policy for the key ${JSON.stringify(key.slice(0, 80))}; use rateLimitKeys() or keyFor(method, url).`);
+  }
+  const targets = rateLimitTargets(profile, method, key.slice(space + 1));
+  targets.sort((a, b) => b.policy.windowMs - a.policy.windowMs);
+  const parts: CompositePart[] = [];
+  for (const target of targets) {
+    const limiter = limiters.get(target.policy.name);
+    if (limiter !== undefined) parts.push({ limiter, key: target.key });
   }
   return parts;
 }
