@@ -16,6 +16,7 @@
  */
 export * from "./secret.ts";
 export * from "./clock.ts";
+export * from "./delay.ts";
 export * from "./errors.ts";
 export * from "./http.ts";
 export * from "./scopes.ts";

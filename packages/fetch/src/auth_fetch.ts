@@ -1,5 +1,6 @@
 import {
   type Clock,
+  delay,
   detectRateLimit,
   LoginRequiredError,
   type OAuthClient,
@@ -12,7 +13,6 @@ import {
   systemClock,
   type TokenSet,
 } from "@mly/auth-core";
-import { _delay } from "./_delay.ts";
 import type { TokenSource } from "./token_source.ts";
 
 /** Automatic wait-and-retry on throttling. */
@@ -95,7 +95,7 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
       const frozen = _frozenWait(frozenUntil, keys, clock.now());
       if (frozen > 0) {
         if (retry === undefined || frozen > retry.maxWaitMs) throw _stillThrottled(frozen);
-        await _delay(frozen, signal);
+        await delay(frozen, { signal });
       }
       // The slot first, then the token: a call may queue in the limiter for a long time, and the
       // token must be the one that is usable when the request actually leaves.
@@ -138,7 +138,7 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
           const maxRetries = retry?.maxRetries ?? 3;
           if (retry === undefined || limited.retryAfterMs > retry.maxWaitMs || attempt >= maxRetries) throw limited;
           await response.body?.cancel();
-          await _delay(limited.retryAfterMs, signal);
+          await delay(limited.retryAfterMs, { signal });
           continue;
         }
       }

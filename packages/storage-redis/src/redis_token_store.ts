@@ -1,6 +1,7 @@
 import {
   AbortedError,
   BackendUnavailableError,
+  delay,
   LockTimeoutError,
   StorageError,
   VersionConflictError,
@@ -161,9 +162,9 @@ export class RedisTokenStore implements TokenStore {
       if (taken === "OK") return this.#handle(lockKey, owner);
       const waited = Date.now() - started;
       if (options.waitMs !== undefined && waited >= options.waitMs) throw new LockTimeoutError(key, waited);
-      let delay = pause + Math.random() * pause;
-      if (options.waitMs !== undefined) delay = Math.min(delay, Math.max(1, options.waitMs - waited));
-      await _sleep(delay, options.signal);
+      let wait = pause + Math.random() * pause;
+      if (options.waitMs !== undefined) wait = Math.min(wait, Math.max(1, options.waitMs - waited));
+      await delay(wait, { signal: options.signal });
       pause = Math.min(pause * 2, this.#maxPollMs);
     }
   }
@@ -276,18 +277,4 @@ function _untag(tag: string): string {
 
 function _escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\^-]/g, (char) => `\\${char}`);
-}
-
-function _sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new AbortedError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { link, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
-import { AbortedError, LockTimeoutError, StorageError } from "@mly/auth-core";
+import { AbortedError, delay, LockTimeoutError, StorageError } from "@mly/auth-core";
 import type { TokenLock } from "@mly/auth-core";
 import { _isCode } from "./_atomic_file.ts";
 
@@ -48,10 +48,10 @@ export async function _acquireFileLock(path: string, options: _FileLockOptions):
     const now = Date.now();
     const waited = now - started;
     if (options.waitMs !== undefined && waited >= options.waitMs) throw new LockTimeoutError(options.key, waited);
-    let delay = pause + Math.random() * pause;
-    if (seen !== "broken") delay = Math.min(delay, Math.max(1, seen.expiresAt - now + 1));
-    if (options.waitMs !== undefined) delay = Math.min(delay, Math.max(1, options.waitMs - waited));
-    await _sleep(delay, options.signal);
+    let wait = pause + Math.random() * pause;
+    if (seen !== "broken") wait = Math.min(wait, Math.max(1, seen.expiresAt - now + 1));
+    if (options.waitMs !== undefined) wait = Math.min(wait, Math.max(1, options.waitMs - waited));
+    await delay(wait, { signal: options.signal });
     pause = Math.min(pause * 2, options.maxPollMs ?? 25);
   }
 }
@@ -169,20 +169,6 @@ async function _breakLock(path: string, seen: _LockRecord | "broken"): Promise<v
   const same = moved === "missing" || moved === "broken" || (seen !== "broken" && moved.owner === seen.owner) || _isStale(moved);
   if (!same) await link(aside, path).catch(() => undefined);
   await unlink(aside).catch(() => undefined);
-}
-
-function _sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new AbortedError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /** The `code` of a Node system error, for messages. */

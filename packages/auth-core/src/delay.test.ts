@@ -1,0 +1,64 @@
+import { describe, expect, it, vi } from "vitest";
+import { delay } from "./delay.ts";
+import { AbortedError } from "./errors.ts";
+
+describe("delay", () => {
+  it("resolves after the given time, not before", async () => {
+    const started = performance.now();
+    await delay(30);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+  });
+
+  it("rejects with AbortedError as soon as the signal aborts, with the reason as cause", async () => {
+    const controller = new AbortController();
+    const started = performance.now();
+    const waiting = delay(10_000, { signal: controller.signal });
+    setTimeout(() => {
+      controller.abort("stop");
+    }, 5);
+    const error: unknown = await waiting.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect((error as AbortedError).code).toBe("aborted");
+    expect((error as AbortedError).cause).toBe("stop");
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it("rejects at once when the signal has already aborted", async () => {
+    const reason = new Error("gone");
+    const error: unknown = await delay(10_000, { signal: AbortSignal.abort(reason) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect((error as AbortedError).cause).toBe(reason);
+  });
+
+  it("leaves no listener on the signal once it resolved", async () => {
+    const controller = new AbortController();
+    let listeners = 0;
+    const signal = controller.signal;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((...args: Parameters<typeof add>) => {
+      listeners += 1;
+      add(...args);
+    }) as typeof add;
+    signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+      listeners -= 1;
+      remove(...args);
+    }) as typeof remove;
+    await delay(1, { signal });
+    expect(listeners).toBe(0);
+    controller.abort();
+  });
+
+  it("clears its timer on abort", async () => {
+    const clear = vi.spyOn(globalThis, "clearTimeout");
+    try {
+      const controller = new AbortController();
+      const waiting = delay(10_000, { signal: controller.signal }).catch(() => undefined);
+      controller.abort();
+      await waiting;
+      expect(clear).toHaveBeenCalledTimes(1);
+    } finally {
+      clear.mockRestore();
+    }
+  });
+});
