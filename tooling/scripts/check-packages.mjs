@@ -79,6 +79,12 @@ if (typeof transport.send !== "function") throw new Error("createKyTransport() h
 const limiter = m0.createRateLimiter({ limit: 10, windowMs: 1000 });
 const permit = await limiter.acquire("GET /x");
 await permit.settle({ status: 200 });`,
+  "@mly/redis-script": `
+const sha = await new m0.RedisScript("return 1").sha();
+if (sha !== "e0e1f9fabfc9d4800c877a703b823ac0578ff8db") throw new Error("RedisScript SHA-1: " + sha);
+const sent = [];
+const reply = await new m0.RedisScript("return 1").run(m0.toRedisCommander({ call: (...args) => (sent.push(args), Promise.resolve(1)) }), [], []);
+if (reply !== 1 || sent[0][0] !== "EVALSHA" || sent[0][1] !== sha) throw new Error("RedisScript.run sent " + JSON.stringify(sent));`,
   "@mly/sandbox": `
 const sandbox = await m0.startSandbox();
 const res = await fetch(sandbox.endpoints.mapillary.apiBaseUrl + "/me");

@@ -1,0 +1,54 @@
+import { Redis } from "ioredis";
+import { createClient } from "redis";
+import { afterAll, describe, expect, it } from "vitest";
+import { toRedisCommander, type RedisCommander } from "./redis_client.ts";
+
+const url = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
+const io = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+const node = createClient({ url });
+
+afterAll(async () => {
+  io.disconnect();
+  if (node.isOpen) await node.close();
+});
+
+describe("toRedisCommander", () => {
+  it("adapts an ioredis client (call)", async () => {
+    await io.connect();
+    const redis = toRedisCommander(io);
+    expect(await redis.send(["PING"])).toBe("PONG");
+    const key = `mly:redis-script:test:${crypto.randomUUID()}`;
+    expect(await redis.send(["SET", key, "v", "PX", "10000"])).toBe("OK");
+    expect(await redis.send(["GET", key])).toBe("v");
+    await expect(redis.send(["NOSUCHCOMMAND"])).rejects.toThrow(/unknown command/i);
+  });
+
+  it("adapts a node-redis client (sendCommand)", async () => {
+    await node.connect();
+    const redis = toRedisCommander(node);
+    expect(await redis.send(["PING"])).toBe("PONG");
+    const key = `mly:redis-script:test:${crypto.randomUUID()}`;
+    expect(await redis.send(["HSET", key, "f", "1"])).toBe(1);
+    expect(await redis.send(["HGET", key, "f"])).toBe("1");
+    await redis.send(["DEL", key]);
+  });
+
+  it("prefers call over sendCommand (ioredis has both) and sendCommand over send", async () => {
+    const used: string[] = [];
+    const both = { call: (...args: string[]) => (used.push(`call ${args.join(" ")}`), Promise.resolve(1)), sendCommand: () => (used.push("sendCommand"), Promise.resolve(2)) };
+    expect(await toRedisCommander(both).send(["PING", "x"])).toBe(1);
+    const node2 = { sendCommand: (args: string[]) => (used.push(`sendCommand ${args.join(" ")}`), Promise.resolve(2)), send: () => (used.push("send"), Promise.resolve(3)) };
+    expect(await toRedisCommander(node2).send(["PING"])).toBe(2);
+    expect(used).toEqual(["call PING x", "sendCommand PING"]);
+  });
+
+  it("passes a commander of your own through as it is", () => {
+    const own: RedisCommander = { send: () => Promise.resolve("PONG") };
+    expect(toRedisCommander(own)).toBe(own);
+  });
+
+  it("rejects clients of unknown shape with a TypeError", () => {
+    expect(() => toRedisCommander({} as never)).toThrow(TypeError);
+    expect(() => toRedisCommander({ call: "no" } as never)).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,111 @@
+import { Redis } from "ioredis";
+import { createClient } from "redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toRedisCommander, type RedisCommander } from "./redis_client.ts";
+import { RedisScript } from "./redis_script.ts";
+
+const url = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
+const io = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+const node = createClient({ url });
+
+beforeAll(async () => {
+  await io.connect();
+  await node.connect();
+});
+
+afterAll(async () => {
+  io.disconnect();
+  await node.close();
+});
+
+/** A script no server has cached yet (a fresh nonce in a comment), so its first EVALSHA gets NOSCRIPT. */
+function freshScript(): RedisScript {
+  return new RedisScript(`-- ${crypto.randomUUID()}\nreturn {KEYS[1], ARGV[1], redis.call('INCR', KEYS[1])}`);
+}
+
+/** `commander`, recording the command name of every round trip. */
+function counted(commander: RedisCommander): { redis: RedisCommander; sent: string[] } {
+  const sent: string[] = [];
+  return {
+    sent,
+    redis: {
+      send: (args) => {
+        sent.push(args[0] ?? "");
+        return commander.send(args);
+      },
+    },
+  };
+}
+
+const clients = [
+  ["ioredis", () => toRedisCommander(io)],
+  ["node-redis", () => toRedisCommander(node)],
+] as const;
+
+describe.each(clients)("RedisScript through %s", (_, commander) => {
+  it("runs with EVAL after NOSCRIPT, then with one EVALSHA round trip", async () => {
+    const script = freshScript();
+    const key = `mly:redis-script:test:${crypto.randomUUID()}`;
+    const { redis, sent } = counted(commander());
+    expect(await script.run(redis, [key], ["a"])).toEqual([key, "a", 1]);
+    expect(sent).toEqual(["EVALSHA", "EVAL"]);
+    expect(await script.run(redis, [key], ["b"])).toEqual([key, "b", 2]);
+    expect(sent).toEqual(["EVALSHA", "EVAL", "EVALSHA"]);
+    await redis.send(["DEL", key]);
+  });
+
+  it("rejects with the script's own error, without an EVAL retry", async () => {
+    const script = new RedisScript(`-- ${crypto.randomUUID()}\nreturn redis.error_reply('MYERR bad input')`);
+    const { redis, sent } = counted(commander());
+    await expect(script.run(redis, [], [])).rejects.toThrow(/MYERR bad input/);
+    expect(sent).toEqual(["EVALSHA", "EVAL"]); // NOSCRIPT first, then the script ran and failed
+    await expect(script.run(redis, [], [])).rejects.toThrow(/MYERR bad input/);
+    expect(sent).toEqual(["EVALSHA", "EVAL", "EVALSHA"]);
+  });
+});
+
+describe("RedisScript", () => {
+  it("computes the SHA-1 Redis computes (SCRIPT LOAD)", async () => {
+    const script = freshScript();
+    expect(await script.sha()).toBe(await io.call("SCRIPT", "LOAD", script.source));
+    expect(await new RedisScript("return 1").sha()).toBe("e0e1f9fabfc9d4800c877a703b823ac0578ff8db");
+  });
+
+  it("uses a SHA given ahead (lower-cased) and rejects one that is not 40 hex digits", async () => {
+    const sha = await new RedisScript("return 1").sha();
+    expect(await new RedisScript("return 1", { sha: sha.toUpperCase() }).sha()).toBe(sha);
+    expect(() => new RedisScript("return 1", { sha: "abc" })).toThrow(TypeError);
+  });
+
+  it("recognises NOSCRIPT in the cause chain of a wrapping commander's error", async () => {
+    const script = freshScript();
+    const key = `mly:redis-script:test:${crypto.randomUUID()}`;
+    const raw = toRedisCommander(io);
+    const sent: string[] = [];
+    const wrapping: RedisCommander = {
+      send: async (args) => {
+        sent.push(args[0] ?? "");
+        try {
+          return await raw.send(args);
+        } catch (error) {
+          throw new Error("Redis refused the command", { cause: error });
+        }
+      },
+    };
+    expect(await script.run(wrapping, [key], ["x"])).toEqual([key, "x", 1]);
+    expect(sent).toEqual(["EVALSHA", "EVAL"]);
+    await raw.send(["DEL", key]);
+  });
+
+  it("does not retry an error that is not NOSCRIPT", async () => {
+    const sent: string[][] = [];
+    const down: RedisCommander = {
+      send: (args) => {
+        sent.push([...args]);
+        return Promise.reject(new Error("connection lost"));
+      },
+    };
+    await expect(new RedisScript("return 1").run(down, ["k"], ["v"])).rejects.toThrow("connection lost");
+    expect(sent).toEqual([["EVALSHA", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "1", "k", "v"]]);
+  });
+});
