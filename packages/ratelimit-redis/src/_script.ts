@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { RedisScript } from "@mly/redis-script";
 
 /**
  * The one Lua script of the Redis limiter; every operation is a single EVALSHA of it, so each
@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
  * - `cancel` id grantUs previousGrantUs ttlMs → 1 if the permit was in flight
  * - `pause` waitUs ttlMs → the pause deadline
  */
-export const _SCRIPT = `
+export const _SCRIPT: RedisScript = new RedisScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local op = ARGV[1]
@@ -90,7 +90,4 @@ elseif op == 'pause' then
   return until_
 end
 return redis.error_reply('unknown operation')
-`;
-
-/** The SHA-1 of {@link _SCRIPT}, for EVALSHA. */
-export const _SCRIPT_SHA: string = createHash("sha1").update(_SCRIPT).digest("hex");
+`);

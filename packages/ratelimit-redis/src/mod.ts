@@ -22,3 +22,11 @@
  */
 export * from "./redis_client.ts";
 export * from "./redis_rate_limiter.ts";
+export {
+  toRedisCommander,
+  type IoRedisLike,
+  type IoRedisLike as IoredisLike,
+  type NodeRedisLike,
+  type RedisClientLike,
+  type RedisCommander,
+} from "@mly/redis-script";

@@ -1,27 +1,15 @@
 /**
- * The little of a Redis client the limiter needs: send one command, get its reply. Both ioredis
- * (`call`) and node-redis (`sendCommand`) fit as they are; pass your own client.
+ * `sendRedisCommand`, kept for existing users: the client shape and its adapter live in
+ * `@mly/redis-script` (re-exported from this package's entry).
  *
  * @module
  */
-
-/** An ioredis client (or Cluster): `client.call("EVALSHA", …)`. */
-export interface IoredisLike {
-  /** Sends one command. */
-  call(command: string, ...args: string[]): Promise<unknown>;
-}
-
-/** A node-redis client: `client.sendCommand(["EVALSHA", …])`. */
-export interface NodeRedisLike {
-  /** Sends one command. */
-  sendCommand(args: string[]): Promise<unknown>;
-}
-
-/** A client from either library. */
-export type RedisClientLike = IoredisLike | NodeRedisLike;
+import { toRedisCommander, type RedisClientLike } from "@mly/redis-script";
 
 /**
- * Sends one command through either client shape.
+ * Sends one command through any client `@mly/redis-script` accepts (ioredis, node-redis, `send(args)`).
+ *
+ * @deprecated Use `toRedisCommander(client).send(args)` (from `@mly/redis-script`, also exported here).
  *
  * @example
  * ```ts
@@ -33,9 +21,5 @@ export type RedisClientLike = IoredisLike | NodeRedisLike;
  * ```
  */
 export function sendRedisCommand(client: RedisClientLike, args: readonly string[]): Promise<unknown> {
-  if ("call" in client && typeof client.call === "function") {
-    const [command = "", ...rest] = args;
-    return client.call(command, ...rest);
-  }
-  return (client as NodeRedisLike).sendCommand([...args]);
+  return toRedisCommander(client).send(args);
 }

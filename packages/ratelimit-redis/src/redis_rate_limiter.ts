@@ -10,8 +10,8 @@ import {
   type RateLimiter,
 } from "@mly/auth-core";
 import { LocalRateLimiter, systemScheduler, type RateLimitMode, type Scheduler } from "@mly/ratelimit";
-import { _SCRIPT, _SCRIPT_SHA } from "./_script.ts";
-import { sendRedisCommand, type RedisClientLike } from "./redis_client.ts";
+import { toRedisCommander, type RedisClientLike, type RedisCommander } from "@mly/redis-script";
+import { _SCRIPT } from "./_script.ts";
 
 /** What to do while Redis does not answer. */
 export interface RedisFallbackOptions {
@@ -24,7 +24,7 @@ export interface RedisFallbackOptions {
 
 /** Options of {@link RedisRateLimiter}. */
 export interface RedisRateLimiterOptions {
-  /** Your ioredis or node-redis client (the limiter never closes it). */
+  /** Your ioredis or node-redis client, or any `send(args)` (the limiter never closes it). */
   client: RedisClientLike;
   /** Requests allowed per window, across every process sharing the Redis keys. */
   limit: number;
@@ -95,7 +95,9 @@ export class RedisRateLimiter implements RateLimiter {
   readonly spacingMs: number;
   /** The local limiter used while Redis is down, if a fallback was configured. */
   readonly fallback: LocalRateLimiter | undefined;
-  readonly #client: RedisClientLike;
+  readonly #redis: RedisCommander;
+  /** {@link RedisRateLimiter.#redis} with every command time-bounded and its failures as `BackendUnavailableError`. */
+  readonly #bounded: RedisCommander = { send: (args) => this.#send(args) };
   readonly #prefix: string;
   readonly #timeoutMs: number;
   readonly #leaseMs: number;
@@ -116,7 +118,7 @@ export class RedisRateLimiter implements RateLimiter {
     this.mode = shape.mode;
     this.marginMs = shape.marginMs;
     this.spacingMs = shape.spacingMs;
-    this.#client = options.client;
+    this.#redis = toRedisCommander(options.client);
     this.#prefix = options.prefix ?? "mly:rl";
     this.#timeoutMs = options.timeoutMs ?? 1000;
     this.#leaseMs = options.settleTimeoutMs ?? 60_000;
@@ -244,14 +246,8 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   /** One round trip: EVALSHA, or EVAL when the server has not cached the script (NOSCRIPT). */
-  async #eval(key: string, args: readonly string[]): Promise<unknown> {
-    const keys = this.redisKeys(key);
-    try {
-      return await this.#send(["EVALSHA", _SCRIPT_SHA, "3", ...keys, ...args]);
-    } catch (error) {
-      if (!_isNoScript(error)) throw error;
-      return this.#send(["EVAL", _SCRIPT, "3", ...keys, ...args]);
-    }
+  #eval(key: string, args: readonly string[]): Promise<unknown> {
+    return _SCRIPT.run(this.#bounded, this.redisKeys(key), args);
   }
 
   async #send(args: readonly string[]): Promise<unknown> {
@@ -262,9 +258,9 @@ export class RedisRateLimiter implements RateLimiter {
       }, this.#timeoutMs);
     });
     try {
-      return await Promise.race([sendRedisCommand(this.#client, args), timeout]);
+      return await Promise.race([this.#redis.send(args), timeout]);
     } catch (error) {
-      if (error instanceof BackendUnavailableError || _isNoScript(error)) throw error;
+      if (error instanceof BackendUnavailableError) throw error;
       throw new BackendUnavailableError(`Redis failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     } finally {
       this.#scheduler.clearTimeout(timer);
@@ -302,10 +298,6 @@ class _RedisPermit implements RateLimitPermit {
     this.#done = true;
     await this.#limiter._cancel(this.#key, this.#id, this.#grantUs, this.#previousGrantUs);
   }
-}
-
-function _isNoScript(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith("NOSCRIPT");
 }
 
 /** Waits for `promise`, or rejects with `AbortedError` when `signal` fires first. */

@@ -5,7 +5,7 @@ import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { testRedisUrl } from "../test/_redis.ts";
 import { RedisTokenStore } from "./redis_token_store.ts";
-import { toRedisCommander } from "./redis_client.ts";
+import { toRedisCommander } from "@mly/redis-script";
 
 const url = await testRedisUrl();
 const clients: { close(): Promise<unknown> }[] = [];

@@ -10,7 +10,7 @@ import {
   systemClock,
 } from "@mly/auth-core";
 import type { Clock, CompareAndSetOptions, LockOptions, StoredToken, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
-import { toRedisCommander, type RedisClientLike, type RedisCommander } from "./redis_client.ts";
+import { toRedisCommander, type RedisClientLike, type RedisCommander, type RedisScript } from "@mly/redis-script";
 import { _DELETE, _QUARANTINE, _RELEASE, _SET } from "./_scripts.ts";
 
 /** Options of {@link RedisTokenStore}. */
@@ -58,7 +58,8 @@ export class RedisTokenStore implements TokenStore {
   readonly #refreshGraceMs: number;
   readonly #maxPollMs: number;
   readonly #clock: Clock;
-  readonly #shas = new Map<string, Promise<string>>();
+  /** {@link RedisTokenStore.#redis} with every command time-bounded and its errors mapped, for scripts. */
+  readonly #bounded: RedisCommander = { send: (args) => this.#send(args) };
 
   /** Creates a store over the caller's client (which the caller connects and closes). */
   constructor(options: RedisTokenStoreOptions) {
@@ -156,7 +157,7 @@ export class RedisTokenStore implements TokenStore {
         // A client with an offline queue may still run this SET once Redis is back: queue a
         // release right behind it (plain EVAL, as the script cache may be empty) so a lock
         // nobody waits for any more does not block others for its whole TTL.
-        if (error instanceof BackendUnavailableError) this.#redis.send(["EVAL", _RELEASE, "1", lockKey, owner]).catch(() => undefined);
+        if (error instanceof BackendUnavailableError) this.#redis.send(["EVAL", _RELEASE.source, "1", lockKey, owner]).catch(() => undefined);
         throw error;
       }
       if (taken === "OK") return this.#handle(lockKey, owner);
@@ -186,26 +187,9 @@ export class RedisTokenStore implements TokenStore {
     return Math.max(1_000, Math.ceil(tokens.expiresAt + grace - this.#clock.now()));
   }
 
-  async #script(script: string, keys: readonly string[], args: readonly string[]): Promise<unknown> {
-    const sha = await this.#sha(script);
-    const tail = [String(keys.length), ...keys, ...args];
-    try {
-      return await this.#send(["EVALSHA", sha, ...tail]);
-    } catch (error) {
-      if (error instanceof StorageError && error.message.includes("NOSCRIPT")) return this.#send(["EVAL", script, ...tail]);
-      throw error;
-    }
-  }
-
-  #sha(script: string): Promise<string> {
-    let sha = this.#shas.get(script);
-    if (sha === undefined) {
-      sha = crypto.subtle.digest("SHA-1", new TextEncoder().encode(script)).then((digest) =>
-        [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join(""),
-      );
-      this.#shas.set(script, sha);
-    }
-    return sha;
+  /** Runs `script` (EVALSHA, EVAL on NOSCRIPT), each command with the time bound and mapped errors. */
+  #script(script: RedisScript, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+    return script.run(this.#bounded, keys, args);
   }
 
   /** Sends one command with the time bound; maps failures to the core's errors. */
