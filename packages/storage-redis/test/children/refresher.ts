@@ -1,39 +1,7 @@
-// One process of the "refresh exactly once" test: N concurrent callers through core's RefreshCoordinator.
-import { RefreshCoordinator, Secret, type TokenSet, type TokenStore } from "@mly/auth-core";
+// One process of the "refresh exactly once" test on a RedisTokenStore: argv redis URL, key, endpoint, callers, prefix.
 import { Redis } from "ioredis";
+import { runRefresher } from "../../../storage/test/children/_refresher.ts";
 import { RedisTokenStore } from "../../src/redis_token_store.ts";
 
-const [redisUrl = "", key = "", endpoint = "", callers = "250"] = process.argv.slice(2);
-const client = new Redis(redisUrl);
-const store: TokenStore = new RedisTokenStore({ client, prefix: process.argv[6] ?? "mly" });
-
-async function renew(current: TokenSet | undefined): Promise<TokenSet> {
-  const response = await fetch(endpoint, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ grant_type: "refresh_token", refresh_token: current?.refreshToken?.reveal() ?? current?.accessToken.reveal() }),
-  });
-  const body = (await response.json()) as { access_token: string; refresh_token: string; expires_in: number };
-  const now = Date.now();
-  return {
-    kind: "user",
-    accessToken: new Secret(body.access_token),
-    tokenType: "bearer",
-    refreshToken: new Secret(body.refresh_token),
-    scopes: ["read"],
-    issuedAt: now,
-    expiresAt: now + body.expires_in * 1000,
-    notBefore: undefined,
-    provider: "mapillary",
-    issuer: undefined,
-    subject: "u",
-  };
-}
-
-const coordinator = new RefreshCoordinator({ store, renew, lockTtlMs: 10_000, lockWaitMs: 20_000 });
-process.stdout.write("ready\n");
-await new Promise<void>((resolve) => process.stdin.once("data", () => { resolve(); }));
-const results = await Promise.allSettled(Array.from({ length: Number(callers) }, () => coordinator.getToken(key)));
-const tokens = results.map((result) => (result.status === "fulfilled" ? result.value.accessToken.reveal() : `error:${String(result.reason)}`));
-process.stdout.write(`${JSON.stringify({ tokens: [...new Set(tokens)], renewals: coordinator.refreshCount })}\n`);
-process.exit(0);
+const [redisUrl = "", key = "", endpoint = "", callers = "250", prefix = "mly"] = process.argv.slice(2);
+await runRefresher(new RedisTokenStore({ client: new Redis(redisUrl), prefix }), key, endpoint, Number(callers));
