@@ -1,9 +1,10 @@
-// The command-line sandbox as a user runs it: a real child process on the built CLI.
+// The command-line sandbox as a user runs it: a real child process on the `mly-sandbox` bin (the
+// committed shim that loads the built CLI).
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const cli = fileURLToPath(new URL("../dist/cli.js", import.meta.url));
+const cli = fileURLToPath(new URL("../bin/mly-sandbox.js", import.meta.url));
 
 describe("mly-sandbox (child process)", () => {
   it("prints its URLs and credentials, serves them, and stops cleanly on SIGINT", async () => {
