@@ -1,4 +1,4 @@
-import type { AcquireOptions, PermitOutcome, RateLimitPermit, RateLimiter } from "@mly/auth-core";
+import type { AcquireOptions, RateLimitPermit, RateLimiter } from "@mly/auth-core";
 
 /** One budget of a composite acquire: a limiter and the key to take in it. */
 export interface CompositePart {
@@ -46,37 +46,24 @@ export class CompositeLimiter implements RateLimiter {
   }
 
   /** Takes a slot in every budget of `key`, in order; on failure gives back the ones taken. */
-  async acquire(key: string, options: AcquireOptions = {}): Promise<RateLimitPermit> {
-    const parts = this.#resolve(key);
-    if (parts.length === 1 && parts[0] !== undefined) return parts[0].limiter.acquire(parts[0].key, options);
+  async acquire(key: string, options?: AcquireOptions): Promise<RateLimitPermit> {
     const permits: RateLimitPermit[] = [];
     try {
-      for (const part of parts) permits.push(await part.limiter.acquire(part.key, options));
+      for (const part of this.#resolve(key)) permits.push(await part.limiter.acquire(part.key, options));
     } catch (error) {
       await Promise.allSettled(permits.map(async (permit) => permit.cancel()));
       throw error;
     }
-    return new _CompositePermit(permits);
+    return { settle: async (outcome) => _each(permits, (permit) => permit.settle(outcome)), cancel: async () => _each(permits, (permit) => permit.cancel()) };
   }
 
   /** Pauses every budget of `key`. */
   async pause(key: string, waitMs: number): Promise<void> {
-    await Promise.all(this.#resolve(key).map(async (part) => part.limiter.pause(part.key, waitMs)));
+    await _each(this.#resolve(key), (part) => part.limiter.pause(part.key, waitMs));
   }
 }
 
-class _CompositePermit implements RateLimitPermit {
-  readonly #permits: readonly RateLimitPermit[];
-
-  constructor(permits: readonly RateLimitPermit[]) {
-    this.#permits = permits;
-  }
-
-  async settle(outcome?: PermitOutcome): Promise<void> {
-    await Promise.all(this.#permits.map(async (permit) => permit.settle(outcome)));
-  }
-
-  async cancel(): Promise<void> {
-    await Promise.all(this.#permits.map(async (permit) => permit.cancel()));
-  }
+/** Calls `f` on every item at once; rejects if one of them fails. */
+async function _each<T>(items: readonly T[], f: (item: T) => void | Promise<void>): Promise<void> {
+  await Promise.all(items.map(async (item) => f(item)));
 }

@@ -1,5 +1,4 @@
 import { AbortedError, ConfigError, QueueFullError, type AcquireOptions, type Clock, type PermitOutcome, type RateLimitPermit, type RateLimiter } from "@mly/auth-core";
-import { _Ring } from "./_ring.ts";
 import { preciseClock } from "./precise_clock.ts";
 import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.ts";
 
@@ -58,26 +57,39 @@ export interface KeyStats {
   readonly waitMs: number;
 }
 
+/** A caller waiting in a key's queue. */
 interface _Waiter {
-  resolve: (permit: RateLimitPermit) => void;
-  reject: (error: unknown) => void;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
-  queuedAt: number;
+  /** When it queued. */
+  at: number;
+  /** Hands it the permit (and drops its abort listener). */
+  grant: (permit: RateLimitPermit) => void;
 }
 
-interface _KeyState {
-  readonly key: string;
-  readonly log: _Ring;
-  readonly queue: _Waiter[];
-  readonly leases: _Permit[];
-  inflight: number;
+/** A permit granted and not yet settled or cancelled. */
+interface _Lease extends RateLimitPermit {
+  /** When it was granted. */
+  at: number;
+  /** The key's `lastGrant` before this grant, and the one it set (a cancel restores the former if the latter still holds). */
+  prev: number;
   lastGrant: number;
-  grantSeq: number;
-  pausedUntil: number;
-  timer: TimerHandle;
-  timerAt: number;
 }
+
+/** What a limiter holds for one key. */
+interface _Key {
+  /** Callers waiting, FIFO. */
+  queue: _Waiter[];
+  /** Settled slot times, ascending, from `head` on (the ones before it left the window). */
+  log: number[];
+  head: number;
+  /** The permits in flight, in grant order. */
+  leases: Set<_Lease>;
+  lastGrant: number;
+  pausedUntil: number;
+  /** The timer that wakes the queue (possibly fired already). */
+  timer: TimerHandle;
+}
+
+const _key = (): _Key => ({ queue: [], log: [], head: 0, leases: new Set(), lastGrant: -Infinity, pausedUntil: 0, timer: undefined });
 
 /**
  * An in-process {@link RateLimiter}: per key, a sliding log of slots timed from when each
@@ -100,38 +112,40 @@ interface _KeyState {
  * ```
  */
 export class LocalRateLimiter implements RateLimiter {
+  // `declare`: assigned in the constructor, so no class-field boilerplate in the output.
   /** Requests per window. */
-  readonly limit: number;
+  declare readonly limit: number;
   /** The window length in ms. */
-  readonly windowMs: number;
+  declare readonly windowMs: number;
   /** The mode. */
-  readonly mode: RateLimitMode;
+  declare readonly mode: RateLimitMode;
   /** The margin added to the window, in ms. */
-  readonly marginMs: number;
+  declare readonly marginMs: number;
   /** In even mode, the ms between two slots: `(windowMs + marginMs) / limit`; 0 in burst mode. */
-  readonly spacingMs: number;
+  declare readonly spacingMs: number;
   readonly #span: number;
   readonly #clock: Clock;
   readonly #scheduler: Scheduler;
   readonly #maxQueue: number;
   readonly #maxKeys: number;
   readonly #settleTimeoutMs: number;
-  readonly #keys = new Map<string, _KeyState>();
+  readonly #keys = new Map<string, _Key>();
 
   /** Creates a limiter; see {@link RateLimiterOptions}. */
   constructor(options: RateLimiterOptions) {
-    const { limit, windowMs } = options;
-    if (!Number.isInteger(limit) || limit < 1) throw new ConfigError(`The rate limit must be a whole number ≥ 1 (got ${String(limit)}).`);
-    if (!(windowMs > 0) || !Number.isFinite(windowMs)) throw new ConfigError(`The rate-limit window must be a positive number of ms (got ${String(windowMs)}).`);
+    const { limit, windowMs, mode = "even" } = options;
+    const even = mode === "even";
+    const margin = options.marginMs ?? Math.min(even ? 1000 : 250, windowMs / (even ? 50 : 200));
+    // `mode` may be anything at run time (plain JavaScript callers).
+    if (!(limit % 1 === 0 && limit > 0 && windowMs > 0 && windowMs < Infinity && margin >= 0 && (even || (mode as string) === "burst"))) {
+      throw new ConfigError("Rate limiter: limit, windowMs, marginMs or mode out of range.");
+    }
     this.limit = limit;
     this.windowMs = windowMs;
-    const mode: string = options.mode ?? "even";
-    if (mode !== "even" && mode !== "burst") throw new ConfigError(`Unknown rate-limit mode ${JSON.stringify(mode)}: use "even" or "burst".`);
     this.mode = mode;
-    this.marginMs = options.marginMs ?? (this.mode === "even" ? Math.min(1000, windowMs / 50) : Math.min(250, windowMs / 200));
-    if (!(this.marginMs >= 0)) throw new ConfigError(`The margin must be ≥ 0 ms (got ${String(options.marginMs)}).`);
-    this.#span = windowMs + this.marginMs;
-    this.spacingMs = this.mode === "even" ? this.#span / limit : 0;
+    this.marginMs = margin;
+    this.#span = windowMs + margin;
+    this.spacingMs = even ? this.#span / limit : 0;
     this.#clock = options.clock ?? preciseClock;
     this.#scheduler = options.scheduler ?? systemScheduler;
     this.#maxQueue = options.maxQueue ?? 1000;
@@ -151,237 +165,172 @@ export class LocalRateLimiter implements RateLimiter {
    * @throws {AbortedError} the signal fired before a slot was granted (the place in the queue is given up).
    * @throws {QueueFullError} `maxQueue` callers already wait for this key, or `maxKeys` keys are busy.
    */
-  acquire(key: string, options: AcquireOptions = {}): Promise<RateLimitPermit> {
-    const { signal } = options;
-    if (signal?.aborted === true) return Promise.reject(new AbortedError("The rate-limit wait was aborted by the caller.", { cause: signal.reason }));
-    const now = this.#clock.now();
-    let state: _KeyState;
-    try {
-      state = this.#state(key, now);
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
-    if (state.queue.length === 0 && this.#waitMs(state, now) === 0) return Promise.resolve(this.#grant(state, now, now));
-    if (state.queue.length >= this.#maxQueue) return Promise.reject(new QueueFullError(key, this.#maxQueue));
-    return new Promise<RateLimitPermit>((resolve, reject) => {
-      const waiter: _Waiter = { resolve, reject, signal, onAbort: undefined, queuedAt: now };
-      if (signal !== undefined) {
-        waiter.onAbort = (): void => {
-          const index = state.queue.indexOf(waiter);
-          if (index >= 0) state.queue.splice(index, 1);
-          reject(new AbortedError("The rate-limit wait was aborted by the caller.", { cause: signal.reason }));
-          this.#pump(state);
-        };
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
+  acquire(key: string, { signal }: AcquireOptions = {}): Promise<RateLimitPermit> {
+    // A throw in the executor rejects the promise.
+    return new Promise((grant, reject) => {
+      const aborted = (): void => {
+        reject(new AbortedError(undefined, { cause: signal?.reason }));
+      };
+      if (signal?.aborted) {
+        aborted();
+        return;
       }
-      state.queue.push(waiter);
+      const now = this.#clock.now();
+      const state = this.#state(key, now);
+      const queue = state.queue;
+      if (queue.length === 0 && this.#waitMs(state, now) === 0) {
+        grant(this.#grant(state, now, now));
+        return;
+      }
+      if (queue.length >= this.#maxQueue) throw new QueueFullError(key, this.#maxQueue);
+      const abort = (): void => {
+        // Still queued: the listener goes on grant.
+        queue.splice(queue.indexOf(waiter), 1);
+        aborted();
+        this.#pump(state);
+      };
+      const waiter: _Waiter = {
+        at: now,
+        grant: (permit) => {
+          signal?.removeEventListener("abort", abort);
+          grant(permit);
+        },
+      };
+      signal?.addEventListener("abort", abort);
+      queue.push(waiter);
       this.#pump(state);
     });
   }
 
   /** Freezes `key` for `waitMs` (a server's `Retry-After`); a longer pause already set wins. */
   pause(key: string, waitMs: number): void {
-    if (!(waitMs > 0)) return;
-    const now = this.#clock.now();
-    // Server feedback is never dropped: a pause may hold a key beyond maxKeys.
-    const state = this.#state(key, now, true);
-    state.pausedUntil = Math.max(state.pausedUntil, now + waitMs);
-    this.#pump(state);
+    if (waitMs > 0) {
+      const now = this.#clock.now();
+      // Server feedback is never dropped: a pause may hold a key beyond maxKeys.
+      const state = this.#state(key, now, true);
+      state.pausedUntil = Math.max(state.pausedUntil, now + waitMs);
+      this.#pump(state);
+    }
   }
 
   /** What the limiter holds for `key` (without creating it). */
   stats(key: string): KeyStats {
-    const state = this.#keys.get(key);
-    if (state === undefined) return { queued: 0, inflight: 0, slots: 0, pausedUntil: 0, waitMs: 0 };
-    const now = this.#clock.now();
-    const waitMs = this.#waitMs(state, now);
-    return { queued: state.queue.length, inflight: state.inflight, slots: state.log.size, pausedUntil: state.pausedUntil > now ? state.pausedUntil : 0, waitMs };
+    return this.#stats(this.#keys.get(key) ?? _key(), this.#clock.now());
   }
 
-  #state(key: string, now: number, force = false): _KeyState {
-    const existing = this.#keys.get(key);
-    if (existing !== undefined) return existing;
-    if (this.#keys.size >= this.#maxKeys) {
-      this.#evictIdle(now);
-      if (this.#keys.size >= this.#maxKeys && !force) throw new QueueFullError("(every rate-limit key)", this.#maxKeys);
-    }
-    const state: _KeyState = {
-      key,
-      log: new _Ring(Math.min(this.limit + 1, 64)),
-      queue: [],
-      leases: [],
-      inflight: 0,
-      lastGrant: Number.NEGATIVE_INFINITY,
-      grantSeq: 0,
-      pausedUntil: 0,
-      timer: undefined,
-      timerAt: 0,
+  #stats(state: _Key, now: number): KeyStats {
+    // `waitMs` first: it drops the slots that left the window.
+    return {
+      waitMs: this.#waitMs(state, now),
+      queued: state.queue.length,
+      inflight: state.leases.size,
+      slots: state.log.length - state.head,
+      pausedUntil: state.pausedUntil > now ? state.pausedUntil : 0,
     };
-    this.#keys.set(key, state);
+  }
+
+  /** The state of `key`, created if needed; at `maxKeys`, idle keys are evicted first. */
+  #state(key: string, now: number, force?: boolean): _Key {
+    const keys = this.#keys;
+    let state = keys.get(key);
+    if (!state) {
+      if (keys.size >= this.#maxKeys) {
+        // Idle: nothing queued, in flight or in the window, and no wait (pause or spacing) left.
+        for (const [k, s] of keys) if (Object.values(this.#stats(s, now)).every((n) => n === 0)) keys.delete(k);
+        if (keys.size >= this.#maxKeys && force !== true) throw new QueueFullError("(all keys)", this.#maxKeys);
+      }
+      keys.set(key, (state = _key()));
+    }
     return state;
   }
 
-  /** Drops every key whose state no longer matters: nothing queued or in flight, no pause, its slots all out of the window. */
-  #evictIdle(now: number): void {
-    for (const [key, state] of this.#keys) {
-      if (this.#isIdle(state, now)) this.#keys.delete(key);
-    }
-  }
-
-  #isIdle(state: _KeyState, now: number): boolean {
-    this.#expireLeases(state, now);
-    state.log.dropUpTo(now - this.#span);
-    return (
-      state.queue.length === 0 &&
-      state.inflight === 0 &&
-      state.log.size === 0 &&
-      state.pausedUntil <= now &&
-      state.lastGrant + this.spacingMs <= now
-    );
-  }
-
-  /** Settles, at their deadline, the permits nobody settled in time. */
-  #expireLeases(state: _KeyState, now: number): void {
-    const leases = state.leases;
-    while (leases.length > 0) {
-      const first = leases[0];
-      if (first === undefined) break;
-      if (first._done) {
-        leases.shift();
-      } else if (first._grantedAt + this.#settleTimeoutMs <= now) {
-        leases.shift();
-        this._settle(first, first._grantedAt + this.#settleTimeoutMs, undefined, false);
-      } else {
-        break;
-      }
-    }
-  }
-
   /** Ms until a grant is possible on `state` at `now` (0: now). */
-  #waitMs(state: _KeyState, now: number): number {
-    this.#expireLeases(state, now);
-    const log = state.log;
-    log.dropUpTo(now - this.#span);
-    let wait = state.pausedUntil - now;
-    const count = state.inflight + log.size;
-    if (count >= this.limit) {
-      const index = count - this.limit;
-      if (index < log.size) {
-        wait = Math.max(wait, log.at(index) + this.#span - now);
-      } else {
-        // Every slot is in flight: a settle wakes the queue; otherwise the oldest lease runs out.
-        const lease = state.leases.find((permit) => !permit._done);
-        wait = Math.max(wait, lease === undefined ? 0 : lease._grantedAt + this.#settleTimeoutMs - now);
-      }
+  #waitMs(state: _Key, now: number): number {
+    const { log, leases } = state;
+    const span = this.#span;
+    const timeout = this.#settleTimeoutMs;
+    // Settle, at their deadline, the permits nobody settled in time; `deadline`: the next one's.
+    let deadline = 0;
+    for (const lease of leases) {
+      deadline = lease.at + timeout;
+      if (deadline > now) break;
+      this.#end(state, lease, deadline);
     }
-    if (this.spacingMs > 0) wait = Math.max(wait, state.lastGrant + this.spacingMs - now);
-    return wait > 0 ? wait : 0;
+    // Drop the slots that left the window; compact the log once half of it is gone.
+    while ((log[state.head] ?? Infinity) <= now - span) state.head += 1;
+    if (state.head * 2 > log.length) {
+      log.splice(0, state.head);
+      state.head = 0;
+    }
+    const over = leases.size + log.length - state.head - this.limit;
+    const slot = log[state.head + over];
+    const wait = Math.max(
+      state.pausedUntil,
+      state.lastGrant + this.spacingMs,
+      // At the limit: until the oldest slot that must leave has left the window; when every one of
+      // those is in flight, until the oldest lease's deadline (a settle wakes the queue sooner).
+      over < 0 ? 0 : slot === undefined ? deadline : slot + span,
+    );
+    return Math.max(0, wait - now);
   }
 
   /** Grants a slot at `now` to a caller that could have had it at `since` (≤ now). */
-  #grant(state: _KeyState, now: number, since: number): _Permit {
-    state.grantSeq += 1;
-    const permit = new _Permit(this, state, now, state.lastGrant, state.grantSeq);
+  #grant(state: _Key, now: number, since: number): RateLimitPermit {
     // Timers fire late (whole milliseconds, a busy event loop): a waiter granted late keeps the
     // slot it was due, so lateness does not add up over a queue. The sliding-log cap is exact anyway.
-    const due = state.lastGrant + this.spacingMs;
-    state.lastGrant = this.spacingMs > 0 ? Math.min(now, Math.max(due, since)) : now;
-    state.inflight += 1;
-    state.leases.push(permit);
+    const permit: _Lease = {
+      at: now,
+      prev: state.lastGrant,
+      lastGrant: (state.lastGrant = Math.min(now, Math.max(state.lastGrant + this.spacingMs, since))),
+      settle: (outcome) => {
+        this.#end(state, permit, this.#clock.now(), outcome);
+        this.#pump(state);
+      },
+      cancel: () => {
+        this.#end(state, permit);
+        this.#pump(state);
+      },
+    };
+    state.leases.add(permit);
     return permit;
+  }
+
+  /** Settles `permit` at `at`, or cancels it (no `at`): the slot is given back. */
+  #end(state: _Key, permit: _Lease, at?: number, outcome?: PermitOutcome): void {
+    if (state.leases.delete(permit)) {
+      if (at === undefined) {
+        // No later grant: the spacing counts from the one before.
+        if (state.lastGrant === permit.lastGrant) state.lastGrant = permit.prev;
+      } else {
+        const log = state.log;
+        // Keep the log sorted: a late lease deadline counts from the newest slot (counting longer is safe).
+        log.push(Math.max(at, log[log.length - 1] ?? at));
+        // Server feedback: a wait it asked for, or a whole window after a bare 429.
+        state.pausedUntil = Math.max(state.pausedUntil, at + (outcome?.retryAfterMs ?? (outcome?.status === 429 ? this.windowMs : 0)));
+      }
+    }
   }
 
   /**
    * Grants waiters while slots are free, then sleeps until the next one could be. `wokeAt`: when
    * the timer that calls it was due (a timer fires late; the lateness is not the waiter's).
    */
-  #pump(state: _KeyState, wokeAt?: number): void {
+  #pump(state: _Key, wokeAt?: number): void {
     const queue = state.queue;
-    while (queue.length > 0) {
-      const now = this.#clock.now();
-      const wait = this.#waitMs(state, now);
-      if (wait > 0) {
-        const at = now + wait;
-        if (state.timer !== undefined) {
-          if (state.timerAt === at) return;
-          this.#scheduler.clearTimeout(state.timer);
-        }
-        state.timerAt = at;
-        state.timer = this.#scheduler.setTimeout(() => {
-          state.timer = undefined;
-          this.#pump(state, at);
-        }, Math.max(1, Math.ceil(wait)));
-        return;
-      }
-      const waiter = queue.shift();
-      if (waiter === undefined) break;
-      if (waiter.onAbort !== undefined) waiter.signal?.removeEventListener("abort", waiter.onAbort);
-      waiter.resolve(this.#grant(state, now, Math.max(waiter.queuedAt, wokeAt ?? now)));
+    let now = 0;
+    let wait = 0;
+    for (let waiter = queue[0]; waiter && (wait = this.#waitMs(state, (now = this.#clock.now()))) === 0; waiter = queue[0]) {
+      queue.shift();
+      waiter.grant(this.#grant(state, now, Math.max(waiter.at, wokeAt ?? now)));
     }
-    if (state.timer !== undefined) {
-      this.#scheduler.clearTimeout(state.timer);
-      state.timer = undefined;
+    // One timer per key, re-armed for the first waiter (a wait > 0 ms).
+    this.#scheduler.clearTimeout(state.timer);
+    if (queue.length > 0) {
+      const at = now + wait;
+      state.timer = this.#scheduler.setTimeout(() => {
+        this.#pump(state, at);
+      }, Math.ceil(wait));
     }
-  }
-
-  /** @internal Settles `permit` at `at`. */
-  _settle(permit: _Permit, at: number, outcome: PermitOutcome | undefined, pump: boolean): void {
-    if (permit._done) return;
-    permit._done = true;
-    const state = permit._state;
-    state.inflight -= 1;
-    // Keep the log sorted: a late lease deadline counts from the newest slot (counting longer is safe).
-    const slot = Math.max(at, state.log.last());
-    state.log.push(slot);
-    if (outcome !== undefined) {
-      const wait = outcome.retryAfterMs ?? (outcome.status === 429 ? this.windowMs : 0);
-      if (wait > 0) state.pausedUntil = Math.max(state.pausedUntil, at + wait);
-    }
-    if (pump && state.queue.length > 0) this.#pump(state);
-  }
-
-  /** @internal Gives `permit`'s slot back. */
-  _cancel(permit: _Permit): void {
-    if (permit._done) return;
-    permit._done = true;
-    const state = permit._state;
-    state.inflight -= 1;
-    if (state.grantSeq === permit._seq) {
-      state.lastGrant = permit._previousGrant;
-      state.grantSeq -= 1;
-    }
-    if (state.queue.length > 0) this.#pump(state);
-  }
-
-  /** @internal The limiter's clock. */
-  _now(): number {
-    return this.#clock.now();
-  }
-}
-
-/** A permit of a {@link LocalRateLimiter}. */
-class _Permit implements RateLimitPermit {
-  _done = false;
-  readonly _limiter: LocalRateLimiter;
-  readonly _state: _KeyState;
-  readonly _grantedAt: number;
-  readonly _previousGrant: number;
-  readonly _seq: number;
-
-  constructor(limiter: LocalRateLimiter, state: _KeyState, grantedAt: number, previousGrant: number, seq: number) {
-    this._limiter = limiter;
-    this._state = state;
-    this._grantedAt = grantedAt;
-    this._previousGrant = previousGrant;
-    this._seq = seq;
-  }
-
-  settle(outcome?: PermitOutcome): void {
-    this._limiter._settle(this, this._limiter._now(), outcome, true);
-  }
-
-  cancel(): void {
-    this._limiter._cancel(this);
   }
 }
 

@@ -8,8 +8,6 @@ export interface PoliciesOptions extends Omit<RateLimiterOptions, "limit" | "win
   create?: (policy: RateLimitPolicy) => RateLimiter;
 }
 
-const _METHODS: readonly string[] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"];
-
 /**
  * The rate limiter of one provider, ready to use: one limiter per documented policy. It takes
  * the keys `@mly/fetch` sends — core's `rateLimitKeys` (`mapiq:endpoint:GET /v2/buildings/{id}`,
@@ -19,13 +17,24 @@ const _METHODS: readonly string[] = ["GET", "POST", "PUT", "PATCH", "DELETE", "H
  */
 export class ProviderRateLimiter extends CompositeLimiter {
   /** The provider. */
-  readonly profile: ProviderProfile;
+  declare readonly profile: ProviderProfile;
   /** The limiter of each policy, by policy name. */
-  readonly limiters: ReadonlyMap<string, RateLimiter>;
+  declare readonly limiters: ReadonlyMap<string, RateLimiter>;
 
   /** Creates the limiter of `profile`, with one limiter per policy in `limiters`. */
   constructor(profile: ProviderProfile, limiters: ReadonlyMap<string, RateLimiter>) {
-    super((key) => _parts(profile, limiters, key));
+    super((key) => {
+      const policy = policyOfKey(profile, key);
+      const space = key.indexOf(" ");
+      if (!policy && !/^(GET|POST|PUT|PATCH|DELETE|HEAD) /.test(key)) throw new ConfigError(`No ${profile.name} rate-limit policy for ${JSON.stringify(key.slice(0, 80))}`);
+      const parts: CompositePart[] = [];
+      // Scarcest (longest window) first.
+      for (const target of (policy ? [{ policy, key }] : rateLimitTargets(profile, key.slice(0, space), key.slice(space + 1))).sort((a, b) => b.policy.windowMs - a.policy.windowMs)) {
+        const limiter = limiters.get(target.policy.name);
+        if (limiter) parts.push({ limiter, key: target.key });
+      }
+      return parts;
+    });
     this.profile = profile;
     this.limiters = limiters;
   }
@@ -34,27 +43,6 @@ export class ProviderRateLimiter extends CompositeLimiter {
   keyFor(method: HttpMethod, url: string): string {
     return `${method} ${url}`;
   }
-}
-
-function _parts(profile: ProviderProfile, limiters: ReadonlyMap<string, RateLimiter>, key: string): CompositePart[] {
-  const policy = policyOfKey(profile, key);
-  if (policy !== undefined) {
-    const limiter = limiters.get(policy.name);
-    return limiter === undefined ? [] : [{ limiter, key }];
-  }
-  const space = key.indexOf(" ");
-  const method = key.slice(0, space);
-  if (space < 0 || !_METHODS.includes(method)) {
-    throw new ConfigError(`${profile.name} has no rate-limit policy for the key ${JSON.stringify(key.slice(0, 80))}; use rateLimitKeys() or keyFor(method, url).`);
-  }
-  const targets = rateLimitTargets(profile, method, key.slice(space + 1));
-  targets.sort((a, b) => b.policy.windowMs - a.policy.windowMs);
-  const parts: CompositePart[] = [];
-  for (const target of targets) {
-    const limiter = limiters.get(target.policy.name);
-    if (limiter !== undefined) parts.push({ limiter, key: target.key });
-  }
-  return parts;
 }
 
 /**
