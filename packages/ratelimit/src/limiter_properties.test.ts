@@ -146,3 +146,34 @@ describe("properties", () => {
     expect(rejected.length).toBeGreaterThan(0);
   });
 });
+
+describe("the sliding log (drop and compaction)", () => {
+  it("burst: slots and waitMs match a plain model of settled times under any sequence", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 60 }), settles: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 200 }),
+        async (steps) => {
+          const time = _manualTime(0);
+          const limiter = createRateLimiter({ limit: 3, windowMs: 100, marginMs: 0, mode: "burst", clock: time.clock, scheduler: time.scheduler, settleTimeoutMs: 1e9 });
+          const settled: number[] = [];
+          for (const step of steps) {
+            await time.advance(step.gap);
+            for (let i = 0; i < step.settles; i += 1) {
+              const now = time.clock.now();
+              const inWindow = settled.filter((t) => t > now - 100);
+              if (inWindow.length >= 3) break;
+              (await limiter.acquire("k")).settle();
+              settled.push(now);
+            }
+            const now = time.clock.now();
+            const model = settled.filter((t) => t > now - 100);
+            const stats = limiter.stats("k");
+            expect(stats.slots).toBe(model.length);
+            expect(stats.waitMs).toBe(model.length >= 3 ? model[model.length - 3]! + 100 - now : 0);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});

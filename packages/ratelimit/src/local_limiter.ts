@@ -1,4 +1,5 @@
-import { AbortedError, ConfigError, QueueFullError, type AcquireOptions, type Clock, type PermitOutcome, type RateLimitPermit, type RateLimiter } from "@mly/auth-core";
+import type { AcquireOptions, Clock, PermitOutcome, RateLimitPermit, RateLimiter } from "@mly/auth-core";
+import { AbortedError, ConfigError, QueueFullError } from "./_core.ts";
 import { preciseClock } from "./precise_clock.ts";
 import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.ts";
 
@@ -57,21 +58,13 @@ export interface KeyStats {
   readonly waitMs: number;
 }
 
-/** A caller waiting in a key's queue. */
-interface _Waiter {
-  /** When it queued. */
-  at: number;
-  /** Hands it the permit (and drops its abort listener). */
-  grant: (permit: RateLimitPermit) => void;
-}
+/** A caller waiting in a key's queue: grants it a slot at `now`, the timer that woke the queue being due at `wokeAt`. */
+type _Waiter = (now: number, wokeAt: number) => void;
 
 /** A permit granted and not yet settled or cancelled. */
 interface _Lease extends RateLimitPermit {
   /** When it was granted. */
   at: number;
-  /** The key's `lastGrant` before this grant, and the one it set (a cancel restores the former if the latter still holds). */
-  prev: number;
-  lastGrant: number;
 }
 
 /** What a limiter holds for one key. */
@@ -86,10 +79,10 @@ interface _Key {
   lastGrant: number;
   pausedUntil: number;
   /** The timer that wakes the queue (possibly fired already). */
-  timer: TimerHandle;
+  timer?: TimerHandle;
 }
 
-const _key = (): _Key => ({ queue: [], log: [], head: 0, leases: new Set(), lastGrant: -Infinity, pausedUntil: 0, timer: undefined });
+const _key = (): _Key => ({ queue: [], log: [], head: 0, leases: new Set(), lastGrant: -Infinity, pausedUntil: 0 });
 
 /**
  * An in-process {@link RateLimiter}: per key, a sliding log of slots timed from when each
@@ -123,7 +116,6 @@ export class LocalRateLimiter implements RateLimiter {
   declare readonly marginMs: number;
   /** In even mode, the ms between two slots: `(windowMs + marginMs) / limit`; 0 in burst mode. */
   declare readonly spacingMs: number;
-  readonly #span: number;
   readonly #clock: Clock;
   readonly #scheduler: Scheduler;
   readonly #maxQueue: number;
@@ -138,14 +130,13 @@ export class LocalRateLimiter implements RateLimiter {
     const margin = options.marginMs ?? Math.min(even ? 1000 : 250, windowMs / (even ? 50 : 200));
     // `mode` may be anything at run time (plain JavaScript callers).
     if (!(limit % 1 === 0 && limit > 0 && windowMs > 0 && windowMs < Infinity && margin >= 0 && (even || (mode as string) === "burst"))) {
-      throw new ConfigError("Rate limiter: limit, windowMs, marginMs or mode out of range.");
+      throw new ConfigError("Rate limiter: invalid limit, windowMs, marginMs or mode.");
     }
     this.limit = limit;
     this.windowMs = windowMs;
     this.mode = mode;
     this.marginMs = margin;
-    this.#span = windowMs + margin;
-    this.spacingMs = even ? this.#span / limit : 0;
+    this.spacingMs = even ? (windowMs + margin) / limit : 0;
     this.#clock = options.clock ?? preciseClock;
     this.#scheduler = options.scheduler ?? systemScheduler;
     this.#maxQueue = options.maxQueue ?? 1000;
@@ -168,17 +159,11 @@ export class LocalRateLimiter implements RateLimiter {
   acquire(key: string, { signal }: AcquireOptions = {}): Promise<RateLimitPermit> {
     // A throw in the executor rejects the promise.
     return new Promise((grant, reject) => {
-      const aborted = (): void => {
-        reject(new AbortedError(undefined, { cause: signal?.reason }));
-      };
-      if (signal?.aborted) {
-        aborted();
-        return;
-      }
+      if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
       const now = this.#clock.now();
-      const state = this.#state(key, now);
+      const state = this.#state(key);
       const queue = state.queue;
-      if (queue.length === 0 && this.#waitMs(state, now) === 0) {
+      if (!queue.length && !this.#waitMs(state, now)) {
         grant(this.#grant(state, now, now));
         return;
       }
@@ -186,15 +171,12 @@ export class LocalRateLimiter implements RateLimiter {
       const abort = (): void => {
         // Still queued: the listener goes on grant.
         queue.splice(queue.indexOf(waiter), 1);
-        aborted();
+        reject(new AbortedError(undefined, { cause: signal?.reason }));
         this.#pump(state);
       };
-      const waiter: _Waiter = {
-        at: now,
-        grant: (permit) => {
-          signal?.removeEventListener("abort", abort);
-          grant(permit);
-        },
+      const waiter: _Waiter = (at, wokeAt) => {
+        signal?.removeEventListener("abort", abort);
+        grant(this.#grant(state, at, Math.max(now, wokeAt)));
       };
       signal?.addEventListener("abort", abort);
       queue.push(waiter);
@@ -207,7 +189,7 @@ export class LocalRateLimiter implements RateLimiter {
     if (waitMs > 0) {
       const now = this.#clock.now();
       // Server feedback is never dropped: a pause may hold a key beyond maxKeys.
-      const state = this.#state(key, now, true);
+      const state = this.#state(key, true);
       state.pausedUntil = Math.max(state.pausedUntil, now + waitMs);
       this.#pump(state);
     }
@@ -215,10 +197,8 @@ export class LocalRateLimiter implements RateLimiter {
 
   /** What the limiter holds for `key` (without creating it). */
   stats(key: string): KeyStats {
-    return this.#stats(this.#keys.get(key) ?? _key(), this.#clock.now());
-  }
-
-  #stats(state: _Key, now: number): KeyStats {
+    const state = this.#keys.get(key) ?? _key();
+    const now = this.#clock.now();
     // `waitMs` first: it drops the slots that left the window.
     return {
       waitMs: this.#waitMs(state, now),
@@ -230,14 +210,14 @@ export class LocalRateLimiter implements RateLimiter {
   }
 
   /** The state of `key`, created if needed; at `maxKeys`, idle keys are evicted first. */
-  #state(key: string, now: number, force?: boolean): _Key {
+  #state(key: string, force?: boolean): _Key {
     const keys = this.#keys;
     let state = keys.get(key);
     if (!state) {
       if (keys.size >= this.#maxKeys) {
         // Idle: nothing queued, in flight or in the window, and no wait (pause or spacing) left.
-        for (const [k, s] of keys) if (Object.values(this.#stats(s, now)).every((n) => n === 0)) keys.delete(k);
-        if (keys.size >= this.#maxKeys && force !== true) throw new QueueFullError("(all keys)", this.#maxKeys);
+        for (const k of keys.keys()) if (!Object.values(this.stats(k)).some(Boolean)) keys.delete(k);
+        if (keys.size >= this.#maxKeys && !force) throw new QueueFullError("(all keys)", this.#maxKeys);
       }
       keys.set(key, (state = _key()));
     }
@@ -247,14 +227,16 @@ export class LocalRateLimiter implements RateLimiter {
   /** Ms until a grant is possible on `state` at `now` (0: now). */
   #waitMs(state: _Key, now: number): number {
     const { log, leases } = state;
-    const span = this.#span;
+    const span = this.windowMs + this.marginMs;
     const timeout = this.#settleTimeoutMs;
     // Settle, at their deadline, the permits nobody settled in time; `deadline`: the next one's.
     let deadline = 0;
     for (const lease of leases) {
       deadline = lease.at + timeout;
       if (deadline > now) break;
-      this.#end(state, lease, deadline);
+      leases.delete(lease);
+      // Keep the log sorted: a late deadline counts from the newest slot (counting longer is safe).
+      log.push(Math.max(deadline, log[log.length - 1] ?? deadline));
     }
     // Drop the slots that left the window; compact the log once half of it is gone.
     while ((log[state.head] ?? Infinity) <= now - span) state.head += 1;
@@ -276,39 +258,34 @@ export class LocalRateLimiter implements RateLimiter {
 
   /** Grants a slot at `now` to a caller that could have had it at `since` (≤ now). */
   #grant(state: _Key, now: number, since: number): RateLimitPermit {
+    const prev = state.lastGrant;
     // Timers fire late (whole milliseconds, a busy event loop): a waiter granted late keeps the
     // slot it was due, so lateness does not add up over a queue. The sliding-log cap is exact anyway.
+    const mine = (state.lastGrant = Math.min(now, Math.max(prev + this.spacingMs, since)));
+    // Settles the permit at `at`, or cancels it (no `at`): the slot is given back.
+    const end = (at?: number, outcome?: PermitOutcome): void => {
+      if (state.leases.delete(permit)) {
+        if (at === undefined) {
+          // No later grant: the spacing counts from the one before.
+          if (state.lastGrant === mine) state.lastGrant = prev;
+        } else {
+          const log = state.log;
+          log.push(Math.max(at, log[log.length - 1] ?? at));
+          // Server feedback: a wait it asked for, or a whole window after a bare 429.
+          state.pausedUntil = Math.max(state.pausedUntil, at + (outcome?.retryAfterMs ?? (outcome?.status === 429 ? this.windowMs : 0)));
+        }
+        this.#pump(state);
+      }
+    };
     const permit: _Lease = {
       at: now,
-      prev: state.lastGrant,
-      lastGrant: (state.lastGrant = Math.min(now, Math.max(state.lastGrant + this.spacingMs, since))),
       settle: (outcome) => {
-        this.#end(state, permit, this.#clock.now(), outcome);
-        this.#pump(state);
+        end(this.#clock.now(), outcome);
       },
-      cancel: () => {
-        this.#end(state, permit);
-        this.#pump(state);
-      },
+      cancel: end,
     };
     state.leases.add(permit);
     return permit;
-  }
-
-  /** Settles `permit` at `at`, or cancels it (no `at`): the slot is given back. */
-  #end(state: _Key, permit: _Lease, at?: number, outcome?: PermitOutcome): void {
-    if (state.leases.delete(permit)) {
-      if (at === undefined) {
-        // No later grant: the spacing counts from the one before.
-        if (state.lastGrant === permit.lastGrant) state.lastGrant = permit.prev;
-      } else {
-        const log = state.log;
-        // Keep the log sorted: a late lease deadline counts from the newest slot (counting longer is safe).
-        log.push(Math.max(at, log[log.length - 1] ?? at));
-        // Server feedback: a wait it asked for, or a whole window after a bare 429.
-        state.pausedUntil = Math.max(state.pausedUntil, at + (outcome?.retryAfterMs ?? (outcome?.status === 429 ? this.windowMs : 0)));
-      }
-    }
   }
 
   /**
@@ -321,11 +298,11 @@ export class LocalRateLimiter implements RateLimiter {
     let wait = 0;
     for (let waiter = queue[0]; waiter && (wait = this.#waitMs(state, (now = this.#clock.now()))) === 0; waiter = queue[0]) {
       queue.shift();
-      waiter.grant(this.#grant(state, now, Math.max(waiter.at, wokeAt ?? now)));
+      waiter(now, wokeAt ?? now);
     }
     // One timer per key, re-armed for the first waiter (a wait > 0 ms).
     this.#scheduler.clearTimeout(state.timer);
-    if (queue.length > 0) {
+    if (queue.length) {
       const at = now + wait;
       state.timer = this.#scheduler.setTimeout(() => {
         this.#pump(state, at);

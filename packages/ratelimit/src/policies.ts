@@ -1,4 +1,5 @@
-import { ConfigError, type HttpMethod, policyOfKey, type ProviderProfile, type RateLimitPolicy, type RateLimiter, rateLimitTargets } from "@mly/auth-core";
+import type { HttpMethod, ProviderProfile, RateLimitPolicy, RateLimiter } from "@mly/auth-core";
+import { ConfigError, policyOfKey, rateLimitTargets } from "./_core.ts";
 import { CompositeLimiter, type CompositePart } from "./composite_limiter.ts";
 import { LocalRateLimiter, type RateLimiterOptions } from "./local_limiter.ts";
 
@@ -26,7 +27,7 @@ export class ProviderRateLimiter extends CompositeLimiter {
     super((key) => {
       const policy = policyOfKey(profile, key);
       const space = key.indexOf(" ");
-      if (!policy && !/^(GET|POST|PUT|PATCH|DELETE|HEAD) /.test(key)) throw new ConfigError(`No ${profile.name} rate-limit policy for ${JSON.stringify(key.slice(0, 80))}`);
+      if (!policy && !/^(GET|HEAD|P(OST|UT|ATCH)|DELETE) /.test(key)) throw new ConfigError(`No ${profile.name} rate-limit policy for "${key.slice(0, 80)}"`);
       const parts: CompositePart[] = [];
       // Scarcest (longest window) first.
       for (const target of (policy ? [{ policy, key }] : rateLimitTargets(profile, key.slice(0, space), key.slice(space + 1))).sort((a, b) => b.policy.windowMs - a.policy.windowMs)) {
@@ -63,9 +64,5 @@ export class ProviderRateLimiter extends CompositeLimiter {
  */
 export function policiesFor(profile: ProviderProfile, options: PoliciesOptions = {}): ProviderRateLimiter {
   const { create, ...shared } = options;
-  const limiters = new Map<string, RateLimiter>();
-  for (const policy of profile.rateLimits) {
-    limiters.set(policy.name, create?.(policy) ?? new LocalRateLimiter({ ...shared, limit: policy.limit, windowMs: policy.windowMs }));
-  }
-  return new ProviderRateLimiter(profile, limiters);
+  return new ProviderRateLimiter(profile, new Map(profile.rateLimits.map((policy) => [policy.name, create?.(policy) ?? new LocalRateLimiter({ ...shared, ...policy })])));
 }
