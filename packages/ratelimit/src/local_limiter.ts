@@ -245,14 +245,11 @@ export class LocalRateLimiter implements RateLimiter {
       state.head = 0;
     }
     const over = leases.size + log.length - state.head - this.limit;
-    const slot = log[state.head + over];
-    const wait = Math.max(
-      state.pausedUntil,
-      state.lastGrant + this.spacingMs,
-      // At the limit: until the oldest slot that must leave has left the window; when every one of
-      // those is in flight, until the oldest lease's deadline (a settle wakes the queue sooner).
-      over < 0 ? 0 : slot === undefined ? deadline : slot + span,
-    );
+    // At the limit: until the oldest slot that must leave has left the window; when every one of
+    // those is in flight, until the oldest lease's deadline (a settle wakes the queue sooner).
+    // (Index the log only then: a negative index is a slow property lookup.)
+    const slot = over < 0 ? -Infinity : log[state.head + over];
+    const wait = Math.max(state.pausedUntil, state.lastGrant + this.spacingMs, slot === undefined ? deadline : slot + span);
     return Math.max(0, wait - now);
   }
 
@@ -274,7 +271,7 @@ export class LocalRateLimiter implements RateLimiter {
           // Server feedback: a wait it asked for, or a whole window after a bare 429.
           state.pausedUntil = Math.max(state.pausedUntil, at + (outcome?.retryAfterMs ?? (outcome?.status === 429 ? this.windowMs : 0)));
         }
-        this.#pump(state);
+        if (state.queue.length) this.#pump(state);
       }
     };
     const permit: _Lease = {

@@ -11,7 +11,7 @@ export type TimerHandle = unknown;
 export interface Scheduler {
   /** Calls `callback` after about `ms` milliseconds. */
   setTimeout(callback: () => void, ms: number): TimerHandle;
-  /** Cancels a timer that has not fired yet. */
+  /** Cancels a timer that has not fired yet; a no-op for `undefined` or a timer that already fired. */
   clearTimeout(handle: TimerHandle): void;
 }
 
