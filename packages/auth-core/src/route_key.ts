@@ -62,6 +62,7 @@ export function routeTemplate(profile: ProviderProfile, method: string, url: str
  * ```
  */
 export function rateLimitTargets(profile: ProviderProfile, method: string, url: string | URL): RateLimitTarget[] {
+  if (profile.rateLimits.length === 0) return [];
   const appliesTo = _isTileUrl(profile, _parse(url)) ? "tiles" : "api";
   const targets: RateLimitTarget[] = [];
   let template: string | undefined;

@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import {
   authorizeRequest,
   ConfigError,
@@ -247,6 +248,36 @@ describe("Mapillary v2 throttling", () => {
     } finally {
       world.sandbox.settings.mapillaryV2RateLimit = { limit: 10_000, windowMs: 60_000 };
     }
+  });
+});
+
+describe("secrets and permits on failure paths", () => {
+  it("a timeout (ky TimeoutError) does not carry the user token anywhere", async () => {
+    const { store, tokens } = await loggedInStore(world.mapillary, world.mlyClient);
+    const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, store, timeoutMs: 150 });
+    world.sandbox.faults.inject({ route: "/mapillary/graph/me", fault: { kind: "latency", ms: 1_000 }, times: 3 });
+    const error = await api.ky.get("me", { retry: 0 }).json().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    const printed = inspect(error, { depth: Infinity, showHidden: true }) + JSON.stringify(error) + String(error);
+    expect(printed).not.toContain(tokens.accessToken.reveal());
+  });
+
+  it("every permit is settled when a request went out, and cancelled when it never did", async () => {
+    const log: string[] = [];
+    const limiter: RateLimiter = {
+      acquire: (key): Promise<RateLimitPermit> => {
+        log.push(`acquire ${key}`);
+        return Promise.resolve({ settle: () => void log.push("settle"), cancel: () => void log.push("cancel") });
+      },
+      pause: () => undefined,
+    };
+    const nobody = createApiClient({ profile: world.mapiq, client: { clientId: world.mapiqClient.clientId, clientSecret: "wrong-secret" }, limiter });
+    await expect(nobody.ky.get("v2/buildings").json()).rejects.toBeInstanceOf(Error);
+    expect(log).toEqual(["acquire mapiq:endpoint:GET /v2/buildings", "cancel"]);
+    log.length = 0;
+    const api = createApiClient({ profile: world.mapiq, client: world.mapiqClient, limiter });
+    await api.ky.get("v2/buildings").json();
+    expect(log).toEqual(["acquire mapiq:endpoint:GET /v2/buildings", "settle"]);
   });
 });
 

@@ -92,14 +92,14 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
     const keys = keysOf(original.method, original.url);
     let renewed = false;
     for (let attempt = 0; ; attempt++) {
-      const frozen = _frozenWait(frozenUntil, keys, clock.now());
+      const frozen = frozenUntil.size === 0 ? 0 : _frozenWait(frozenUntil, keys, clock.now());
       if (frozen > 0) {
         if (retry === undefined || frozen > retry.maxWaitMs) throw _stillThrottled(frozen);
         await delay(frozen, { signal });
       }
       // The slot first, then the token: a call may queue in the limiter for a long time, and the
       // token must be the one that is usable when the request actually leaves.
-      const permits = await _acquireAll(options.limiter, keys, signal);
+      const permits = options.limiter === undefined || keys.length === 0 ? _NO_PERMITS : await _acquireAll(options.limiter, keys, signal);
       let tokens: TokenSet;
       let placed: ReturnType<typeof placeCredential>;
       try {
@@ -109,29 +109,25 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
         for (const permit of permits) await permit.cancel();
         throw error;
       }
-      let response: Response;
+      // Every permit is settled (the request went out) or cancelled (it never did), on every path.
+      let response: Response | undefined;
+      let limited: RateLimitedError | undefined;
+      let sent = false;
       try {
-        if (placed.url === original.url && original.body === null) {
-          // Fast path: no body to preserve and no URL change, so the request object is reused.
-          if (placed.authorization !== undefined) original.headers.set("authorization", placed.authorization);
-          response = await fetchImpl(original);
-        } else {
-          const headers = new Headers(original.headers);
-          if (placed.authorization !== undefined) headers.set("authorization", placed.authorization);
-          response = await fetchImpl(placed.url, {
-            method: original.method,
-            headers,
-            body: original.body === null ? null : await original.clone().arrayBuffer(),
-            signal,
-            redirect: original.redirect,
-          });
+        // The caller's request is never modified: the token goes on a fresh headers object, so it
+        // cannot surface through the caller's Request (ky attaches it to a TimeoutError, say).
+        const headers = new Headers(original.headers);
+        if (placed.authorization !== undefined) headers.set("authorization", placed.authorization);
+        const body = original.body === null ? null : await original.clone().arrayBuffer();
+        sent = true;
+        response = await fetchImpl(placed.url, { method: original.method, headers, body, signal, redirect: original.redirect });
+        if (_THROTTLE_STATUSES.has(response.status) || response.headers.has("x-app-usage")) limited = await _throttle(response, clock.now(), threshold);
+      } finally {
+        if (permits.length > 0) {
+          if (!sent) for (const permit of permits) await permit.cancel();
+          else await _settleAll(permits, response === undefined ? {} : { status: response.status, ...(limited === undefined ? {} : { retryAfterMs: limited.retryAfterMs }) });
         }
-      } catch (error) {
-        await _settleAll(permits, {});
-        throw error;
       }
-      const limited = await _throttle(response, clock.now(), threshold);
-      await _settleAll(permits, limited === undefined ? { status: response.status } : { status: response.status, retryAfterMs: limited.retryAfterMs });
       if (limited !== undefined) {
         await throttled(keys, limited);
         if (!response.ok) {
@@ -142,7 +138,7 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
           continue;
         }
       }
-      if (await _rejectsToken(response)) {
+      if ((response.status === 401 || response.status === 400 || response.status === 403) && (await _rejectsToken(response))) {
         await response.body?.cancel();
         if (renewed || tokens.kind === "client_token") {
           throw new LoginRequiredError(`${options.profile.name} rejected the ${renewed ? "renewed " : ""}token (HTTP ${response.status}). Log in again.`, {
@@ -159,6 +155,8 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
   };
 }
 
+const _NO_PERMITS: readonly RateLimitPermit[] = [];
+
 function _frozenWait(frozenUntil: Map<string, number>, keys: readonly string[], now: number): number {
   let wait = 0;
   for (const key of keys) {
@@ -174,8 +172,7 @@ function _stillThrottled(waitMs: number): RateLimitedError {
   return new RateLimitedError(waitMs, "limiter", { detail: "this key is paused since the server throttled it" });
 }
 
-async function _acquireAll(limiter: RateLimiter | undefined, keys: readonly string[], signal: AbortSignal): Promise<RateLimitPermit[]> {
-  if (limiter === undefined || keys.length === 0) return [];
+async function _acquireAll(limiter: RateLimiter, keys: readonly string[], signal: AbortSignal): Promise<RateLimitPermit[]> {
   const permits: RateLimitPermit[] = [];
   try {
     for (const key of keys) permits.push(await limiter.acquire(key, { signal }));
@@ -190,11 +187,12 @@ async function _settleAll(permits: readonly RateLimitPermit[], outcome: { status
   for (const permit of permits) await permit.settle(outcome);
 }
 
+/** Statuses whose body may say "slow down" (429; Graph codes 4/17/613 come with 400 or 403). */
+const _THROTTLE_STATUSES: ReadonlySet<number> = new Set([400, 403, 429]);
+
 async function _throttle(response: Response, now: number, threshold: number): Promise<RateLimitedError | undefined> {
   const status = response.status;
-  const needsBody = status === 429 || status === 403;
-  if (!needsBody && !response.headers.has("x-app-usage")) return undefined;
-  const body = needsBody ? await response.clone().text() : "";
+  const body = _THROTTLE_STATUSES.has(status) ? await response.clone().text() : "";
   return detectRateLimit({ status, headers: response.headers, body }, { now, appUsageThreshold: threshold });
 }
 
