@@ -52,6 +52,14 @@ describe("parseErrorResponse", () => {
     );
     expect(error).toBeInstanceOf(OAuthError);
     expect((error as unknown as OAuthError).errorDescription).toBe("got [redacted], [redacted], [redacted] and [redacted] FAKE LOG LINE");
+    // Lower-case escapes, URLSearchParams' own encoding (`!'()~` differ from encodeURIComponent), C1 and line separators.
+    const odd = [new Secret("ab!c'(d)~e|f")];
+    const echoed = new URLSearchParams({ v: "ab!c'(d)~e|f" }).toString().slice(2);
+    const error2 = parseErrorResponse(
+      json(400, { error: "invalid_grant", error_description: `a ${echoed} b ${encodeURIComponent("ab!c'(d)~e|f").toLowerCase()} c\u0085\u2028d` }),
+      { now, secrets: odd },
+    ) as unknown as OAuthError;
+    expect(error2.errorDescription).toBe("a [redacted] b [redacted] c d");
     const long = parseErrorResponse(json(400, { error: "x", error_description: "a".repeat(2000) }), { now }) as unknown as OAuthError;
     expect(long.errorDescription!.length).toBeLessThanOrEqual(501);
   });

@@ -61,3 +61,14 @@ describe("tileUrlTemplate", () => {
     expect(caught(() => tileUrlTemplate(mapiq, clientToken))).toBeInstanceOf(ConfigError);
   });
 });
+
+describe("authorizeRequest origins", () => {
+  it("refuses to send a token outside the profile's API base URL unless told to", () => {
+    const tokens = tokenSet();
+    expect(caught(() => authorizeRequest(mapiq, tokens, { url: "https://evil.example/v2/buildings" }))).toBeInstanceOf(ConfigError);
+    expect(caught(() => authorizeRequest(mapiq, tokens, { url: "https://api.mapiq.com.evil.example/v2" }))).toBeInstanceOf(ConfigError);
+    const allowed = authorizeRequest(mapiq, tokens, { url: "https://evil.example/x" }, { allowOtherOrigins: true });
+    expect(allowed.headers.get("authorization")).toMatch(/^Bearer /);
+    expect(authorizeRequest(mapiq, tokens, { url: "https://api.mapiq.com/v2/buildings" }).url).toBe("https://api.mapiq.com/v2/buildings");
+  });
+});

@@ -29,6 +29,8 @@ export interface AuthorizeOptions {
   now?: number;
   /** Put a USER token in the URL even though Mapillary "STRONGLY discourages" it. Default `false`. */
   allowUserTokenInUrl?: boolean;
+  /** Send the token to URLs outside the profile's API and tiles base URLs. Default `false`. */
+  allowOtherOrigins?: boolean;
 }
 
 /**
@@ -108,6 +110,10 @@ export function placeCredential(profile: ProviderProfile, tokens: TokenSet, url:
     return { url: parsed.toString(), authorization: undefined };
   }
   if (url.includes("access_token=")) _refuseUserTokenInUrl(tokens, options);
+  const base = profile.apiBaseUrl;
+  if (base !== undefined && options.allowOtherOrigins !== true && !(url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`))) {
+    throw new ConfigError(`Refusing to send a ${profile.name} token to ${_origin(url)}: it is outside the API base URL ${base}. Pass allowOtherOrigins: true if you mean it.`);
+  }
   let target = url;
   if (profile.clientIdInQuery) {
     const clientId = options.client?.clientId;
@@ -158,5 +164,13 @@ function _refuseUserTokenInUrl(tokens: TokenSet, options: Pick<AuthorizeOptions,
     throw new ConfigError(
       "A user access token must not go into a URL (it ends up in logs and referrers). Use the app's client token for tiles, or pass allowUserTokenInUrl: true if you really must.",
     );
+  }
+}
+
+function _origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "an invalid URL";
   }
 }

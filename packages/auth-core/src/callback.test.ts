@@ -112,3 +112,12 @@ describe("validateCallback", () => {
     );
   });
 });
+
+describe("validateCallback with a private-use scheme", () => {
+  it("accepts the app's own scheme and refuses another app's", async () => {
+    const appRedirect = "com.example.app:/oauth/callback";
+    const pending = (await buildAuthorizationUrl(mapillary, client, { redirectUri: appRedirect, now: NOW })).pending;
+    expect(caught(() => validateCallback(mapillary, pending, `evil.other:/oauth/callback?code=c&state=${pending.state}`, at))).toBeInstanceOf(InvalidCallbackError);
+    expect(validateCallback(mapillary, pending, `${appRedirect}?code=c&state=${pending.state}`, at).code.reveal()).toBe("c");
+  });
+});

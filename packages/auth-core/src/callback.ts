@@ -97,7 +97,8 @@ export function _callbackParams(pending: PendingAuthorization, callback: string 
   } catch {
     throw _bad("callback not a URL");
   }
-  if (url.origin !== expected.origin || url.pathname !== expected.pathname) throw _bad("callback not at redirect URI");
+  // Not `origin`: it is "null" for private-use schemes (com.example.app:/cb), which would all compare equal.
+  if (url.protocol !== expected.protocol || url.host !== expected.host || url.pathname !== expected.pathname) throw _bad("callback not at redirect URI");
   const params = new URLSearchParams(url.search);
   for (const [key, value] of new URLSearchParams(url.hash.slice(1))) if (!params.has(key)) params.append(key, value);
   return params;

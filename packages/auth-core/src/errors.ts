@@ -289,7 +289,7 @@ export class TokenNotYetValidError extends MlyError {
 
   /** Creates an error saying when the token becomes usable. */
   constructor(notBefore: number) {
-    super("token_not_yet_valid", `The token is not valid before ${new Date(notBefore).toISOString()}. Wait, or check the clock of this machine.`);
+    super("token_not_yet_valid", `The token is not valid before ${Number.isFinite(new Date(notBefore).getTime()) ? new Date(notBefore).toISOString() : String(notBefore)}. Wait, or check the clock of this machine.`);
     this.notBefore = notBefore;
   }
 }

@@ -66,3 +66,13 @@ describe("MemoryTokenStore", () => {
     expect(await rejected(waiting)).toBeInstanceOf(AbortedError);
   });
 });
+
+describe("MemoryTokenStore versions", () => {
+  it("never reuses a version after a delete, so a stale compare-and-set fails (no ABA)", async () => {
+    const store = new MemoryTokenStore();
+    const read = await store.set("k", tokenSet());
+    await store.delete("k");
+    await store.set("k", tokenSet());
+    await expect(store.set("k", tokenSet(), { expectedVersion: read })).rejects.toBeInstanceOf(VersionConflictError);
+  });
+});

@@ -21,6 +21,7 @@ import { systemClock } from "./clock.ts";
  */
 export class MemoryTokenStore implements TokenStore {
   readonly #entries = new Map<string, StoredToken>();
+  #counter = 0;
   readonly #locks = new Map<string, { owner: symbol; expiresAt: number; released: Promise<void>; release: () => void }>();
   readonly #clock: Clock;
 
@@ -39,7 +40,9 @@ export class MemoryTokenStore implements TokenStore {
     const current = this.#entries.get(key);
     const conflict = this.#check(key, current, options);
     if (conflict !== undefined) return Promise.reject(conflict);
-    const version = (current?.version ?? 0) + 1;
+    // One counter for the whole store: a version is never reused, even after a delete, so a
+    // compare-and-set that read an entry before it was deleted and re-created cannot succeed.
+    const version = ++this.#counter;
     this.#entries.set(key, Object.freeze({ tokens, version }));
     return Promise.resolve(version);
   }

@@ -16,10 +16,20 @@ export interface RefreshCoordinatorOptions {
   clock?: Clock;
   /** When to refresh ahead of expiry. */
   policy?: RefreshPolicy;
-  /** TTL of the store's lock around read → refresh → write, in ms (default 30 s). */
+  /**
+   * TTL of the store's lock around read → refresh → write, in ms (default 90 s). The renewal is
+   * aborted 10 s before the lock would expire, so no second process can start a refresh with the
+   * same grant while this one is still running.
+   */
   lockTtlMs?: number;
-  /** How long to wait for another process's refresh, in ms (default 30 s). */
+  /** How long to wait for another process's refresh, in ms (default: the lock TTL). */
   lockWaitMs?: number;
+  /**
+   * Told when the store could not be written or its lock not released. The coordinator keeps a
+   * renewed token it could not save in memory, hands it out, and retries the write on the next
+   * call, so a rotated refresh token is never lost to a failing store.
+   */
+  onStoreError?: (error: unknown, key: string) => void;
 }
 
 /** Options of one {@link RefreshCoordinator.getToken} call. */
@@ -50,6 +60,8 @@ export class RefreshCoordinator {
   readonly #options: RefreshCoordinatorOptions;
   readonly #clock: Clock;
   readonly #inflight = new Map<string, Promise<TokenSet>>();
+  /** Renewed tokens the store failed to take, by key (retried on the next call). */
+  readonly #unsaved = new Map<string, TokenSet>();
   #refreshes = 0;
 
   /** Creates a coordinator over a store and a renewer. */
@@ -72,7 +84,7 @@ export class RefreshCoordinator {
     if (options.signal?.aborted === true) throw new AbortedError();
     const inflight = this.#inflight.get(key);
     if (inflight !== undefined) return _withSignal(inflight, options.signal);
-    const stored = await this.#options.store.get(key);
+    const stored = await this.#current(key);
     if (stored !== undefined && this.#fresh(stored.tokens)) return stored.tokens;
     return _withSignal(this.#single(key, undefined), options.signal);
   }
@@ -88,7 +100,7 @@ export class RefreshCoordinator {
     if (options.signal?.aborted === true) throw new AbortedError();
     const inflight = this.#inflight.get(key);
     if (inflight !== undefined) return _withSignal(inflight, options.signal);
-    const stored = await this.#options.store.get(key);
+    const stored = await this.#current(key);
     if (stored !== undefined && !stored.tokens.accessToken.equals(rejected) && isUsable(stored.tokens, this.#clock.now())) return stored.tokens;
     return _withSignal(this.#single(key, rejected), options.signal);
   }
@@ -108,30 +120,68 @@ export class RefreshCoordinator {
 
   async #renew(key: string, rejected: Secret | undefined): Promise<TokenSet> {
     const store = this.#options.store;
+    const ttlMs = this.#options.lockTtlMs ?? 90_000;
     let lock: TokenLock | undefined;
-    if (store.lock !== undefined) {
-      lock = await store.lock(key, { ttlMs: this.#options.lockTtlMs ?? 30_000, waitMs: this.#options.lockWaitMs ?? 30_000 });
-    }
+    if (store.lock !== undefined) lock = await store.lock(key, { ttlMs, waitMs: this.#options.lockWaitMs ?? ttlMs });
     try {
-      const stored = await store.get(key);
+      const stored = await this.#current(key);
       if (stored !== undefined && this.#renewedElsewhere(stored, rejected)) return stored.tokens;
       let renewed: TokenSet;
       try {
         this.#refreshes++;
-        renewed = await this.#options.renew(stored?.tokens, {});
+        renewed = await this.#options.renew(stored?.tokens, { signal: AbortSignal.timeout(Math.max(1_000, ttlMs - 10_000)) });
       } catch (error) {
-        return await this.#afterFailure(key, stored, error);
+        return await this.#afterFailure(key, stored, rejected, error);
       }
-      try {
-        await store.set(key, renewed, { expectedVersion: stored?.version ?? null });
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
-        // Someone wrote meanwhile without a lock; ours is freshly issued and valid: keep it.
-        await store.set(key, renewed);
-      }
+      await this.#save(key, renewed, stored);
       return renewed;
     } finally {
-      await lock?.release();
+      // A failed release only delays the others by the TTL: it must not turn a refresh into an error.
+      await lock?.release().catch((error: unknown) => this.#options.onStoreError?.(error, key));
+    }
+  }
+
+  /** The stored token, or a renewed one the store has not taken yet (whose write is retried now). */
+  async #current(key: string): Promise<StoredToken | undefined> {
+    const stored = await this.#options.store.get(key);
+    const unsaved = this.#unsaved.get(key);
+    if (unsaved === undefined) return stored;
+    if (stored !== undefined && stored.tokens.issuedAt > unsaved.issuedAt) {
+      this.#unsaved.delete(key);
+      return stored;
+    }
+    try {
+      const version = await this.#options.store.set(key, unsaved, { expectedVersion: stored?.version ?? null });
+      this.#unsaved.delete(key);
+      return { tokens: unsaved, version };
+    } catch (error) {
+      this.#options.onStoreError?.(error, key);
+      return { tokens: unsaved, version: stored?.version ?? 0 };
+    }
+  }
+
+  /** Writes a renewed token; never loses it (see `onStoreError`). */
+  async #save(key: string, renewed: TokenSet, read: StoredToken | undefined): Promise<void> {
+    const store = this.#options.store;
+    try {
+      await store.set(key, renewed, { expectedVersion: read?.version ?? null });
+      this.#unsaved.delete(key);
+      return;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) {
+        this.#unsaved.set(key, renewed);
+        this.#options.onStoreError?.(error, key);
+        return;
+      }
+    }
+    // Someone wrote meanwhile (a store without a lock, or a new login): keep the newer of the two.
+    try {
+      const current = await store.get(key);
+      if (current === undefined || current.tokens.issuedAt <= renewed.issuedAt) await store.set(key, renewed, { expectedVersion: current?.version ?? null });
+      this.#unsaved.delete(key);
+    } catch (error) {
+      this.#unsaved.set(key, renewed);
+      this.#options.onStoreError?.(error, key);
     }
   }
 
@@ -140,7 +190,7 @@ export class RefreshCoordinator {
     return this.#fresh(stored.tokens);
   }
 
-  async #afterFailure(key: string, stored: StoredToken | undefined, error: unknown): Promise<TokenSet> {
+  async #afterFailure(key: string, stored: StoredToken | undefined, rejected: Secret | undefined, error: unknown): Promise<TokenSet> {
     if (_grantRejected(error)) {
       // Another process may have rotated the refresh token: re-read once.
       const again = await this.#options.store.get(key);
@@ -150,8 +200,10 @@ export class RefreshCoordinator {
         cause: error,
       });
     }
-    // A transient failure while the current token still works: keep using it; the next call retries.
-    if (_transient(error) && stored !== undefined && isUsable(stored.tokens, this.#clock.now())) return stored.tokens;
+    // A transient failure while the current token still works: keep using it; the next call
+    // retries. Not when the API has just rejected that very token: handing it out again would
+    // only earn another 401, so the transient error is the honest answer.
+    if (_transient(error) && rejected === undefined && stored !== undefined && isUsable(stored.tokens, this.#clock.now())) return stored.tokens;
     throw error;
   }
 }

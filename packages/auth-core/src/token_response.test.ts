@@ -117,3 +117,13 @@ describe("parseTokenResponse", () => {
     );
   });
 });
+
+describe("parseTokenResponse date ranges", () => {
+  it("refuses expiry and not_before values that are not dates", () => {
+    const context: TokenResponseContext = { profile: mapiq, now: 1_700_000_000_000, kind: "client_app" };
+    for (const body of [{ not_before: "99999999999999" }, { expires_on: 1e13 }, { expires_in: 9e12 }]) {
+      const error = caught(() => parseTokenResponse(json(200, { access_token: "t", token_type: "Bearer", ...body }), context));
+      expect(error).toBeInstanceOf(InvalidResponseError);
+    }
+  });
+});

@@ -84,7 +84,8 @@ export function parseTokenResponse(response: HttpResponseData, context: TokenRes
     : expiresIn !== undefined ? now + expiresIn * 1000
     : body["expires_in"] === "never" || lifetime === null ? null
     : now + lifetime;
-  if (!Number.isFinite(expiresAt ?? 0) || !Number.isFinite((notBefore ?? 0) * 1000)) throw fail("expiry out of range");
+  // Dates beyond ±8.64e15 ms are not dates (`new Date(x)` is invalid): refuse them here.
+  if (!(Math.abs(expiresAt ?? 0) <= 8.64e15) || !(Math.abs((notBefore ?? 0) * 1000) <= 8.64e15)) throw fail("expiry out of range");
   return Object.freeze({
     kind: context.kind,
     accessToken: new Secret(accessToken),
