@@ -61,6 +61,19 @@ describe("sign-in over HTTP", () => {
     expect(responses[visited.findIndex((u) => u.includes("/auth/callback"))]!.headers.get("location")).toBe("/images?page=2#top");
   });
 
+  it("a cross-site link to the callback does not sign a signed-in user out", async () => {
+    const c = client();
+    await signIn(c, "/images");
+    const before = await c.fetch(`${world.web.url}/images`);
+    expect(before.status).toBe(200);
+    await before.body?.cancel();
+    const drive = await c.fetch(`${world.web.url}/auth/callback?code=x&state=y`, { headers: { "sec-fetch-site": "cross-site" } });
+    expect(drive.status).toBe(303);
+    const after = await c.fetch(`${world.web.url}/images`);
+    expect(after.status).toBe(200);
+    expect(await after.text()).toContain('id="images"');
+  });
+
   it("refuses a callback whose state does not match, and one without a login in progress", async () => {
     const c = client();
     const start = await c.fetch(`${world.web.url}/login?returnTo=/images`);

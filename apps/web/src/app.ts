@@ -177,7 +177,11 @@ export function createWebApp(options: WebAppOptions): Hono {
     // The callback URL carries the code: no Referer from this page, and leave it at once.
     c.header("Referrer-Policy", "no-referrer");
     const id = sessionIdOf(c);
-    const session = id === undefined ? undefined : await options.sessions.take(id);
+    // Only a login in progress is consumed: a cross-site link to this URL must not end a
+    // signed-in user's session (SameSite=Lax sends the cookie on top-level GETs).
+    const current = id === undefined ? undefined : await options.sessions.get(id);
+    if (current?.kind === "user") return c.redirect("/", 303);
+    const session = id === undefined || current === undefined ? undefined : await options.sessions.take(id);
     if (session?.kind !== "login") return failed(c, "expired");
     // The callback as registered (the Host header is not trusted to name this app).
     const callbackUrl = new URL(redirectUri);

@@ -9,7 +9,7 @@ import { isSessionId, newSessionId, parseSession, serializeSession, type WebSess
 describe("safeReturnTo", () => {
   it("keeps same-origin paths and drops everything that could leave the origin", () => {
     expect(safeReturnTo("/images?x=1#a")).toBe("/images?x=1#a");
-    for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", "\\\\evil", "/\t/evil.example", "javascript:alert(1)", "", "images", undefined, null]) {
+    for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", "\\\\evil", "/\t/evil.example", "javascript:alert(1)", "", "images", undefined, null, "/.//evil.example", "/a/..//evil.example", "/%2e%2e//evil.example", "/./%2e//evil.example"]) {
       expect(safeReturnTo(bad)).toBe("/");
     }
   });

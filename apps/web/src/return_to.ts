@@ -32,7 +32,10 @@ export function safeReturnTo(value: string | undefined | null, fallback = "/"): 
     return fallback;
   }
   if (resolved.origin !== base) return fallback;
-  return `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  // Check the RESULT too: dot segments resolve `/.//evil.example` into `//evil.example`.
+  const result = `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  if (!result.startsWith("/") || result.startsWith("//") || result.includes("\\")) return fallback;
+  return result;
 }
 
 function _hasControl(text: string): boolean {
