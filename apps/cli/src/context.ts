@@ -108,6 +108,7 @@ export async function createContext(options: CreateContextOptions): Promise<Cont
   }
   const store = openTokenStore(join(configDir, "tokens"));
   const noColor = globals["no-color"] === true;
+  let warnedSecretFlag = false;
   const style = createStyle(colorEnabled(process.stderr, env, noColor));
   const outStyle = createStyle(colorEnabled(process.stdout, env, noColor));
   const dir = configDir;
@@ -127,6 +128,10 @@ export async function createContext(options: CreateContextOptions): Promise<Cont
         if (provider === "mapillary") return { clientId: c.mapillary.clientId, clientSecret: c.mapillary.clientSecret, clientToken: c.mapillary.clientToken };
         if (provider === "mapillary-v2") return { clientId: c.mapillaryV2.clientId, clientSecret: c.mapillaryV2.clientSecret, clientToken: undefined };
         return { clientId: c.mapiq.clientId, clientSecret: c.mapiq.clientSecret, clientToken: undefined };
+      }
+      if (globals["client-secret"] !== undefined && !warnedSecretFlag) {
+        warnedSecretFlag = true;
+        process.stderr.write("mly: warning: --client-secret is visible to other users (ps) and in shell history; prefer the environment variable.\n");
       }
       return resolveCredentials(provider, globals, env);
     },

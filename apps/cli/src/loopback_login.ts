@@ -54,6 +54,7 @@ export async function loopbackLogin(options: LoopbackLoginOptions): Promise<Toke
   const server = createServer();
   const port = await _listen(server, options.port);
   const redirectUri = `http://127.0.0.1:${port}${path}`;
+  let stopWaiting = (): void => undefined;
   try {
     const { url, pending } = await startLogin(
       { profile: options.profile, client: options.client },
@@ -74,6 +75,7 @@ export async function loopbackLogin(options: LoopbackLoginOptions): Promise<Toke
         clearTimeout(timer);
         options.signal?.removeEventListener("abort", onAbort);
       };
+      stopWaiting = finish;
       if (options.signal?.aborted === true) onAbort();
       options.signal?.addEventListener("abort", onAbort, { once: true });
       server.on("request", (request: IncomingMessage, response: ServerResponse) => {
@@ -111,9 +113,13 @@ export async function loopbackLogin(options: LoopbackLoginOptions): Promise<Toke
         );
       });
     });
+    // If showing the URL fails, `done` is never awaited: mark its rejection handled.
+    done.catch(() => undefined);
     await options.onAuthorizationUrl(url, redirectUri);
     return await done;
   } finally {
+    // Whatever happened, the login timer must not outlive this call (it would keep the process alive).
+    stopWaiting();
     await _close(server);
   }
 }
