@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { BackendUnavailableError, StorageError, formatTokenKey } from "@mly/auth-core";
 import { describeTokenStoreConformance, sampleTokenSet } from "@mly/storage/conformance";
 import { Redis } from "ioredis";
@@ -101,6 +102,17 @@ describe.skipIf(url === undefined)("RedisTokenStore", () => {
       await redis.set(store.tokenKeyOf(key), "a plain string");
       await expect(store.get(key)).rejects.toBeInstanceOf(StorageError);
       await expect(store.set(key, sampleTokenSet("x"))).rejects.toBeInstanceOf(StorageError);
+    });
+
+    it("a failed write never carries the token in its cause chain (ioredis puts the command's arguments on its errors)", async () => {
+      const store = new RedisTokenStore({ client: redis, prefix: prefix() });
+      await redis.set(store.tokenKeyOf(key), "a plain string");
+      const tokens = sampleTokenSet("the-secret-access-token");
+      const error = await store.set(key, tokens).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageError);
+      const printed = inspect(error, { depth: Infinity, showHidden: true }) + JSON.stringify(error);
+      expect(printed).not.toContain(tokens.accessToken.reveal());
+      expect(printed).not.toContain(tokens.refreshToken?.reveal() ?? "no refresh token");
     });
 
     it("a client that never answers → BackendUnavailableError within timeoutMs", async () => {

@@ -219,9 +219,12 @@ export class RedisTokenStore implements TokenStore {
   }
 }
 
-function _mapError(command: string, error: unknown): Error {
-  const name = error instanceof Error ? error.name : "";
-  const message = error instanceof Error ? error.message : String(error);
+function _mapError(command: string, raw: unknown): Error {
+  const name = raw instanceof Error ? raw.name : "";
+  const message = raw instanceof Error ? raw.message : String(raw);
+  // Never chain the client's own error: ioredis attaches the command and its arguments to it
+  // (`err.command.args`), and a SET's arguments are the serialized token set.
+  const error = Object.assign(new Error(message), { name: name || "Error" });
   // A Redis error reply (ioredis: ReplyError, node-redis: ErrorReply): Redis is up but refused.
   if (name === "ReplyError" || name === "ErrorReply" || /^(?:NOSCRIPT|WRONGTYPE|ERR|BUSY|OOM|NOPERM|CROSSSLOT|MOVED|ASK|READONLY|LOADING|CLUSTERDOWN|TRYAGAIN)\b/.test(message)) {
     const busy = /^(?:LOADING|BUSY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN)\b/.test(message);
