@@ -118,6 +118,15 @@ describe("FileTokenStore on disk", () => {
     expect((error as Error).message).toMatch(/EISDIR.*owned and readable/);
   });
 
+  it("a directory that vanished → list() fails with a StorageError naming it", async () => {
+    const store = new FileTokenStore({ directory: await tempDir() });
+    await store.list();
+    await rm(store.directory, { recursive: true, force: true });
+    const error = await store.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageError);
+    expect((error as Error).message).toContain(store.directory);
+  });
+
   it("an unusable directory → StorageError", async () => {
     const parent = await tempDir();
     await mkdir(join(parent, ".."), { recursive: true });

@@ -149,7 +149,7 @@ export class FileTokenStore implements TokenStore {
   async list(prefix = ""): Promise<string[]> {
     await this.#init();
     const keys: string[] = [];
-    for (const name of await readdir(this.directory)) {
+    for (const name of await this.#names()) {
       if (!_isTokenFileName(name)) continue;
       let key = _keyForFileName(name);
       if (key === undefined) {
@@ -200,6 +200,15 @@ export class FileTokenStore implements TokenStore {
     return this.#ready;
   }
 
+  /** The directory's entries; a failure is a `StorageError` naming the directory. */
+  async #names(): Promise<string[]> {
+    try {
+      return await readdir(this.directory);
+    } catch (error) {
+      throw new StorageError(`Cannot read the token directory ${this.directory} (${_codeOf(error)}). Check that it exists and is readable by you.`, { cause: error });
+    }
+  }
+
   async #prepare(): Promise<void> {
     try {
       await mkdir(this.directory, { recursive: true, mode: 0o700 });
@@ -211,7 +220,7 @@ export class FileTokenStore implements TokenStore {
       });
     }
     // Temp files of writers killed mid-write.
-    for (const name of await readdir(this.directory)) {
+    for (const name of await this.#names()) {
       if (!name.startsWith(".") || !name.endsWith(".tmp")) continue;
       const path = join(this.directory, name);
       const info = await stat(path).catch(() => undefined);
