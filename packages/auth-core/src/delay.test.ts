@@ -62,3 +62,25 @@ describe("delay", () => {
     }
   });
 });
+
+describe("delay beyond the longest timer", () => {
+  it("waits the whole time instead of firing at once (setTimeout overflows past 2^31-1 ms)", async () => {
+    vi.useFakeTimers();
+    try {
+      let resolved = false;
+      const ms = 30 * 86_400_000; // 30 days
+      const waiting = delay(ms).then(() => {
+        resolved = true;
+      });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(resolved).toBe(false);
+      await vi.advanceTimersByTimeAsync(2 ** 31);
+      expect(resolved).toBe(false);
+      await vi.advanceTimersByTimeAsync(ms - 2 ** 31);
+      await waiting;
+      expect(resolved).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

@@ -35,7 +35,19 @@ export function delay(ms: number, options: DelayOptions = {}): Promise<void> {
       signal?.removeEventListener("abort", abort);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    // Timers longer than 2^31-1 ms fire at once in every runtime: wait in slices.
+    const end = Date.now() + ms;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arm = (): void => {
+      timer = setTimeout(
+        () => {
+          if (Date.now() >= end) done();
+          else arm();
+        },
+        Math.min(Math.max(0, end - Date.now()), 2_147_483_647),
+      );
+    };
+    arm();
     signal?.addEventListener("abort", abort, { once: true });
   });
 }

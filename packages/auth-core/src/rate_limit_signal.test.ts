@@ -100,3 +100,10 @@ describe("detectRateLimit", () => {
     );
   });
 });
+
+describe("parseRetryAfter caps", () => {
+  it("caps a wait at the longest timer a runtime can arm (~24.8 days)", () => {
+    expect(parseRetryAfter("99999999", 0)).toBe(2_147_483_647);
+    expect(parseRetryAfter("120", 0)).toBe(120_000);
+  });
+});

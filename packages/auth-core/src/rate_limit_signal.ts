@@ -35,7 +35,8 @@ export function parseTryAgainMessage(message: string): number | undefined {
 }
 
 function _finite(ms: number): number | undefined {
-  return Number.isFinite(ms) ? ms : undefined;
+  // Capped at the longest timer every runtime can arm (~24.8 days): a longer `setTimeout` fires at once.
+  return Number.isFinite(ms) ? Math.min(ms, 2_147_483_647) : undefined;
 }
 
 /**
