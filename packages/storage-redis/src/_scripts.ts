@@ -17,11 +17,16 @@ end
 
 /** Compare-and-set. KEYS: token. ARGV: expected (`*` any, `-` none, or a version), data, ttl ms (`0`: none). Reply: `{1, version}` or `{0, current or "-"}`. */
 export const _SET: RedisScript = new RedisScript(`${_CHECK_VERSION}
-local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
+-- Versions come from the server clock (microseconds), and always grow: a version is never
+-- reused, even after a delete, so a stale compare-and-set cannot succeed (no ABA).
+local time = redis.call('TIME')
+local version = math.max(tonumber(time[1]) * 1000000 + tonumber(time[2]), (tonumber(current) or 0) + 1)
+local text = string.format('%.0f', version)
+redis.call('HSET', KEYS[1], 'version', text)
 redis.call('HSET', KEYS[1], 'data', ARGV[2])
 local ttl = tonumber(ARGV[3])
 if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) else redis.call('PERSIST', KEYS[1]) end
-return {1, version}
+return {1, text}
 `);
 
 /** Compare-and-delete. KEYS: token. ARGV: expected. Reply: `{1, deleted 0|1}` or `{0, current or "-"}`. */

@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { BackendUnavailableError, StorageError, formatTokenKey } from "@mly/auth-core";
+import { BackendUnavailableError, StorageError, VersionConflictError, formatTokenKey } from "@mly/auth-core";
 import { describeTokenStoreConformance, sampleTokenSet } from "@mly/storage/conformance";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
@@ -81,7 +81,7 @@ describe.skipIf(url === undefined)("RedisTokenStore", () => {
       const store = new RedisTokenStore({ client: redis, prefix: prefix() });
       const v1 = await store.set(key, sampleTokenSet("a"));
       await redis.script("FLUSH");
-      expect(await store.set(key, sampleTokenSet("b"), { expectedVersion: v1 })).toBe(v1 + 1);
+      expect(await store.set(key, sampleTokenSet("b"), { expectedVersion: v1 })).toBeGreaterThan(v1);
     });
 
     it("a damaged entry → StorageError naming it, renamed aside", async () => {
@@ -102,6 +102,14 @@ describe.skipIf(url === undefined)("RedisTokenStore", () => {
       await redis.set(store.tokenKeyOf(key), "a plain string");
       await expect(store.get(key)).rejects.toBeInstanceOf(StorageError);
       await expect(store.set(key, sampleTokenSet("x"))).rejects.toBeInstanceOf(StorageError);
+    });
+
+    it("never reuses a version after a delete, so a stale compare-and-set fails (no ABA)", async () => {
+      const store = new RedisTokenStore({ client: redis, prefix: prefix() });
+      const read = await store.set(key, sampleTokenSet("a"));
+      await store.delete(key);
+      await store.set(key, sampleTokenSet("b"));
+      await expect(store.set(key, sampleTokenSet("c"), { expectedVersion: read })).rejects.toBeInstanceOf(VersionConflictError);
     });
 
     it("a failed write never carries the token in its cause chain (ioredis puts the command's arguments on its errors)", async () => {

@@ -52,7 +52,7 @@ describe.skipIf(binary === undefined)("Redis stopped mid-run and restarted (own 
     await expect.poll(async () => store.get(key).then(() => "up", (e: unknown) => (e as Error).name), { timeout: 10_000, interval: 100 }).toBe("up");
     // No persistence: the restarted server is empty; the store works again.
     expect(await store.get(key)).toBeUndefined();
-    expect(await store.set(key, sampleTokenSet("after"), { expectedVersion: null })).toBe(1);
+    expect(await store.set(key, sampleTokenSet("after"), { expectedVersion: null })).toBeGreaterThan(0);
     const lock = await store.lock(key, { ttlMs: 5_000, waitMs: 1_000 });
     await lock.release();
     console.log(`ioredis: 5 calls while Redis was down failed with BackendUnavailableError in ${elapsed} ms (version before the stop: ${version})`);

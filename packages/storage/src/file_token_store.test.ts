@@ -38,13 +38,14 @@ describe("FileTokenStore on disk", () => {
   it("creates the directory 0700 and files 0600, one JSON file per key, and leaves no temp file", async () => {
     const directory = await tempDir();
     const store = new FileTokenStore({ directory });
-    await store.set(key, sampleTokenSet("disk"));
-    await store.set(key, sampleTokenSet("disk2"));
+    const first = await store.set(key, sampleTokenSet("disk"));
+    const second = await store.set(key, sampleTokenSet("disk2"));
+    expect(second).toBeGreaterThan(first);
     expect((await stat(directory)).mode & 0o777).toBe(0o700);
     expect((await stat(store.pathOf(key))).mode & 0o777).toBe(0o600);
     expect(await readdir(directory)).toEqual(["mapillary%3A1234%3Aalice.json"]);
     const document = JSON.parse(await readFile(store.pathOf(key), "utf8")) as Record<string, unknown>;
-    expect(document).toMatchObject({ format: "mly-token", v: 1, key, version: 2 });
+    expect(document).toMatchObject({ format: "mly-token", v: 1, key, version: second });
     expect(JSON.stringify(document["token"])).toBe(serializeTokenSet(sampleTokenSet("disk2")));
   });
 
@@ -70,7 +71,7 @@ describe("FileTokenStore on disk", () => {
     await store.set(long, sampleTokenSet("long"));
     expect((await readdir(store.directory))[0]).toMatch(/^~[0-9a-f]{64}\.json$/);
     expect(await store.list()).toEqual([long]);
-    expect((await store.get(long))?.version).toBe(1);
+    expect((await store.get(long))?.version).toBeGreaterThan(0);
   });
 
   for (const [what, content] of [
@@ -116,6 +117,14 @@ describe("FileTokenStore on disk", () => {
     const error = await store.get(key).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
     expect((error as Error).message).toMatch(/EISDIR.*owned and readable/);
+  });
+
+  it("never reuses a version after a delete, so a stale compare-and-set fails (no ABA)", async () => {
+    const store = new FileTokenStore({ directory: await tempDir() });
+    const read = await store.set(key, sampleTokenSet("a"));
+    await store.delete(key);
+    await store.set(key, sampleTokenSet("b"));
+    await expect(store.set(key, sampleTokenSet("c"), { expectedVersion: read })).rejects.toBeInstanceOf(VersionConflictError);
   });
 
   it("a directory that vanished → list() fails with a StorageError naming it", async () => {

@@ -113,7 +113,8 @@ export class FileTokenStore implements TokenStore {
     return this.#underWriteLock(key, path, async () => {
       const current = await this.#currentVersion(path, key);
       this.#check(key, current, options);
-      const version = (current ?? 0) + 1;
+      // Versions follow the clock (ms) and always grow: never reused after a delete (no ABA).
+      const version = Math.max(Date.now(), (current ?? 0) + 1);
       const document: _FileDocument = { format: _FORMAT, v: 1, key, version, updatedAt: Date.now(), ...body };
       try {
         await _writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`, this.#durable);
