@@ -162,6 +162,17 @@ const _checks: ConformanceCheck[] = [
     },
   },
   {
+    name: "a version is never reused after a delete, so a stale compare-and-set fails (no ABA)",
+    needsLock: false,
+    async run({ store }) {
+      const key = _key();
+      const read = await store.set(key, sampleTokenSet("a"));
+      await store.delete(key);
+      await store.set(key, sampleTokenSet("b"));
+      await _rejects(store.set(key, sampleTokenSet("c"), { expectedVersion: read }), VersionConflictError, "stale set after delete and re-create");
+    },
+  },
+  {
     name: "a stale expectedVersion throws VersionConflictError and leaves the entry alone",
     needsLock: false,
     async run({ store }) {

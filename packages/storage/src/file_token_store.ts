@@ -1,3 +1,4 @@
+import { _nextVersion } from "./_next_version.ts";
 import { chmod, mkdir, readFile, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import {
@@ -113,8 +114,7 @@ export class FileTokenStore implements TokenStore {
     return this.#underWriteLock(key, path, async () => {
       const current = await this.#currentVersion(path, key);
       this.#check(key, current, options);
-      // Versions follow the clock (ms) and always grow: never reused after a delete (no ABA).
-      const version = Math.max(Date.now(), (current ?? 0) + 1);
+      const version = _nextVersion(current);
       const document: _FileDocument = { format: _FORMAT, v: 1, key, version, updatedAt: Date.now(), ...body };
       try {
         await _writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`, this.#durable);

@@ -1,3 +1,4 @@
+import { _nextVersion } from "./_next_version.ts";
 import { StorageError, VersionConflictError } from "@mly/auth-core";
 import type { CompareAndSetOptions, LockOptions, StoredToken, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
 import type { TokenCipher } from "./aes_gcm_cipher.ts";
@@ -68,7 +69,7 @@ export class IndexedDbTokenStore implements TokenStore {
     const draft = await _makeEntry(key, tokens, 1, this.#cipher);
     const db = await this.#open();
     return this.#readWrite(db, key, options, (store, current) => {
-      const version = (current ?? 0) + 1;
+      const version = _nextVersion(current);
       store.put({ ...draft, version } satisfies _WebEntry, key);
       return version;
     });

@@ -1,3 +1,4 @@
+import { _nextVersion } from "./_next_version.ts";
 import { StorageError, VersionConflictError } from "@mly/auth-core";
 import type { CompareAndSetOptions, LockOptions, StoredToken, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
 import type { TokenCipher } from "./aes_gcm_cipher.ts";
@@ -81,7 +82,7 @@ export class WebStorageTokenStore implements TokenStore {
     return this.#exclusive(key, () => {
       const current = this.#version(name, key);
       _check(key, current, options);
-      const version = (current ?? 0) + 1;
+      const version = _nextVersion(current);
       this.#storage.setItem(name, JSON.stringify({ ...draft, version }));
       return version;
     });
