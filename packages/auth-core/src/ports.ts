@@ -9,7 +9,7 @@ import type { TokenSet } from "./token_set.ts";
 /** Options of one transport call. */
 export interface TransportOptions {
   /** Cancels the call. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Gives up after this many ms. */
   timeoutMs?: number;
 }
@@ -51,7 +51,7 @@ export interface LockOptions {
   /** Give up waiting after this many ms (throws `LockTimeoutError`). */
   waitMs?: number;
   /** Cancels the wait. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -96,7 +96,7 @@ export interface RateLimitPermit {
 /** Options of {@link RateLimiter.acquire}. */
 export interface AcquireOptions {
   /** Stop waiting (throws `AbortedError`). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Spaces requests so a client uses its quota without a 429. */

@@ -35,7 +35,7 @@ export interface RefreshCoordinatorOptions {
 /** Options of one {@link RefreshCoordinator.getToken} call. */
 export interface GetTokenOptions {
   /** Stop waiting (the shared refresh goes on for the others). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

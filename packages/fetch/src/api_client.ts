@@ -13,7 +13,7 @@ import {
   RefreshCoordinator,
   type RefreshPolicy,
   type TokenStore,
-} from "@mly/auth-core";
+} from "./_core.ts";
 import ky, { type KyInstance } from "ky";
 import { createAuthFetch, type RateLimitRetry } from "./auth_fetch.ts";
 import { createKyTransport } from "./ky_transport.ts";
@@ -87,38 +87,26 @@ export interface ApiClient {
  */
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const profile = options.profile;
-  if (profile.apiBaseUrl === undefined) throw new TypeError(`${profile.name} has no apiBaseUrl; set it in the profile.`);
+  if (profile.apiBaseUrl === undefined) throw new TypeError(`${profile.name}: no apiBaseUrl`);
   const client = createClient(options.client);
   const tokenKey = options.tokenKey ?? formatTokenKey({ provider: profile.id, clientId: client.clientId });
   let coordinator: RefreshCoordinator | undefined;
   let tokens: TokenSource;
   if (options.useClientToken === true) {
-    if (client.clientToken === undefined) throw new TypeError("useClientToken needs client.clientToken (the app's MLY|… token).");
+    if (client.clientToken === undefined) throw new TypeError("useClientToken needs client.clientToken");
     tokens = clientTokenSource(client.clientToken, profile.id);
   } else {
+    const clock = options.clock === undefined ? {} : { clock: options.clock };
     coordinator = new RefreshCoordinator({
       store: options.store ?? new MemoryTokenStore(),
-      renew: createTokenRenewer({
-        profile,
-        client,
-        transport: options.transport ?? createKyTransport(),
-        ...(options.clock === undefined ? {} : { clock: options.clock }),
-      }),
-      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      renew: createTokenRenewer({ profile, client, transport: options.transport ?? createKyTransport(), ...clock }),
+      ...clock,
       ...(options.refreshPolicy === undefined ? {} : { policy: options.refreshPolicy }),
     });
     tokens = coordinatedTokens(coordinator, tokenKey);
   }
-  const authFetch = createAuthFetch({
-    profile,
-    client,
-    tokens,
-    ...(options.limiter === undefined ? {} : { limiter: options.limiter }),
-    ...(options.retryOnRateLimit === undefined ? {} : { retryOnRateLimit: options.retryOnRateLimit }),
-    ...(options.appUsageThreshold === undefined ? {} : { appUsageThreshold: options.appUsageThreshold }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-  });
+  // limiter, retryOnRateLimit, appUsageThreshold, fetch and clock pass straight through.
+  const authFetch = createAuthFetch({ ...options, client, tokens });
   const instance = (options.ky ?? ky).extend({
     prefixUrl: `${profile.apiBaseUrl}/`,
     fetch: authFetch,

@@ -12,7 +12,7 @@ import {
   rateLimitKeys,
   systemClock,
   type TokenSet,
-} from "@mly/auth-core";
+} from "./_core.ts";
 import type { TokenSource } from "./token_source.ts";
 
 /** Automatic wait-and-retry on throttling. */
@@ -141,12 +141,10 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
       if ((response.status === 401 || response.status === 400 || response.status === 403) && (await _rejectsToken(response))) {
         await response.body?.cancel();
         if (renewed || tokens.kind === "client_token") {
-          throw new LoginRequiredError(`${options.profile.name} rejected the ${renewed ? "renewed " : ""}token (HTTP ${response.status}). Log in again.`, {
-            status: response.status,
-          });
+          throw _loginAgain(options.profile.name, response.status);
         }
         const next = await options.tokens.renewRejected(tokens.accessToken, signal);
-        if (next === undefined) throw new LoginRequiredError(`${options.profile.name} rejected the token (HTTP ${response.status}). Log in again.`);
+        if (next === undefined) throw _loginAgain(options.profile.name, response.status);
         renewed = true;
         continue;
       }
@@ -169,7 +167,11 @@ function _frozenWait(frozenUntil: Map<string, number>, keys: readonly string[], 
 }
 
 function _stillThrottled(waitMs: number): RateLimitedError {
-  return new RateLimitedError(waitMs, "limiter", { detail: "this key is paused since the server throttled it" });
+  return new RateLimitedError(waitMs, "limiter");
+}
+
+function _loginAgain(provider: string, status: number): LoginRequiredError {
+  return new LoginRequiredError(`${provider} rejected the token (HTTP ${status}); log in again`, { status });
 }
 
 async function _acquireAll(limiter: RateLimiter, keys: readonly string[], signal: AbortSignal): Promise<RateLimitPermit[]> {

@@ -1,5 +1,5 @@
-import { AbortedError, type HttpRequestDescription, type HttpResponseData, type HttpTransport, TransportError, type TransportOptions } from "@mly/auth-core";
-import ky, { type KyInstance, TimeoutError } from "ky";
+import { AbortedError, type HttpRequestDescription, type HttpResponseData, type HttpTransport, TransportError, type TransportOptions } from "./_core.ts";
+import ky, { type KyInstance, type Options, TimeoutError } from "ky";
 
 /** Options of {@link createKyTransport}. */
 export interface KyTransportOptions {
@@ -30,32 +30,18 @@ export function createKyTransport(options: KyTransportOptions = {}): HttpTranspo
   const defaultTimeout = options.timeoutMs ?? 30_000;
   return {
     async send(request: HttpRequestDescription, callOptions: TransportOptions = {}): Promise<HttpResponseData> {
+      const timeout = callOptions.timeoutMs ?? defaultTimeout;
       try {
-        const response = await instance(request.url, {
-          method: request.method,
-          headers: request.headers,
-          ...(request.body === undefined ? {} : { body: request.body }),
-          ...(callOptions.signal === undefined ? {} : { signal: callOptions.signal }),
-          timeout: callOptions.timeoutMs ?? defaultTimeout,
-        });
+        // `body: undefined` and `signal: undefined` are what ky and fetch take for "none".
+        const response = await instance(request.url, { method: request.method, headers: request.headers, body: request.body, signal: callOptions.signal, timeout } as Options);
         return { status: response.status, headers: response.headers, body: await response.text() };
       } catch (error) {
         if (callOptions.signal?.aborted === true) throw new AbortedError(undefined, { cause: callOptions.signal.reason });
-        if (error instanceof TimeoutError) {
-          throw new TransportError(`${request.toString()} timed out after ${callOptions.timeoutMs ?? defaultTimeout} ms. Check the network or raise timeoutMs.`);
-        }
-        throw new TransportError(`${request.toString()} failed before a response arrived (${_reason(error)}). Check the network and the endpoint URL.`, {
-          cause: error,
-        });
+        // ky's TimeoutError holds the request, whose headers carry the client's credentials: never
+        // chain it. Other failures (fetch's TypeError) say what failed underneath and hold no secret.
+        const timedOut = error instanceof TimeoutError;
+        throw new TransportError(`${request.toString()} ${timedOut ? `timed out after ${timeout} ms` : "failed"}; check the network and the endpoint URL`, timedOut ? {} : { cause: error });
       }
     },
   };
-}
-
-function _reason(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
-    return `${error.name}${cause}`;
-  }
-  return "unknown error";
 }

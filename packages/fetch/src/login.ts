@@ -15,7 +15,7 @@ import {
   type TokenSet,
   validateCallback,
   type ValidateCallbackOptions,
-} from "@mly/auth-core";
+} from "./_core.ts";
 import { createKyTransport } from "./ky_transport.ts";
 
 /** What every login helper needs. */
@@ -108,6 +108,6 @@ export function clientCredentialsToken(context: LoginContext, scopes?: readonly 
 
 async function _send(context: LoginContext, call: ReturnType<typeof buildRefresh>): Promise<TokenSet> {
   const transport = context.transport ?? createKyTransport();
-  const response = await transport.send(call.request, context.signal === undefined ? {} : { signal: context.signal });
+  const response = await transport.send(call.request, { signal: context.signal });
   return processTokenResponse(call, response, Date.now());
 }

@@ -1,4 +1,4 @@
-import { InvalidResponseError } from "@mly/auth-core";
+import { InvalidResponseError } from "./_core.ts";
 import type { KyInstance } from "ky";
 
 /** A Mapillary v4 image as the Graph API returns it (the fields asked for). */
@@ -73,17 +73,17 @@ export async function* iterateImages(api: KyInstance, options: IterateImagesOpti
  * ```
  */
 export async function getEntity(api: KyInstance, id: string, fields: readonly string[] = ["id"]): Promise<Record<string, unknown>> {
-  if (!/^[A-Za-z0-9_]+$/.test(id)) throw new TypeError(`${JSON.stringify(id)} is not a Mapillary entity id.`);
+  if (!/^[A-Za-z0-9_]+$/.test(id)) throw new TypeError(`not a Mapillary id: ${id}`);
   const body: unknown = await api.get(id, { searchParams: { fields: fields.join(",") } }).json();
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new InvalidResponseError(`Mapillary returned no object for entity ${id}.`);
+    throw new InvalidResponseError(`Mapillary returned no object for ${id}`);
   }
   return body as Record<string, unknown>;
 }
 
 function _readPage(page: unknown): { data: MapillaryImage[]; next: string | undefined } {
   if (typeof page !== "object" || page === null || !Array.isArray((page as { data?: unknown }).data)) {
-    throw new InvalidResponseError("Mapillary returned an images page without a data array. Check the API base URL.");
+    throw new InvalidResponseError("images page without data; check apiBaseUrl");
   }
   const data = (page as { data: unknown[] }).data.filter(
     (item): item is MapillaryImage => typeof item === "object" && item !== null && typeof (item as { id?: unknown }).id === "string",

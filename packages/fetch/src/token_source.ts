@@ -1,4 +1,4 @@
-import { clientTokenSet, type RefreshCoordinator, type Secret, type TokenSet } from "@mly/auth-core";
+import { clientTokenSet, type RefreshCoordinator, type Secret, type TokenSet } from "./_core.ts";
 
 /** Where an API client gets its token, and what it does when the API rejects one. */
 export interface TokenSource {
@@ -23,8 +23,8 @@ export interface TokenSource {
  */
 export function coordinatedTokens(coordinator: RefreshCoordinator, key: string): TokenSource {
   return {
-    token: (signal) => coordinator.getToken(key, signal === undefined ? {} : { signal }),
-    renewRejected: (rejected, signal) => coordinator.renewRejected(key, rejected, signal === undefined ? {} : { signal }),
+    token: (signal) => coordinator.getToken(key, { signal }),
+    renewRejected: (rejected, signal) => coordinator.renewRejected(key, rejected, { signal }),
   };
 }
 
