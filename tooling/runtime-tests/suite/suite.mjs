@@ -222,8 +222,10 @@ export const checks = [
         }),
       );
       times.sort((a, b) => a - b);
+      // Never early: permit i comes at least i spacings after the first (a late wake-up of one
+      // permit, which a loaded machine causes, must not make the next gap look short).
       for (let i = 1; i < times.length; i++) {
-        assert(times[i] - times[i - 1] >= 100 - 15, `gap ${i}: ${times[i] - times[i - 1]} ms in ${times.join(",")}`);
+        assert(times[i] - times[0] >= i * 100 - 15, `permit ${i} after ${times[i] - times[0]} ms in ${times.join(",")}`);
       }
       assert(times[4] < 400 + 1_000, `5 permits took ${times[4]} ms`);
     },
