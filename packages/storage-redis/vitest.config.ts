@@ -5,11 +5,6 @@ const config: ViteUserConfig = mlyVitest({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    coverage: {
-      provider: "v8",
-      include: ["src/**/*.ts"],
-      exclude: ["src/**/*.test.ts", "src/**/_test_*.ts"],
-    },
   },
 });
 

@@ -16,6 +16,12 @@ export function mlyVitest(overrides = {}) {
       ssr: { resolve: { conditions: ["@mly/source", ...defaultServerConditions] } },
       test: {
         include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+        // Used when a package runs `vitest run --coverage`; packages add their thresholds.
+        coverage: {
+          provider: "v8",
+          include: ["src/**/*.ts"],
+          exclude: ["src/**/*.test.ts", "src/**/_test_*.ts"],
+        },
         testTimeout: 20_000,
         hookTimeout: 30_000,
       },
