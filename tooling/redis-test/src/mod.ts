@@ -1,0 +1,10 @@
+/**
+ * Test helper: the Redis that tests and benches run against, and private redis-servers.
+ *
+ * @module
+ */
+export { answers } from "./answers.ts";
+export { freePort } from "./free_port.ts";
+export { redisServerBinary, startRedisServer, type RedisServer, type StartRedisServerOptions } from "./redis_server.ts";
+export { ciIsSet, skipLoudly } from "./skip.ts";
+export { redisUrlFromEnv, testRedis, testRedisUrl, type TestRedis } from "./test_redis.ts";
