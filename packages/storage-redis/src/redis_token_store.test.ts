@@ -1,10 +1,10 @@
 import { inspect } from "node:util";
 import { BackendUnavailableError, StorageError, VersionConflictError, formatTokenKey } from "@mly/auth-core";
+import { testRedisUrl } from "@mly/redis-test";
 import { describeTokenStoreConformance, sampleTokenSet } from "@mly/storage/conformance";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testRedisUrl } from "../test/_redis.ts";
 import { RedisTokenStore } from "./redis_token_store.ts";
 import { toRedisCommander } from "@mly/redis-script";
 

@@ -1,10 +1,10 @@
 import { join } from "node:path";
+import { testRedisUrl } from "@mly/redis-test";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleChild } from "../../storage/test/_bundle.ts";
 import { CALLERS, expectOneRefresh, PROCESSES } from "../../storage/test/_refresh_once.ts";
 import { RedisTokenStore } from "../src/redis_token_store.ts";
-import { testRedisUrl } from "./_redis.ts";
 
 const url = await testRedisUrl();
 let script: string;

@@ -1,16 +1,13 @@
 import { BackendUnavailableError, formatTokenKey } from "@mly/auth-core";
+import { redisServerBinary, skipLoudly, startRedisServer } from "@mly/redis-test";
 import { sampleTokenSet } from "@mly/storage/conformance-checks";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { RedisTokenStore } from "../src/redis_token_store.ts";
-import { redisServerBinary, startRedisServer } from "./_redis.ts";
 
 const binary = redisServerBinary();
-if (binary === undefined) {
-  console.error(`\n${"!".repeat(78)}\n!!! REDIS RESTART TEST SKIPPED: redis-server is not installed\n${"!".repeat(78)}\n`);
-  if (process.env["CI"] !== undefined && process.env["CI"] !== "" && process.env["CI"] !== "false") throw new Error("redis-server is required when CI is set.");
-}
+if (binary === undefined) skipLoudly("REDIS RESTART TEST SKIPPED: redis-server is not installed");
 
 const stops: (() => Promise<void>)[] = [];
 afterAll(async () => {
@@ -47,7 +44,7 @@ describe.skipIf(binary === undefined)("Redis stopped mid-run and restarted (own 
     await server.stop();
     const elapsed = await failsFast(store);
     expect(elapsed).toBeLessThan(2_500);
-    const again = await startRedisServer(server.port);
+    const again = await startRedisServer({ port: server.port });
     stops.push(() => again.stop());
     await expect.poll(async () => store.get(key).then(() => "up", (e: unknown) => (e as Error).name), { timeout: 10_000, interval: 100 }).toBe("up");
     // No persistence: the restarted server is empty; the store works again.
@@ -70,7 +67,7 @@ describe.skipIf(binary === undefined)("Redis stopped mid-run and restarted (own 
     await server.stop();
     const elapsed = await failsFast(store);
     expect(elapsed).toBeLessThan(2_500);
-    const again = await startRedisServer(server.port);
+    const again = await startRedisServer({ port: server.port });
     stops.push(() => again.stop());
     await expect.poll(async () => store.get(key).then(() => "up", (e: unknown) => (e as Error).name), { timeout: 10_000, interval: 100 }).toBe("up");
     expect(await store.set(key, sampleTokenSet("after"))).toBeGreaterThanOrEqual(1);
