@@ -1,13 +1,12 @@
 import { AbortedError, BackendUnavailableError, ConfigError, QueueFullError, type RateLimitPermit } from "@mly/auth-core";
+import { freePort, redisServerBinary, skipLoudly, startRedisServer, testRedis } from "@mly/redis-test";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { _freePort, _redisForTests, _startRedis } from "./_test_redis.ts";
 import { _startShapeServer } from "./_test_server.ts";
 import { sendRedisCommand } from "./redis_client.ts";
 import { RedisRateLimiter, type RedisRateLimiterOptions } from "./redis_rate_limiter.ts";
 
-const target = await _redisForTests();
-if (target === undefined && process.env["CI"] !== undefined) throw new Error("CI is set but no Redis is reachable and redis-server is missing: refusing to skip the Redis tests.");
+const target = await testRedis();
 
 const clients: Redis[] = [];
 function client(url = target?.url ?? ""): Redis {
@@ -18,7 +17,7 @@ function client(url = target?.url ?? ""): Redis {
 }
 afterAll(async () => {
   for (const redis of clients) redis.disconnect();
-  await target?.own?.stop();
+  await target?.server?.stop("SIGTERM");
 });
 
 const run = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -218,7 +217,7 @@ describe.skipIf(target === undefined)("RedisRateLimiter against a real Redis", (
 
 describe("RedisRateLimiter without Redis", () => {
   it("fails closed with BackendUnavailableError within the timeout when nothing listens", async () => {
-    const port = await _freePort();
+    const port = await freePort();
     const rl = new RedisRateLimiter({ client: client(`redis://127.0.0.1:${port}`), limit: 5, windowMs: 1000 });
     const started = Date.now();
     const error: unknown = await rl.acquire("k").catch((e: unknown) => e);
@@ -232,7 +231,7 @@ describe("RedisRateLimiter without Redis", () => {
   });
 
   it("falls back to a local limiter at limit / expectedProcesses", async () => {
-    const port = await _freePort();
+    const port = await freePort();
     const rl = new RedisRateLimiter({ client: client(`redis://127.0.0.1:${port}`), limit: 8, windowMs: 400, marginMs: 0, mode: "burst", timeoutMs: 100, fallback: { expectedProcesses: 4 } });
     expect(rl.fallback?.limit).toBe(2);
     const started = Date.now();
@@ -245,12 +244,11 @@ describe("RedisRateLimiter without Redis", () => {
   });
 
   it("loads the script with EVAL after NOSCRIPT, and fails fast once the server is stopped", async () => {
-    const own = await _startRedis();
-    if (own === undefined) {
-      console.warn("!!! redis-server is missing: NOSCRIPT and server-stop test SKIPPED !!!");
-      if (process.env["CI"] !== undefined) throw new Error("redis-server is required under CI");
+    if (redisServerBinary() === undefined) {
+      skipLoudly("redis-server is missing: NOSCRIPT and server-stop test SKIPPED");
       return;
     }
+    const own = await startRedisServer();
     try {
       const redis = client(own.url);
       const reported: BackendUnavailableError[] = [];
@@ -261,7 +259,7 @@ describe("RedisRateLimiter without Redis", () => {
       expect(info).toMatch(/cmdstat_evalsha:calls=2,.*failed_calls=1/);
       expect(info).toMatch(/cmdstat_eval:calls=1,/);
       const held = [await rl.acquire("k"), await rl.acquire("k")];
-      await own.stop();
+      await own.stop("SIGTERM");
       const started = Date.now();
       await expect(rl.acquire("k")).rejects.toBeInstanceOf(BackendUnavailableError);
       expect(Date.now() - started).toBeLessThan(1000);
@@ -269,7 +267,7 @@ describe("RedisRateLimiter without Redis", () => {
       await held[1]!.cancel();
       expect(reported.map((e) => e.code)).toEqual(["backend_unavailable", "backend_unavailable"]);
     } finally {
-      await own.stop();
+      await own.stop("SIGTERM");
     }
   });
 });
