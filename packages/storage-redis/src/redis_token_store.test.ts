@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { BackendUnavailableError, StorageError, VersionConflictError, formatTokenKey } from "@mly/auth-core";
-import { testRedisUrl } from "@mly/redis-test";
+import { testRedis } from "@mly/redis-test";
 import { describeTokenStoreConformance, sampleTokenSet } from "@mly/storage/conformance";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
@@ -8,10 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisTokenStore } from "./redis_token_store.ts";
 import { toRedisCommander } from "@mly/redis-script";
 
-const url = await testRedisUrl();
+const target = await testRedis();
+const url = target?.url;
 const clients: { close(): Promise<unknown> }[] = [];
 afterAll(async () => {
   for (const client of clients.splice(0)) await client.close();
+  await target?.server?.stop(); // the redis-server started when nothing answered at REDIS_URL
 });
 
 function ioredis(): Redis {

@@ -1,12 +1,13 @@
 import { join } from "node:path";
-import { testRedisUrl } from "@mly/redis-test";
+import { testRedis } from "@mly/redis-test";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleChild } from "../../storage/test/_bundle.ts";
 import { CALLERS, expectOneRefresh, PROCESSES } from "../../storage/test/_refresh_once.ts";
 import { RedisTokenStore } from "../src/redis_token_store.ts";
 
-const url = await testRedisUrl();
+const target = await testRedis();
+const url = target?.url;
 let script: string;
 let client: Redis;
 beforeAll(async () => {
@@ -17,6 +18,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (url === undefined) return;
   await client.quit();
+  await target?.server?.stop(); // the redis-server started when nothing answered at REDIS_URL
 });
 
 describe.skipIf(url === undefined)("one refresh across processes (RedisTokenStore)", () => {

@@ -1,10 +1,13 @@
 import { Redis } from "ioredis";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import type * as redisTest from "./mod.ts";
 import { answers, ciIsSet, freePort, redisServerBinary, skipLoudly, startRedisServer, testRedis, testRedisUrl } from "./mod.ts";
 
 const hasBinary = redisServerBinary() !== undefined;
 const target = await testRedis();
+afterAll(async () => {
+  await target?.server?.stop();
+});
 
 afterEach(() => {
   vi.unstubAllEnvs();

@@ -19,7 +19,8 @@ let resolved: Promise<TestRedis | undefined> | undefined;
 /**
  * The Redis to test against, found once per process: `REDIS_URL` (default
  * redis://127.0.0.1:6379) when it answers; else a redis-server started on a free port (killed
- * when the process exits, or by `server.stop()`); else `undefined` after a loud notice — and,
+ * when the process exits normally; Vitest ends its workers without that, so stop it in `afterAll`
+ * with `server.stop()`); else `undefined` after a loud notice — and,
  * when env `CI` is set, an error instead: CI must not skip the Redis tests.
  *
  * @example
