@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { mapiqProfile, parseRetryAfter, type RateLimiter, rateLimitKeys } from "@mly/auth-core";
+import { redisUrlFromEnv, testRedis } from "@mly/redis-test";
 import { startSandbox, type RateShape, type Sandbox } from "@mly/sandbox";
 import { Redis } from "ioredis";
 import { afterAll, it } from "vitest";
@@ -15,10 +16,13 @@ const CALLERS_PER_PROCESS = 3;
 /** Children get this long to load the sources and connect to Redis. */
 const STARTUP_TIMEOUT_MS = 60_000;
 
-const redisUrl = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
+/** REDIS_URL, else a redis-server on a free port, else undefined after a loud notice (an error under CI). */
+const target = await testRedis();
+const redisUrl = target?.url ?? "";
 const clients: Redis[] = [];
-afterAll(() => {
+afterAll(async () => {
   for (const redis of clients) redis.disconnect();
+  await target?.server?.stop();
 });
 
 interface Case {
@@ -210,25 +214,9 @@ async function prepareCase(c: Case, run: string): Promise<Prepared> {
   }
 }
 
-async function redisAnswers(): Promise<boolean> {
-  const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => undefined);
-  try {
-    await probe.connect();
-    return String(await probe.call("PING")) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-
 it("(c) precision table against the sandbox's Mapiq emulator", async () => {
-  const withRedis = await redisAnswers();
-  if (!withRedis) {
-    console.warn(`\n!!! (c) Redis rows SKIPPED: no Redis at ${redisUrl} !!!\n`);
-    if (process.env["CI"] !== undefined) throw new Error("Redis is required under CI");
-  }
+  const withRedis = target !== undefined;
+  if (!withRedis) console.warn(`\n!!! (c) Redis rows SKIPPED: no Redis at ${redisUrlFromEnv()} !!!\n`);
   const cases: Case[] = [];
   for (const shape of ["sliding-log", "fixed-window", "weighted"] as RateShape[]) {
     for (const mode of ["even", "burst"] as RateLimitMode[]) {
