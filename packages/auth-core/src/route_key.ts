@@ -24,8 +24,11 @@ export interface RateLimitTarget {
  * ```
  */
 export function routeTemplate(profile: ProviderProfile, method: string, url: string | URL): string {
+  return _template(profile, method, _parse(url));
+}
+
+function _template(profile: ProviderProfile, method: string, target: URL): string {
   const upper = method.toUpperCase();
-  const target = _parse(url);
   const baseUrl = _isTileUrl(profile, target) ? profile.tilesBaseUrl : profile.apiBaseUrl;
   const base = baseUrl === undefined ? undefined : _parse(baseUrl);
   const path = base !== undefined && _under(target, base) ? target.pathname.slice(_trim(base.pathname).length) : target.pathname;
@@ -63,7 +66,8 @@ export function routeTemplate(profile: ProviderProfile, method: string, url: str
  */
 export function rateLimitTargets(profile: ProviderProfile, method: string, url: string | URL): RateLimitTarget[] {
   if (profile.rateLimits.length === 0) return [];
-  const appliesTo = _isTileUrl(profile, _parse(url)) ? "tiles" : "api";
+  const target = _parse(url);
+  const appliesTo = _isTileUrl(profile, target) ? "tiles" : "api";
   const targets: RateLimitTarget[] = [];
   let template: string | undefined;
   for (const policy of profile.rateLimits) {
@@ -71,7 +75,7 @@ export function rateLimitTargets(profile: ProviderProfile, method: string, url: 
     if (policy.per === "app") {
       targets.push({ policy, key: `${profile.id}:${policy.name}` });
     } else {
-      template ??= routeTemplate(profile, method, url);
+      template ??= _template(profile, method, target);
       targets.push({ policy, key: `${profile.id}:${policy.name}:${template}` });
     }
   }

@@ -10,7 +10,7 @@ import { processTokenResponse, type TokenRequest } from "./token_request.ts";
 import type { TokenSet } from "./token_set.ts";
 
 /** Obtains a fresh token from the current one (or from nothing, for client credentials). */
-export type TokenRenewer = (current: TokenSet | undefined, options: { signal?: AbortSignal }) => Promise<TokenSet>;
+export type TokenRenewer = (current: TokenSet | undefined, options: { signal?: AbortSignal | undefined }) => Promise<TokenSet>;
 
 /** Options of {@link createTokenRenewer}. */
 export interface TokenRenewerOptions {
@@ -55,10 +55,7 @@ export function createTokenRenewer(options: TokenRenewerOptions): TokenRenewer {
     } else {
       call = buildRefresh(options.profile, options.client, current, { now: clock.now() });
     }
-    const response = await options.transport.send(call.request, {
-      ...(signal === undefined ? {} : { signal }),
-      timeoutMs: options.timeoutMs ?? 30_000,
-    });
+    const response = await options.transport.send(call.request, { signal, timeoutMs: options.timeoutMs ?? 30_000 });
     return processTokenResponse(call, response, clock.now());
   };
 }

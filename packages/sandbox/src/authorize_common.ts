@@ -1,5 +1,6 @@
-import { errorPage } from "./consent_page.ts";
-import type { SandboxResponse } from "./http_types.ts";
+import { consentPage, errorPage } from "./consent_page.ts";
+import type { ConsentRequest } from "./consent_store.ts";
+import type { RequestContext, SandboxResponse } from "./http_types.ts";
 import { isAllowedRedirect } from "./redirect_policy.ts";
 import { html } from "./respond.ts";
 import type { SandboxState } from "./state.ts";
@@ -38,4 +39,28 @@ export function checkClientAndRedirect(
 /** Splits a scope parameter on spaces (and, leniently, commas). */
 export function splitScopes(param: string | null): string[] {
   return (param ?? "").split(/[\s,]+/).filter((s) => s !== "");
+}
+
+/**
+ * The consent step shared by both `/connect` endpoints: with auto-approve the decision at once,
+ * else the consent page whose form posts back to the same path.
+ */
+export function askConsent(
+  state: SandboxState,
+  ctx: RequestContext,
+  request: ConsentRequest,
+  decide: (state: SandboxState, request: ConsentRequest, approved: boolean) => SandboxResponse,
+): SandboxResponse {
+  if (state.settings.autoApprove) return decide(state, request, true);
+  return html(
+    200,
+    consentPage({
+      serviceName: "Mapillary",
+      appName: state.appName,
+      userName: state.user.username,
+      scopes: request.scopes.length === 0 ? ["(basic access)"] : request.scopes,
+      action: ctx.url.pathname,
+      requestId: state.consents.open(request),
+    }),
+  );
 }

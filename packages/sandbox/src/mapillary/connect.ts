@@ -1,8 +1,7 @@
-import { checkClientAndRedirect, splitScopes } from "../authorize_common.ts";
-import { consentPage } from "../consent_page.ts";
+import { askConsent, checkClientAndRedirect, splitScopes } from "../authorize_common.ts";
 import type { ConsentRequest } from "../consent_store.ts";
 import type { RequestContext, SandboxResponse } from "../http_types.ts";
-import { html, redirect, withQuery } from "../respond.ts";
+import { redirect, withQuery } from "../respond.ts";
 import type { SandboxState } from "../state.ts";
 import { MAPILLARY_SCOPES, mapillaryDecision } from "./authorize.ts";
 
@@ -33,17 +32,6 @@ export function mapillaryConnectHandler(state: SandboxState): (ctx: RequestConte
       state: stateParam,
       responseType: "code",
     };
-    if (state.settings.autoApprove) return mapillaryDecision(state, request, true);
-    return html(
-      200,
-      consentPage({
-        serviceName: "Mapillary",
-        appName: state.appName,
-        userName: state.user.username,
-        scopes,
-        action: ctx.url.pathname,
-        requestId: state.consents.open(request),
-      }),
-    );
+    return askConsent(state, ctx, request, mapillaryDecision);
   };
 }

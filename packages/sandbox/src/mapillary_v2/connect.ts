@@ -1,8 +1,7 @@
-import { checkClientAndRedirect, splitScopes } from "../authorize_common.ts";
-import { consentPage } from "../consent_page.ts";
+import { askConsent, checkClientAndRedirect, splitScopes } from "../authorize_common.ts";
 import type { ConsentRequest } from "../consent_store.ts";
 import type { RequestContext, SandboxResponse } from "../http_types.ts";
-import { html, redirect, withQuery } from "../respond.ts";
+import { redirect, withQuery } from "../respond.ts";
 import type { SandboxState } from "../state.ts";
 import { MAPILLARY_V2_SCOPES, mapillaryV2Decision } from "./authorize.ts";
 
@@ -29,17 +28,6 @@ export function mapillaryV2ConnectHandler(state: SandboxState): (ctx: RequestCon
       state: stateParam,
       responseType,
     };
-    if (state.settings.autoApprove) return mapillaryV2Decision(state, request, true);
-    return html(
-      200,
-      consentPage({
-        serviceName: "Mapillary",
-        appName: state.appName,
-        userName: state.user.username,
-        scopes: scopes.length === 0 ? ["(basic access)"] : scopes,
-        action: ctx.url.pathname,
-        requestId: state.consents.open(request),
-      }),
-    );
+    return askConsent(state, ctx, request, mapillaryV2Decision);
   };
 }
