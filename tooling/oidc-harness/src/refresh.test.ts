@@ -7,7 +7,9 @@ import type { OidcServer } from "./server.ts";
 let server: OidcServer;
 
 beforeAll(async () => {
-  server = await startOidcServer({ ttl: { accessToken: 1 } });
+  // 2 s, not 1: lifetimes count in whole seconds, so a 1-second token issued late in a second can
+  // be dead on arrival.
+  server = await startOidcServer({ ttl: { accessToken: 2 } });
 });
 
 afterAll(async () => {
@@ -63,11 +65,11 @@ describe("refresh tokens with rotation, with plain fetch", () => {
   it("access tokens expire after the configured seconds; a refresh gets a live one", async () => {
     const client = server.clients.public;
     const first = await codeFlow(server, client);
-    expect(first.body["expires_in"]).toBe(1);
+    expect(first.body["expires_in"]).toBe(2);
     const bearer = (token: unknown): RequestInit => ({ headers: { authorization: `Bearer ${String(token)}` } });
     expect((await fetch(server.resourceUrl, bearer(first.body["access_token"]))).status).toBe(200);
 
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     const expired = await fetch(server.resourceUrl, bearer(first.body["access_token"]));
     expect(expired.status).toBe(401);
     expect(expired.headers.get("www-authenticate")).toContain('error="invalid_token"');
