@@ -4,6 +4,10 @@
 // URLs and demo credentials are passed to the child as JSON in MLY_RUNTIME_CONFIG (or to the page).
 // A missing runtime FAILS when CI is set and is skipped loudly otherwise.
 //
+// Node 24, Deno and Bun are not dependencies of the workspace (they weigh ~390 MB and only this
+// matrix runs them): the first run installs them with npm into `.runtimes/` (gitignored), pinned
+// in runtimes.mjs, and later runs reuse them.
+//
 //   node run.mjs                 all runtimes
 //   node run.mjs deno bun        some of them (node20 node24 deno bun chromium)
 import { spawn } from "node:child_process";
@@ -13,6 +17,7 @@ import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startSandbox } from "@mly/sandbox";
 import { build } from "esbuild";
+import { ensureRuntimes, runtimeBin } from "./runtimes.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CI = process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false" && process.env.CI !== "0";
@@ -37,22 +42,21 @@ function systemNode() {
   return process.env.npm_node_execpath;
 }
 
-const pkgBin = (...parts) => join(here, "node_modules", ...parts);
 const suiteMain = join(here, "suite", "main.mjs");
 
 /** @type {{ id: string, label: string, bin: string | undefined, args: string[], expectMajor?: number, kind: "process" | "browser" }[]} */
 const runtimes = [
   { id: "node20", label: "Node 20 (machine)", bin: systemNode(), args: [suiteMain], expectMajor: 20, kind: "process" },
-  { id: "node24", label: "Node 24 (npm node)", bin: pkgBin("node", "bin", "node"), args: [suiteMain], expectMajor: 24, kind: "process" },
+  { id: "node24", label: "Node 24 (npm node)", bin: runtimeBin("node24"), args: [suiteMain], expectMajor: 24, kind: "process" },
   {
     id: "deno",
     label: "Deno 2 (npm deno)",
-    bin: pkgBin("deno", "deno"),
+    bin: runtimeBin("deno"),
     args: ["run", "--quiet", "--no-lock", "--allow-net=127.0.0.1", "--allow-env=MLY_RUNTIME_CONFIG", "--allow-read", suiteMain],
     expectMajor: 2,
     kind: "process",
   },
-  { id: "bun", label: "Bun 1 (npm bun)", bin: pkgBin("bun", "bin", "bun.exe"), args: ["run", suiteMain], expectMajor: 1, kind: "process" },
+  { id: "bun", label: "Bun 1 (npm bun)", bin: runtimeBin("bun"), args: ["run", suiteMain], expectMajor: 1, kind: "process" },
   { id: "chromium", label: "Chromium (Debian, playwright-core)", bin: process.env.CHROMIUM_PATH || "/usr/bin/chromium", args: [], kind: "browser" },
 ];
 
@@ -180,6 +184,9 @@ async function runBrowser(runtime) {
 const wanted = process.argv.slice(2);
 const selected = wanted.length === 0 ? runtimes : runtimes.filter((r) => wanted.includes(r.id));
 if (selected.length === 0) throw new Error(`unknown runtime(s) ${wanted.join(" ")}; known: ${runtimes.map((r) => r.id).join(" ")}`);
+
+const installProblem = ensureRuntimes(selected.map((r) => r.id));
+if (installProblem !== undefined) console.log(`! ${installProblem}`);
 
 const results = [];
 const helper = await startHelper(undefined);

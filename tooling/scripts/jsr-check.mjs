@@ -1,16 +1,18 @@
 // JSR readiness of every package in the root deno.json workspace: its jsr.json mirrors the npm
 // package (name, version, exports = the "@mly/source" entries of package.json, an `imports` entry
 // for every runtime dependency), and `deno publish --dry-run` passes (type check, slow types,
-// files) with the npm `deno` binary. The workspace lets `jsr:@mly/auth-core@^0.1.0` resolve to the
+// files) with the npm `deno` binary (installed on first use by tooling/runtime-tests/runtimes.mjs). The workspace lets `jsr:@mly/auth-core@^0.1.0` resolve to the
 // local package, as it will on JSR. Any problem fails.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ensureRuntimes, runtimeBin } from "../runtime-tests/runtimes.mjs";
 
 const root = new URL("../..", import.meta.url).pathname;
-const deno = join(root, "tooling", "runtime-tests", "node_modules", "deno", "deno");
-if (!existsSync(deno)) {
-  console.error(`FAIL: ${deno} missing (install the workspace: npx -y pnpm@10.34.8 install)`);
+const deno = runtimeBin("deno");
+const installProblem = ensureRuntimes(["deno"]);
+if (installProblem !== undefined || !existsSync(deno)) {
+  console.error(`FAIL: no deno at ${deno}: ${installProblem ?? "missing after install"}`);
   process.exit(1);
 }
 const read = (path) => JSON.parse(readFileSync(path, "utf8"));
