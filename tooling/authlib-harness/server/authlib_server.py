@@ -119,6 +119,7 @@ class Token:
         self.expires_in = body["expires_in"]
         self.issued_at = time.time()
         self.revoked = False
+        self.refresh_spent = False  # rotation: the refresh token was exchanged
 
     # authlib.oauth2.rfc6749.TokenMixin
     def check_client(self, client):
@@ -173,8 +174,7 @@ def create_app(config):
     )
 
     def save_token(body, req):
-        user = req.user if req.user is not None else None
-        store.save_token(Token(req.client.client_id, user, body))
+        store.save_token(Token(req.client.client_id, req.user, body))
 
     server = AuthorizationServer(app, query_client=store.clients.get, save_token=save_token)
 
@@ -216,17 +216,21 @@ def create_app(config):
         TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
         def authenticate_refresh_token(self, refresh_token):
+            # Check and spend in one step: two concurrent refreshes with one rotating token get
+            # one success and one invalid_grant, never two new tokens.
             with store.lock:
                 token = store.by_refresh.get(refresh_token)
-            if token is not None and not token.revoked:
+                if token is None or token.refresh_spent:
+                    return None
+                if self.request.client.rotate_refresh_token:
+                    token.refresh_spent = True
                 return token
-            return None
 
         def authenticate_user(self, credential):
             return credential.user
 
         def issue_token(self, user, credential):
-            # "rotate": a new refresh token each time, the old one revoked (below).
+            # "rotate": a new refresh token each time (the old one is spent in authenticate_refresh_token).
             # "keep": the response has no refresh_token; the client keeps using its old one.
             rotate = self.request.client.rotate_refresh_token
             scope = self.request.scope or credential.get_scope()
@@ -243,9 +247,7 @@ def create_app(config):
                 super().save_token(token)
 
         def revoke_old_credential(self, credential):
-            if self.request.client.rotate_refresh_token:
-                with store.lock:
-                    credential.revoked = True
+            pass  # already spent by authenticate_refresh_token (rotating clients only)
 
     class ServiceGrant(grants.ClientCredentialsGrant):
         TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]

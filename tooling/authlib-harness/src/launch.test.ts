@@ -1,3 +1,5 @@
+import { createHash, randomBytes } from "node:crypto";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startAuthlibServer } from "./launch.ts";
@@ -5,6 +7,24 @@ import type { AuthlibServer } from "./launch.ts";
 import { authlibOrSkip } from "./python.ts";
 
 const available = authlibOrSkip();
+
+/** The code flow with plain fetch for the public client; returns the token response. */
+async function codeFlow(server: AuthlibServer): Promise<Record<string, unknown>> {
+  const verifier = randomBytes(32).toString("base64url");
+  const url = new URL(server.authorizationEndpoint);
+  url.search = new URLSearchParams({
+    response_type: "code",
+    client_id: "public-client",
+    redirect_uri: server.callbackUrl,
+    scope: "read",
+    state: "s",
+    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+    code_challenge_method: "S256",
+  }).toString();
+  const code = new URL(await server.authorize(url)).searchParams.get("code") ?? "";
+  const body = new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: server.callbackUrl, client_id: "public-client", code_verifier: verifier });
+  return (await (await fetch(server.tokenEndpoint, { method: "POST", body })).json()) as Record<string, unknown>;
+}
 
 function alive(pid: number): boolean {
   try {
@@ -59,6 +79,19 @@ describe.skipIf(!available)("the Authlib server on loopback", () => {
     expect(await response.json()).toMatchObject({ error: "invalid_grant" });
     const after = await server.tokenRequests();
     expect((after["refresh_token"] ?? 0) - (before["refresh_token"] ?? 0)).toBe(1);
+  });
+
+  it("two concurrent refreshes with one rotating refresh token: one succeeds, one is invalid_grant", async () => {
+    const first = await codeFlow(server);
+    const refresh = (): Promise<Response> =>
+      fetch(server.tokenEndpoint, {
+        method: "POST",
+        body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: String(first["refresh_token"]), client_id: "public-client" }),
+      });
+    const answers = await Promise.all([refresh(), refresh()]);
+    const bodies = (await Promise.all(answers.map((answer) => answer.json()))) as Record<string, unknown>[];
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400]);
+    expect(bodies.filter((body) => body["error"] === "invalid_grant")).toHaveLength(1);
   });
 });
 

@@ -109,6 +109,9 @@ export async function startAuthlibServer(options: AuthlibServerOptions = {}): Pr
 
   const child = spawn(options.python ?? DEBIAN_PYTHON, [SERVER_SCRIPT], { stdio: ["pipe", "pipe", "pipe"] });
   const config = { host, port: 0, scopes, ttl, clients: allClients(registered) };
+  // A child that dies at once (no Authlib, a wrong interpreter) closes the pipe under this write:
+  // that EPIPE is not the story, the exit that firstLine reports (with the child's stderr) is.
+  child.stdin.on("error", () => undefined);
   child.stdin.write(`${JSON.stringify(config)}\n`);
   let port: number;
   try {
