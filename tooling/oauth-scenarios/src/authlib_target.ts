@@ -13,6 +13,7 @@ export async function startAuthlibTarget(): Promise<ScenarioTarget> {
     clients: server.clients,
     // The consent step grants fewer scopes than asked (Authlib's code then carries only those).
     narrowing: { requested: ["read", "write"], consent: { grantScopes: ["read"] }, granted: ["read"] },
+    reusedCodeDescription: 'Invalid "code" in request.',
     // Not in the server's scopes_supported: Authlib answers invalid_scope on the callback.
     refusedScope: "admin",
     authorize: (url, consent = {}) => server.authorize(url, consent),

@@ -23,6 +23,7 @@ export async function startOidcProviderTarget(): Promise<ScenarioTarget> {
     clients: { ...server.clients, keep: undefined },
     // oidc-provider grants only the scopes it knows and drops the others (RFC 6749 §3.3).
     narrowing: { requested: ["read", "write", "delete"], consent: {}, granted: ["read", "write"] },
+    reusedCodeDescription: "grant request is invalid",
     // Known to the server, allowed to no client: invalid_scope on the callback.
     refusedScope: "admin",
     authorize: (url, consent = {}) => {

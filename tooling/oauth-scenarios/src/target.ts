@@ -62,6 +62,8 @@ export interface ScenarioTarget {
     readonly consent: ConsentChoice;
     readonly granted: readonly string[];
   };
+  /** The server's `error_description` for a code exchanged twice. */
+  readonly reusedCodeDescription: string;
   /** A scope the profile may request but the authorization endpoint refuses (`invalid_scope`). */
   readonly refusedScope: string;
   /** Sends an authorization URL through the consent step; returns the callback URL. */
