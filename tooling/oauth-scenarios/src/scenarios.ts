@@ -73,7 +73,8 @@ export function describeScenarios({ name, start, unsupported = {}, skip = false 
     });
 
     afterAll(async () => {
-      await target.close();
+      // Undefined when start() failed: let its error be the one reported.
+      await (target as ScenarioTarget | undefined)?.close();
     });
 
     /** The profile as an app configures it from the server's metadata. */
