@@ -18,7 +18,7 @@ export function providerConfiguration({ clients, scopes, ttl, options }: Configu
     clients: allClients(clients).map(toMetadata),
     jwks: generateJwks(),
     cookies: { keys: [crypto.randomUUID()] },
-    scopes: ["openid", "offline_access", ...scopes],
+    scopes: ["openid", "offline_access", ...scopes, ...(options.unallowedScopes ?? [])],
     claims: { openid: ["sub"] },
     findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
     pkce: { required: () => true },

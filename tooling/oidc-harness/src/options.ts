@@ -32,6 +32,11 @@ export interface OidcServerOptions {
   readonly ttl?: Partial<TokenLifetimes>;
   /** Scopes the server knows besides `openid` and `offline_access`. Default `["read", "write"]`. */
   readonly scopes?: readonly string[];
+  /**
+   * Scopes the server knows but no client may request: asking for one ends the authorization
+   * with `invalid_scope` on the client's callback. Default none.
+   */
+  readonly unallowedScopes?: readonly string[];
   /** More redirect URIs to register on every code-flow client (e.g. an app's own callback server). */
   readonly redirectUris?: readonly string[];
   /** The account that the automatic login signs in. Default `"user-1"`. */
