@@ -1,5 +1,6 @@
 import type { AcquireOptions, Clock, PermitOutcome, RateLimitPermit, RateLimiter } from "@mly/auth-core";
 import { AbortedError, ConfigError, QueueFullError } from "./_core.ts";
+import { KeyTable } from "./_key_table.ts";
 import { preciseClock } from "./precise_clock.ts";
 import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.ts";
 
@@ -35,7 +36,13 @@ export interface RateLimiterOptions {
   scheduler?: Scheduler;
   /** Callers that may wait per key before `acquire` throws `QueueFullError` (default 1000). */
   maxQueue?: number;
-  /** Keys held at once; idle keys are evicted first, then `acquire` on a new key throws `QueueFullError` (default 10 000). */
+  /**
+   * Keys held at once (default 10 000). Past it, a new key evicts the least recently used key
+   * that has no waiters and no permit in flight; what that key still had to honour (slots in its
+   * window, a pause) is remembered in a fixed-size table so it is honoured if the key comes back.
+   * When every key has waiters or permits in flight, `acquire` on a new key throws
+   * `QueueFullError`. O(1) amortised per call at any number of keys; memory bounded.
+   */
   maxKeys?: number;
   /**
    * A permit neither settled nor cancelled after this many ms is settled at that time, so a lost
@@ -69,6 +76,10 @@ interface _Lease extends RateLimitPermit {
 
 /** What a limiter holds for one key. */
 interface _Key {
+  /** The key. */
+  readonly name: string;
+  /** Out of the key table's eviction order while in use (see `KeyTable`). */
+  parked: boolean;
   /** Callers waiting, FIFO. */
   queue: _Waiter[];
   /** Settled slot times, ascending, from `head` on (the ones before it left the window). */
@@ -82,7 +93,10 @@ interface _Key {
   timer?: TimerHandle;
 }
 
-const _key = (): _Key => ({ queue: [], log: [], head: 0, leases: new Set(), lastGrant: -Infinity, pausedUntil: 0 });
+const _key = (name: string, pausedUntil: number): _Key => ({ name, parked: false, queue: [], log: [], head: 0, leases: new Set(), lastGrant: -Infinity, pausedUntil });
+
+/** Whether a key has waiters or permits in flight (then it is never evicted). */
+const _inUse = (state: _Key): boolean => state.queue.length > 0 || state.leases.size > 0;
 
 /**
  * An in-process {@link RateLimiter}: per key, a sliding log of slots timed from when each
@@ -121,7 +135,7 @@ export class LocalRateLimiter implements RateLimiter {
   readonly #maxQueue: number;
   readonly #maxKeys: number;
   readonly #settleTimeoutMs: number;
-  readonly #keys = new Map<string, _Key>();
+  readonly #keys: KeyTable<_Key>;
 
   /** Creates a limiter; see {@link RateLimiterOptions}. */
   constructor(options: RateLimiterOptions) {
@@ -142,9 +156,17 @@ export class LocalRateLimiter implements RateLimiter {
     this.#maxQueue = options.maxQueue ?? 1000;
     this.#maxKeys = options.maxKeys ?? 10_000;
     this.#settleTimeoutMs = options.settleTimeoutMs ?? 60_000;
+    this.#keys = new KeyTable<_Key>(this.#maxKeys, {
+      inUse: (state, now) => {
+        this.#settleOverdue(state, now);
+        return _inUse(state);
+      },
+      idleAt: (state) => this.#idleAt(state),
+      create: _key,
+    });
   }
 
-  /** How many keys the limiter holds now. */
+  /** How many keys the limiter holds now (at most `maxKeys`). */
   get size(): number {
     return this.#keys.size;
   }
@@ -161,7 +183,8 @@ export class LocalRateLimiter implements RateLimiter {
     return new Promise((grant, reject) => {
       if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
       const now = this.#clock.now();
-      const state = this.#state(key);
+      const state = this.#keys.obtain(key, now);
+      if (state === undefined) throw new QueueFullError("(all keys)", this.#maxKeys);
       const queue = state.queue;
       if (!queue.length && !this.#waitMs(state, now)) {
         grant(this.#grant(state, now, now));
@@ -173,6 +196,7 @@ export class LocalRateLimiter implements RateLimiter {
         queue.splice(queue.indexOf(waiter), 1);
         reject(new AbortedError(undefined, { cause: signal?.reason }));
         this.#pump(state);
+        if (!_inUse(state)) this.#keys.touch(state);
       };
       const waiter: _Waiter = (at, wokeAt) => {
         signal?.removeEventListener("abort", abort);
@@ -184,20 +208,28 @@ export class LocalRateLimiter implements RateLimiter {
     });
   }
 
-  /** Freezes `key` for `waitMs` (a server's `Retry-After`); a longer pause already set wins. */
+  /**
+   * Freezes `key` for `waitMs` (a server's `Retry-After`); a longer pause already set wins. A
+   * pause is never dropped: on a key that cannot be held (every key in use) it is remembered in
+   * the fixed-size table of waits.
+   */
   pause(key: string, waitMs: number): void {
-    if (waitMs > 0) {
-      const now = this.#clock.now();
-      // Server feedback is never dropped: a pause may hold a key beyond maxKeys.
-      const state = this.#state(key, true);
-      state.pausedUntil = Math.max(state.pausedUntil, now + waitMs);
-      this.#pump(state);
+    if (!(waitMs > 0)) return;
+    const now = this.#clock.now();
+    const until = now + waitMs;
+    const state = this.#keys.obtain(key, now);
+    if (state === undefined) {
+      this.#keys.remember(key, until);
+      return;
     }
+    state.pausedUntil = Math.max(state.pausedUntil, until);
+    this.#keys.touch(state);
+    this.#pump(state);
   }
 
   /** What the limiter holds for `key` (without creating it). */
   stats(key: string): KeyStats {
-    const state = this.#keys.get(key) ?? _key();
+    const state = this.#keys.peek(key);
     const now = this.#clock.now();
     // `waitMs` first: it drops the slots that left the window.
     return {
@@ -209,35 +241,36 @@ export class LocalRateLimiter implements RateLimiter {
     };
   }
 
-  /** The state of `key`, created if needed; at `maxKeys`, idle keys are evicted first. */
-  #state(key: string, force?: boolean): _Key {
-    const keys = this.#keys;
-    let state = keys.get(key);
-    if (!state) {
-      if (keys.size >= this.#maxKeys) {
-        // Idle: nothing queued, in flight or in the window, and no wait (pause or spacing) left.
-        for (const k of keys.keys()) if (!Object.values(this.stats(k)).some(Boolean)) keys.delete(k);
-        if (keys.size >= this.#maxKeys && !force) throw new QueueFullError("(all keys)", this.#maxKeys);
-      }
-      keys.set(key, (state = _key()));
+  /** When `state` (not in use) will have nothing left to honour: its newest slot out of the window, no spacing or pause left. */
+  #idleAt(state: _Key): number {
+    const log = state.log;
+    const newestSlot = (log[log.length - 1] ?? -Infinity) + this.windowMs + this.marginMs;
+    return Math.max(state.pausedUntil, state.lastGrant + this.spacingMs, newestSlot);
+  }
+
+  /**
+   * Settles, at their deadline, the permits nobody settled in time; returns the next permit's
+   * deadline (0: none). (A key this leaves unused stays where it is in the eviction order: the key
+   * table finds it when it looks for room.)
+   */
+  #settleOverdue(state: _Key, now: number): number {
+    const { log, leases } = state;
+    let deadline = 0;
+    for (const lease of leases) {
+      deadline = lease.at + this.#settleTimeoutMs;
+      if (deadline > now) return deadline;
+      leases.delete(lease);
+      // Keep the log sorted: a late deadline counts from the newest slot (counting longer is safe).
+      log.push(Math.max(deadline, log[log.length - 1] ?? deadline));
     }
-    return state;
+    return deadline;
   }
 
   /** Ms until a grant is possible on `state` at `now` (0: now). */
   #waitMs(state: _Key, now: number): number {
     const { log, leases } = state;
     const span = this.windowMs + this.marginMs;
-    const timeout = this.#settleTimeoutMs;
-    // Settle, at their deadline, the permits nobody settled in time; `deadline`: the next one's.
-    let deadline = 0;
-    for (const lease of leases) {
-      deadline = lease.at + timeout;
-      if (deadline > now) break;
-      leases.delete(lease);
-      // Keep the log sorted: a late deadline counts from the newest slot (counting longer is safe).
-      log.push(Math.max(deadline, log[log.length - 1] ?? deadline));
-    }
+    const deadline = this.#settleOverdue(state, now);
     // Drop the slots that left the window; compact the log once half of it is gone.
     while ((log[state.head] ?? Infinity) <= now - span) state.head += 1;
     if (state.head * 2 > log.length) {
@@ -272,6 +305,7 @@ export class LocalRateLimiter implements RateLimiter {
           state.pausedUntil = Math.max(state.pausedUntil, at + (outcome?.retryAfterMs ?? (outcome?.status === 429 ? this.windowMs : 0)));
         }
         if (state.queue.length) this.#pump(state);
+        else if (!state.leases.size) this.#keys.touch(state);
       }
     };
     const permit: _Lease = {
