@@ -4,6 +4,8 @@ export interface TableEntry {
   readonly name: string;
   /** Set by the table: taken out of the eviction order while in use (see {@link KeyTable}). */
   parked: boolean;
+  /** Set by the table: when it was last moved to the end of the eviction order (a count of moves; start at -Infinity). */
+  touchedAt: number;
 }
 
 /** How the key table asks a limiter about its keys. */
@@ -35,8 +37,9 @@ const MAX_WAIT_SLOTS = 65_536;
  * safe side). When every key is in use, `obtain` returns `undefined` (the limiter then refuses a
  * new acquire, and keeps a pause in the table of waits alone).
  *
- * Keys in use are left in the order and taken out lazily ("parked") when met at its front, so
- * the allowed path costs no extra work; a parked key returns to the order when it stops being in
+ * The order is kept up to the newest half (see {@link KeyTable.touch}). Keys in use are left in
+ * the order and taken out lazily ("parked") when met at its front, so the allowed path costs no
+ * extra work; a parked key returns to the order when it stops being in
  * use, and a few parked keys are re-examined per new key when nothing else is evictable, so a
  * permit nobody settles (it ends at its timeout) does not hold its key's memory forever.
  */
@@ -48,8 +51,8 @@ export class KeyTable<S extends TableEntry> {
   readonly #order = new Set<S>();
   /** Keys met in use at the front of the order, oldest first. */
   readonly #parked = new Set<S>();
-  /** The key last put at the end of the order: using it again costs nothing. */
-  #newest: S | undefined;
+  /** How many times a key was moved to the end of the order. */
+  #touches = 0;
   /** Until when evicted keys must wait, by hash; allocated at the first eviction that needs it. */
   #waits: Float64Array | undefined;
 
@@ -79,16 +82,24 @@ export class KeyTable<S extends TableEntry> {
     return state;
   }
 
-  /** Marks `state` as just used: it moves to the end of the eviction order. Call it when a key stops being in use, or is paused. */
+  /**
+   * Marks `state` as just used: it moves to the end of the eviction order. Call it when a key
+   * stops being in use, or is paused. A key moved within the last `size / 2` moves stays where it
+   * is: it is far from eviction anyway, and a hot key is not deleted and re-added on every use
+   * (V8's hash tables slow down badly when a few entries are deleted and re-added over and over).
+   */
   touch(state: S): void {
-    if (state === this.#newest) return;
     if (state.parked) {
       state.parked = false;
       this.#parked.delete(state);
+    } else if (this.#touches - state.touchedAt < this.#order.size / 2) {
+      return;
+    } else {
+      this.#order.delete(state);
     }
-    this.#order.delete(state);
     this.#order.add(state);
-    this.#newest = state;
+    this.#touches += 1;
+    state.touchedAt = this.#touches;
   }
 
   /** Remembers, in bounded memory, that a key must not grant before `until` (for a key that cannot be held). */
@@ -116,7 +127,6 @@ export class KeyTable<S extends TableEntry> {
   #leastRecentlyUsedNotInUse(now: number): S | undefined {
     for (const state of this.#order) {
       this.#order.delete(state);
-      if (state === this.#newest) this.#newest = undefined;
       if (!this.#hooks.inUse(state, now)) return state;
       state.parked = true;
       this.#parked.add(state);

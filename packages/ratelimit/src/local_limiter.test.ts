@@ -2,8 +2,6 @@ import { AbortedError, ConfigError, QueueFullError, type RateLimitPermit } from 
 import { describe, expect, it } from "vitest";
 import { _manualTime, type ManualTime } from "./_test_manual_time.ts";
 import { createRateLimiter, type LocalRateLimiter, type RateLimiterOptions } from "./local_limiter.ts";
-import { GcraLimiter } from "./gcra_limiter.ts";
-import { SlidingLogLimiter } from "./sliding_log_limiter.ts";
 
 function setup(options: Partial<RateLimiterOptions> = {}): { time: ManualTime; limiter: LocalRateLimiter; t0: number } {
   const time = _manualTime();
@@ -51,7 +49,7 @@ describe("even mode (GCRA)", () => {
   });
 
   it("adds the margin to the window", () => {
-    const limiter = new GcraLimiter({ limit: 20, windowMs: 60_000, marginMs: 1000 });
+    const limiter = createRateLimiter({ limit: 20, windowMs: 60_000, marginMs: 1000 });
     expect(limiter.mode).toBe("even");
     expect(limiter.spacingMs).toBe(3050);
     expect(createRateLimiter({ limit: 20, windowMs: 60_000 }).marginMs).toBe(1000);
@@ -90,8 +88,8 @@ describe("burst mode (sliding log)", () => {
     expect(grants.map((g) => g.at)).toEqual([0, 0, 0, 1010, 1020]);
   });
 
-  it("has a subclass with the mode fixed", () => {
-    const limiter = new SlidingLogLimiter({ limit: 20, windowMs: 2000 });
+  it("has its own default margin", () => {
+    const limiter = createRateLimiter({ limit: 20, windowMs: 2000, mode: "burst" });
     expect(limiter.mode).toBe("burst");
     expect(limiter.marginMs).toBe(10);
   });
