@@ -2,8 +2,6 @@ import { AbortedError, ConfigError, QueueFullError, type RateLimitPermit } from 
 import { describe, expect, it } from "vitest";
 import { _manualTime, type ManualTime } from "./_test_manual_time.ts";
 import { createRateLimiter, type LocalRateLimiter, type RateLimiterOptions } from "./local_limiter.ts";
-import { GcraLimiter } from "./gcra_limiter.ts";
-import { SlidingLogLimiter } from "./sliding_log_limiter.ts";
 
 function setup(options: Partial<RateLimiterOptions> = {}): { time: ManualTime; limiter: LocalRateLimiter; t0: number } {
   const time = _manualTime();
@@ -51,7 +49,7 @@ describe("even mode (GCRA)", () => {
   });
 
   it("adds the margin to the window", () => {
-    const limiter = new GcraLimiter({ limit: 20, windowMs: 60_000, marginMs: 1000 });
+    const limiter = createRateLimiter({ limit: 20, windowMs: 60_000, marginMs: 1000 });
     expect(limiter.mode).toBe("even");
     expect(limiter.spacingMs).toBe(3050);
     expect(createRateLimiter({ limit: 20, windowMs: 60_000 }).marginMs).toBe(1000);
@@ -90,8 +88,8 @@ describe("burst mode (sliding log)", () => {
     expect(grants.map((g) => g.at)).toEqual([0, 0, 0, 1010, 1020]);
   });
 
-  it("has a subclass with the mode fixed", () => {
-    const limiter = new SlidingLogLimiter({ limit: 20, windowMs: 2000 });
+  it("has its own default margin", () => {
+    const limiter = createRateLimiter({ limit: 20, windowMs: 2000, mode: "burst" });
     expect(limiter.mode).toBe("burst");
     expect(limiter.marginMs).toBe(10);
   });
@@ -181,28 +179,110 @@ describe("queue", () => {
 });
 
 describe("memory", () => {
-  it("evicts idle keys and refuses new keys while all are busy", async () => {
-    const { time, limiter } = setup({ maxKeys: 2, limit: 1, windowMs: 100 });
-    (await limiter.acquire("a")).settle();
-    const busy = await limiter.acquire("b");
-    await expect(limiter.acquire("c")).rejects.toBeInstanceOf(QueueFullError);
-    await time.advance(100);
-    (await limiter.acquire("c")).settle();
-    expect(limiter.size).toBe(2);
-    expect(limiter.stats("a").slots).toBe(0);
-    busy.settle();
-    limiter.pause("d", 1000); // server feedback is kept even beyond maxKeys
+  it("past maxKeys, evicts the least recently used key (LRU order)", async () => {
+    const { limiter, t0 } = setup({ maxKeys: 3, mode: "burst", limit: 10, windowMs: 1000 });
+    for (const key of ["a", "b", "c", "a"]) (await limiter.acquire(key)).settle(); // a used again: b is now the least recently used
+    (await limiter.acquire("d")).settle();
+    // b is gone (a new key starts empty; its slot's end is remembered), c and a are kept.
     expect(limiter.size).toBe(3);
-    expect(limiter.stats("d").pausedUntil).toBeGreaterThan(0);
+    expect(limiter.stats("b")).toMatchObject({ slots: 0, pausedUntil: t0 + 1000 });
+    expect(limiter.stats("c").slots).toBe(1);
+    expect(limiter.stats("a").slots).toBe(2);
+    limiter.pause("c", 10); // a pause is a use too: a is now the least recently used
+    (await limiter.acquire("e")).settle();
+    expect(limiter.stats("a").slots).toBe(0);
+    expect(limiter.stats("c").slots).toBe(1);
+    expect(limiter.stats("d").slots).toBe(1);
   });
 
-  it("keeps the memory of many one-off keys bounded", async () => {
+  it("never evicts a key with waiters or permits in flight, even the least recently used", async () => {
+    const { time, limiter, t0 } = setup({ maxKeys: 3, limit: 1, windowMs: 100 });
+    const held = await limiter.acquire("held"); // in flight
+    const { grants } = acquireMany(limiter, time, t0, 1, "queued"); // granted at once…
+    await time.advance(0);
+    grants[0]!.permit.settle();
+    const waiting = acquireMany(limiter, time, t0, 1, "queued"); // …and a waiter behind it (spacing 100 ms)
+    for (let i = 0; i < 20; i += 1) (await limiter.acquire(`one-off-${i}`)).settle();
+    expect(limiter.size).toBe(3);
+    expect(limiter.stats("held").inflight).toBe(1);
+    expect(limiter.stats("queued").queued).toBe(1);
+    await time.advance(100);
+    expect(waiting.grants.map((g) => g.at)).toEqual([100]);
+    held.settle();
+  });
+
+  it("keeps the number of keys at maxKeys whatever the number of new keys, for acquire and pause alike", async () => {
     const { time, limiter } = setup({ maxKeys: 100, limit: 5, windowMs: 10 });
     for (let i = 0; i < 5000; i += 1) {
       (await limiter.acquire(`key-${i}`)).settle();
+      expect(limiter.size).toBeLessThanOrEqual(100);
       await time.advance(1);
     }
-    expect(limiter.size).toBeLessThanOrEqual(100);
+    expect(limiter.size).toBe(100);
+    for (let i = 0; i < 5000; i += 1) {
+      limiter.pause(`paused-${i}`, 60_000);
+      expect(limiter.size).toBeLessThanOrEqual(100);
+    }
+    expect(limiter.size).toBe(100);
+  });
+
+  it("an evicted key that comes back honours its pause and its window (remembered in bounded memory)", async () => {
+    const { time, limiter, t0 } = setup({ maxKeys: 10, limit: 1, windowMs: 1000 });
+    limiter.pause("paused", 5000);
+    (await limiter.acquire("full")).settle(); // its one slot is in the window until t0 + 1000
+    for (let i = 0; i < 50; i += 1) limiter.pause(`other-${i}`, 10); // evicts both
+    expect(limiter.size).toBe(10);
+    expect(limiter.stats("paused").pausedUntil).toBeGreaterThanOrEqual(t0 + 5000);
+    const { grants } = acquireMany(limiter, time, t0, 1, "paused");
+    const full = acquireMany(limiter, time, t0, 1, "full");
+    await time.advance(999);
+    expect(full.grants).toHaveLength(0);
+    await time.advance(4001);
+    expect(full.grants.map((g) => g.at)).toEqual([1000]);
+    expect(grants.map((g) => g.at)).toEqual([5000]);
+  });
+
+  it("a paused key keeps its pause while in use, however many new keys come and go", async () => {
+    const { time, limiter, t0 } = setup({ maxKeys: 5, limit: 1, windowMs: 100 });
+    limiter.pause("k", 60_000);
+    const { grants } = acquireMany(limiter, time, t0, 1, "k"); // a waiter: k is in use
+    for (let i = 0; i < 500; i += 1) {
+      (await limiter.acquire(`one-off-${i}`)).settle();
+      await time.advance(101);
+    }
+    expect(limiter.stats("k")).toMatchObject({ queued: 1, pausedUntil: t0 + 60_000 });
+    await time.advance(60_000 - 500 * 101 - 1);
+    expect(grants).toHaveLength(0);
+    await time.advance(1);
+    expect(grants.map((g) => g.at)).toEqual([60_000]);
+  });
+
+  it("when every key is in use: acquire on a new key throws QueueFullError, a pause on a new key is still honoured", async () => {
+    const { time, limiter, t0 } = setup({ maxKeys: 2, limit: 1, windowMs: 100 });
+    const a = await limiter.acquire("a");
+    const b = await limiter.acquire("b");
+    await expect(limiter.acquire("c")).rejects.toBeInstanceOf(QueueFullError);
+    limiter.pause("d", 1000);
+    expect(limiter.size).toBe(2);
+    expect(limiter.stats("d").pausedUntil).toBe(t0 + 1000);
+    a.settle();
+    b.settle();
+    const { grants } = acquireMany(limiter, time, t0, 1, "d");
+    await time.advance(999);
+    expect(grants).toHaveLength(0);
+    await time.advance(1);
+    expect(grants.map((g) => g.at)).toEqual([1000]);
+  });
+
+  it("reclaims a key whose permit nobody settles, at the permit's timeout", async () => {
+    const { time, limiter } = setup({ maxKeys: 2, limit: 1, windowMs: 100, settleTimeoutMs: 1000 });
+    await limiter.acquire("lost-1"); // never settled
+    await limiter.acquire("lost-2"); // never settled
+    await expect(limiter.acquire("c")).rejects.toBeInstanceOf(QueueFullError);
+    await time.advance(1100); // both permits timed out and their slots left the window
+    (await limiter.acquire("c")).settle();
+    (await limiter.acquire("d")).settle();
+    expect(limiter.size).toBe(2);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { AcquireOptions, Clock, PermitOutcome, RateLimitPermit, RateLimiter } from "@mly/auth-core";
 import { AbortedError, ConfigError, QueueFullError } from "./_core.ts";
+import { KeyTable } from "./_key_table.ts";
 import { preciseClock } from "./precise_clock.ts";
 import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.ts";
 
@@ -35,7 +36,13 @@ export interface RateLimiterOptions {
   scheduler?: Scheduler;
   /** Callers that may wait per key before `acquire` throws `QueueFullError` (default 1000). */
   maxQueue?: number;
-  /** Keys held at once; idle keys are evicted first, then `acquire` on a new key throws `QueueFullError` (default 10 000). */
+  /**
+   * Keys held at once (default 10 000). Past it, a new key evicts the least recently used key
+   * that has no waiters and no permit in flight; what that key still had to honour (slots in its
+   * window, a pause) is remembered in a fixed-size table so it is honoured if the key comes back.
+   * When every key has waiters or permits in flight, `acquire` on a new key throws
+   * `QueueFullError`. O(1) amortised per call at any number of keys; memory bounded.
+   */
   maxKeys?: number;
   /**
    * A permit neither settled nor cancelled after this many ms is settled at that time, so a lost
@@ -58,31 +65,79 @@ export interface KeyStats {
   readonly waitMs: number;
 }
 
-/** A caller waiting in a key's queue: grants it a slot at `now`, the timer that woke the queue being due at `wokeAt`. */
-type _Waiter = (now: number, wokeAt: number) => void;
-
-/** A permit granted and not yet settled or cancelled. */
-interface _Lease extends RateLimitPermit {
-  /** When it was granted. */
-  at: number;
-}
+/** A caller waiting in a key's queue: grants it a slot at `now`, the timer that woke the queue having been due at `dueAt`. */
+type _Waiter = (now: number, dueAt: number) => void;
 
 /** What a limiter holds for one key. */
 interface _Key {
-  /** Callers waiting, FIFO. */
-  queue: _Waiter[];
-  /** Settled slot times, ascending, from `head` on (the ones before it left the window). */
-  log: number[];
+  /** The key. */
+  readonly name: string;
+  /** Out of the key table's eviction order while in use (see `KeyTable`). */
+  parked: boolean;
+  /** Its place in the key table's eviction order (see `KeyTable`). */
+  touchedAt: number;
+  /** Callers waiting, first come first served. */
+  readonly queue: _Waiter[];
+  /** Settled slot times, ascending, from `head` on (the ones before it have left the window). */
+  readonly log: number[];
   head: number;
   /** The permits in flight, in grant order. */
-  leases: Set<_Lease>;
+  readonly leases: Set<_Permit>;
+  /** The time the last grant counts from (even spacing). */
   lastGrant: number;
   pausedUntil: number;
   /** The timer that wakes the queue (possibly fired already). */
   timer?: TimerHandle;
 }
 
-const _key = (): _Key => ({ queue: [], log: [], head: 0, leases: new Set(), lastGrant: -Infinity, pausedUntil: 0 });
+function _newKey(name: string, pausedUntil: number): _Key {
+  return { name, parked: false, touchedAt: -Infinity, queue: [], log: [], head: 0, leases: new Set(), lastGrant: -Infinity, pausedUntil };
+}
+
+/** Whether a key has waiters or permits in flight (then it is never evicted). */
+function _inUse(state: _Key): boolean {
+  return state.queue.length > 0 || state.leases.size > 0;
+}
+
+/** Appends a slot to a key's log, keeping it sorted: a slot settled out of order counts from the newest one (counting longer is safe). */
+function _appendSlot(log: number[], at: number): void {
+  log.push(Math.max(at, log.at(-1) ?? at));
+}
+
+/** How a permit reaches its limiter: one object per limiter, so a permit holds no closures. */
+interface _PermitEnds {
+  settle(permit: _Permit, outcome: PermitOutcome | undefined): void;
+  cancel(permit: _Permit): void;
+}
+
+/** A granted slot (one object per acquire); settle or cancel ends it, once. */
+class _Permit implements RateLimitPermit {
+  readonly #ends: _PermitEnds;
+  /** Its key. */
+  readonly key: _Key;
+  /** When it was granted. */
+  readonly at: number;
+  /** The time its grant counts from (even spacing). */
+  readonly grant: number;
+  /** The key's `lastGrant` before it (a cancel restores it). */
+  readonly previousGrant: number;
+
+  constructor(ends: _PermitEnds, key: _Key, at: number, grant: number, previousGrant: number) {
+    this.#ends = ends;
+    this.key = key;
+    this.at = at;
+    this.grant = grant;
+    this.previousGrant = previousGrant;
+  }
+
+  settle(outcome?: PermitOutcome): void {
+    this.#ends.settle(this, outcome);
+  }
+
+  cancel(): void {
+    this.#ends.cancel(this);
+  }
+}
 
 /**
  * An in-process {@link RateLimiter}: per key, a sliding log of slots timed from when each
@@ -105,46 +160,67 @@ const _key = (): _Key => ({ queue: [], log: [], head: 0, leases: new Set(), last
  * ```
  */
 export class LocalRateLimiter implements RateLimiter {
-  // `declare`: assigned in the constructor, so no class-field boilerplate in the output.
   /** Requests per window. */
-  declare readonly limit: number;
+  readonly limit: number;
   /** The window length in ms. */
-  declare readonly windowMs: number;
+  readonly windowMs: number;
   /** The mode. */
-  declare readonly mode: RateLimitMode;
+  readonly mode: RateLimitMode;
   /** The margin added to the window, in ms. */
-  declare readonly marginMs: number;
+  readonly marginMs: number;
   /** In even mode, the ms between two slots: `(windowMs + marginMs) / limit`; 0 in burst mode. */
-  declare readonly spacingMs: number;
+  readonly spacingMs: number;
+  /** How long a settled slot counts: `windowMs + marginMs`. */
+  readonly #spanMs: number;
   readonly #clock: Clock;
   readonly #scheduler: Scheduler;
   readonly #maxQueue: number;
   readonly #maxKeys: number;
   readonly #settleTimeoutMs: number;
-  readonly #keys = new Map<string, _Key>();
+  readonly #keys: KeyTable<_Key>;
+  readonly #permitEnds: _PermitEnds;
 
   /** Creates a limiter; see {@link RateLimiterOptions}. */
   constructor(options: RateLimiterOptions) {
-    const { limit, windowMs, mode = "even" } = options;
+    const { limit, windowMs } = options;
+    const mode = options.mode ?? "even";
     const even = mode === "even";
-    const margin = options.marginMs ?? Math.min(even ? 1000 : 250, windowMs / (even ? 50 : 200));
+    const marginMs = options.marginMs ?? (even ? Math.min(1000, windowMs / 50) : Math.min(250, windowMs / 200));
     // `mode` may be anything at run time (plain JavaScript callers).
-    if (!(limit % 1 === 0 && limit > 0 && windowMs > 0 && windowMs < Infinity && margin >= 0 && (even || (mode as string) === "burst"))) {
+    const knownMode = even || (mode as string) === "burst";
+    if (!(Number.isInteger(limit) && limit > 0 && windowMs > 0 && windowMs < Infinity && marginMs >= 0 && knownMode)) {
       throw new ConfigError("Rate limiter: invalid limit, windowMs, marginMs or mode.");
     }
     this.limit = limit;
     this.windowMs = windowMs;
     this.mode = mode;
-    this.marginMs = margin;
-    this.spacingMs = even ? (windowMs + margin) / limit : 0;
+    this.marginMs = marginMs;
+    this.#spanMs = windowMs + marginMs;
+    this.spacingMs = even ? this.#spanMs / limit : 0;
     this.#clock = options.clock ?? preciseClock;
     this.#scheduler = options.scheduler ?? systemScheduler;
     this.#maxQueue = options.maxQueue ?? 1000;
     this.#maxKeys = options.maxKeys ?? 10_000;
     this.#settleTimeoutMs = options.settleTimeoutMs ?? 60_000;
+    this.#keys = new KeyTable<_Key>(this.#maxKeys, {
+      inUse: (state, now) => {
+        this.#settleOverdue(state, now);
+        return _inUse(state);
+      },
+      idleAt: (state) => this.#idleAt(state),
+      create: _newKey,
+    });
+    this.#permitEnds = {
+      settle: (permit, outcome) => {
+        this.#endPermit(permit, this.#clock.now(), outcome);
+      },
+      cancel: (permit) => {
+        this.#endPermit(permit, undefined, undefined);
+      },
+    };
   }
 
-  /** How many keys the limiter holds now. */
+  /** How many keys the limiter holds now (at most `maxKeys`). */
   get size(): number {
     return this.#keys.size;
   }
@@ -154,54 +230,47 @@ export class LocalRateLimiter implements RateLimiter {
    * arrives, or cancel it if the request was never sent.
    *
    * @throws {AbortedError} the signal fired before a slot was granted (the place in the queue is given up).
-   * @throws {QueueFullError} `maxQueue` callers already wait for this key, or `maxKeys` keys are busy.
+   * @throws {QueueFullError} `maxQueue` callers already wait for this key, or every one of `maxKeys` keys has waiters or permits in flight.
    */
-  acquire(key: string, { signal }: AcquireOptions = {}): Promise<RateLimitPermit> {
-    // A throw in the executor rejects the promise.
-    return new Promise((grant, reject) => {
-      if (signal?.aborted) throw new AbortedError(undefined, { cause: signal.reason });
-      const now = this.#clock.now();
-      const state = this.#state(key);
-      const queue = state.queue;
-      if (!queue.length && !this.#waitMs(state, now)) {
-        grant(this.#grant(state, now, now));
-        return;
-      }
-      if (queue.length >= this.#maxQueue) throw new QueueFullError(key, this.#maxQueue);
-      const abort = (): void => {
-        // Still queued: the listener goes on grant.
-        queue.splice(queue.indexOf(waiter), 1);
-        reject(new AbortedError(undefined, { cause: signal?.reason }));
-        this.#pump(state);
-      };
-      const waiter: _Waiter = (at, wokeAt) => {
-        signal?.removeEventListener("abort", abort);
-        grant(this.#grant(state, at, Math.max(now, wokeAt)));
-      };
-      signal?.addEventListener("abort", abort);
-      queue.push(waiter);
-      this.#pump(state);
-    });
+  acquire(key: string, options?: AcquireOptions): Promise<RateLimitPermit> {
+    const signal = options?.signal;
+    if (signal?.aborted === true) return Promise.reject(new AbortedError(undefined, { cause: signal.reason }));
+    const now = this.#clock.now();
+    const state = this.#keys.obtain(key, now);
+    if (state === undefined) return Promise.reject(new QueueFullError("(all keys)", this.#maxKeys));
+    // The allowed path: nobody waits and a slot is free. One object (the permit) and the promise.
+    if (state.queue.length === 0 && this.#waitMs(state, now) === 0) return Promise.resolve(this.#grant(state, now, now));
+    if (state.queue.length >= this.#maxQueue) return Promise.reject(new QueueFullError(key, this.#maxQueue));
+    return this.#enqueue(state, now, signal);
   }
 
-  /** Freezes `key` for `waitMs` (a server's `Retry-After`); a longer pause already set wins. */
+  /**
+   * Freezes `key` for `waitMs` (a server's `Retry-After`); a longer pause already set wins. A
+   * pause is never dropped: on a key that cannot be held (every key in use) it is remembered in
+   * the fixed-size table of waits.
+   */
   pause(key: string, waitMs: number): void {
-    if (waitMs > 0) {
-      const now = this.#clock.now();
-      // Server feedback is never dropped: a pause may hold a key beyond maxKeys.
-      const state = this.#state(key, true);
-      state.pausedUntil = Math.max(state.pausedUntil, now + waitMs);
-      this.#pump(state);
+    if (!(waitMs > 0)) return;
+    const now = this.#clock.now();
+    const until = now + waitMs;
+    const state = this.#keys.obtain(key, now);
+    if (state === undefined) {
+      this.#keys.remember(key, until);
+      return;
     }
+    state.pausedUntil = Math.max(state.pausedUntil, until);
+    this.#keys.touch(state);
+    this.#pump(state);
   }
 
   /** What the limiter holds for `key` (without creating it). */
   stats(key: string): KeyStats {
-    const state = this.#keys.get(key) ?? _key();
+    const state = this.#keys.peek(key);
     const now = this.#clock.now();
-    // `waitMs` first: it drops the slots that left the window.
+    // First: it drops the slots that left the window.
+    const waitMs = this.#waitMs(state, now);
     return {
-      waitMs: this.#waitMs(state, now),
+      waitMs,
       queued: state.queue.length,
       inflight: state.leases.size,
       slots: state.log.length - state.head,
@@ -209,102 +278,144 @@ export class LocalRateLimiter implements RateLimiter {
     };
   }
 
-  /** The state of `key`, created if needed; at `maxKeys`, idle keys are evicted first. */
-  #state(key: string, force?: boolean): _Key {
-    const keys = this.#keys;
-    let state = keys.get(key);
-    if (!state) {
-      if (keys.size >= this.#maxKeys) {
-        // Idle: nothing queued, in flight or in the window, and no wait (pause or spacing) left.
-        for (const k of keys.keys()) if (!Object.values(this.stats(k)).some(Boolean)) keys.delete(k);
-        if (keys.size >= this.#maxKeys && !force) throw new QueueFullError("(all keys)", this.#maxKeys);
-      }
-      keys.set(key, (state = _key()));
-    }
-    return state;
+  /** Queues a caller that could not be granted at `since`; it is granted by {@link #pump}. */
+  #enqueue(state: _Key, since: number, signal: AbortSignal | undefined): Promise<RateLimitPermit> {
+    return new Promise((resolve, reject) => {
+      const queue = state.queue;
+      const onAbort = (): void => {
+        // Still queued: the listener is removed on grant.
+        queue.splice(queue.indexOf(waiter), 1);
+        reject(new AbortedError(undefined, { cause: signal?.reason }));
+        this.#pump(state);
+        if (!_inUse(state)) this.#keys.touch(state);
+      };
+      const waiter: _Waiter = (now, dueAt) => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve(this.#grant(state, now, Math.max(since, dueAt)));
+      };
+      signal?.addEventListener("abort", onAbort);
+      queue.push(waiter);
+      this.#pump(state);
+    });
   }
 
-  /** Ms until a grant is possible on `state` at `now` (0: now). */
-  #waitMs(state: _Key, now: number): number {
-    const { log, leases } = state;
-    const span = this.windowMs + this.marginMs;
-    const timeout = this.#settleTimeoutMs;
-    // Settle, at their deadline, the permits nobody settled in time; `deadline`: the next one's.
-    let deadline = 0;
-    for (const lease of leases) {
-      deadline = lease.at + timeout;
-      if (deadline > now) break;
-      leases.delete(lease);
-      // Keep the log sorted: a late deadline counts from the newest slot (counting longer is safe).
-      log.push(Math.max(deadline, log[log.length - 1] ?? deadline));
-    }
-    // Drop the slots that left the window; compact the log once half of it is gone.
-    while ((log[state.head] ?? Infinity) <= now - span) state.head += 1;
-    if (state.head * 2 > log.length) {
-      log.splice(0, state.head);
-      state.head = 0;
-    }
-    const over = leases.size + log.length - state.head - this.limit;
-    // At the limit: until the oldest slot that must leave has left the window; when every one of
-    // those is in flight, until the oldest lease's deadline (a settle wakes the queue sooner).
-    // (Index the log only then: a negative index is a slow property lookup.)
-    const slot = over < 0 ? -Infinity : log[state.head + over];
-    const wait = Math.max(state.pausedUntil, state.lastGrant + this.spacingMs, slot === undefined ? deadline : slot + span);
-    return Math.max(0, wait - now);
-  }
-
-  /** Grants a slot at `now` to a caller that could have had it at `since` (≤ now). */
-  #grant(state: _Key, now: number, since: number): RateLimitPermit {
-    const prev = state.lastGrant;
-    // Timers fire late (whole milliseconds, a busy event loop): a waiter granted late keeps the
-    // slot it was due, so lateness does not add up over a queue. The sliding-log cap is exact anyway.
-    const mine = (state.lastGrant = Math.min(now, Math.max(prev + this.spacingMs, since)));
-    // Settles the permit at `at`, or cancels it (no `at`): the slot is given back.
-    const end = (at?: number, outcome?: PermitOutcome): void => {
-      if (state.leases.delete(permit)) {
-        if (at === undefined) {
-          // No later grant: the spacing counts from the one before.
-          if (state.lastGrant === mine) state.lastGrant = prev;
-        } else {
-          const log = state.log;
-          log.push(Math.max(at, log[log.length - 1] ?? at));
-          // Server feedback: a wait it asked for, or a whole window after a bare 429.
-          state.pausedUntil = Math.max(state.pausedUntil, at + (outcome?.retryAfterMs ?? (outcome?.status === 429 ? this.windowMs : 0)));
-        }
-        if (state.queue.length) this.#pump(state);
-      }
-    };
-    const permit: _Lease = {
-      at: now,
-      settle: (outcome) => {
-        end(this.#clock.now(), outcome);
-      },
-      cancel: end,
-    };
+  /**
+   * Grants a slot at `now` to a caller that could have had it at `since` (≤ now). Timers fire late
+   * (whole milliseconds, a busy event loop): a waiter granted late keeps the slot it was due, so
+   * lateness does not add up over a queue. The sliding-log cap is exact anyway.
+   */
+  #grant(state: _Key, now: number, since: number): _Permit {
+    const previousGrant = state.lastGrant;
+    const grant = Math.min(now, Math.max(previousGrant + this.spacingMs, since));
+    state.lastGrant = grant;
+    const permit = new _Permit(this.#permitEnds, state, now, grant, previousGrant);
     state.leases.add(permit);
     return permit;
   }
 
+  /** Ends a permit: settled at `at`, or cancelled (no `at`). A second end, or one after its timeout, does nothing. */
+  #endPermit(permit: _Permit, at: number | undefined, outcome: PermitOutcome | undefined): void {
+    const state = permit.key;
+    if (!state.leases.delete(permit)) return;
+    if (at === undefined) this.#giveBack(state, permit);
+    else this.#countSlot(state, at, outcome);
+    if (state.queue.length > 0) this.#pump(state);
+    else if (state.leases.size === 0) this.#keys.touch(state);
+  }
+
+  /** A cancel: the request was never sent. Unless another grant came since, the spacing counts from the grant before it. */
+  #giveBack(state: _Key, permit: _Permit): void {
+    if (state.lastGrant === permit.grant) state.lastGrant = permit.previousGrant;
+  }
+
+  /** A settle at `at`: the slot counts from then; server feedback pauses the key (the wait it asked for, or a whole window after a bare 429). */
+  #countSlot(state: _Key, at: number, outcome: PermitOutcome | undefined): void {
+    _appendSlot(state.log, at);
+    const serverWait = outcome?.retryAfterMs ?? (outcome?.status === 429 ? this.windowMs : 0);
+    if (serverWait > 0) state.pausedUntil = Math.max(state.pausedUntil, at + serverWait);
+  }
+
   /**
-   * Grants waiters while slots are free, then sleeps until the next one could be. `wokeAt`: when
-   * the timer that calls it was due (a timer fires late; the lateness is not the waiter's).
+   * Grants waiters, first come first served, while slots are free; then sleeps until the first
+   * one could be granted (one timer per key). `dueAt`: when the timer that calls it was due (a
+   * timer fires late; the lateness is not the waiter's).
    */
-  #pump(state: _Key, wokeAt?: number): void {
+  #pump(state: _Key, dueAt?: number): void {
     const queue = state.queue;
     let now = 0;
     let wait = 0;
-    for (let waiter = queue[0]; waiter && (wait = this.#waitMs(state, (now = this.#clock.now()))) === 0; waiter = queue[0]) {
-      queue.shift();
-      waiter(now, wokeAt ?? now);
+    while (queue.length > 0) {
+      now = this.#clock.now();
+      wait = this.#waitMs(state, now);
+      if (wait > 0) break;
+      queue.shift()?.(now, dueAt ?? now);
     }
-    // One timer per key, re-armed for the first waiter (a wait > 0 ms).
     this.#scheduler.clearTimeout(state.timer);
-    if (queue.length) {
-      const at = now + wait;
+    if (queue.length > 0) {
+      const wakeAt = now + wait;
       state.timer = this.#scheduler.setTimeout(() => {
-        this.#pump(state, at);
+        this.#pump(state, wakeAt);
       }, Math.ceil(wait));
     }
+  }
+
+  /** Ms until a grant is possible on `state` at `now` (0: now). */
+  #waitMs(state: _Key, now: number): number {
+    const nextDeadline = this.#settleOverdue(state, now);
+    this.#dropSlotsOutsideWindow(state, now);
+    const until = Math.max(state.pausedUntil, state.lastGrant + this.spacingMs, this.#capFreeAt(state, nextDeadline));
+    return Math.max(0, until - now);
+  }
+
+  /**
+   * Settles, at their deadline, the permits nobody settled in time; returns the next permit's
+   * deadline (0: none). (A key this leaves unused stays where it is in the eviction order: the key
+   * table finds it when it looks for room.)
+   */
+  #settleOverdue(state: _Key, now: number): number {
+    const leases = state.leases;
+    if (leases.size === 0) return 0;
+    let deadline = 0;
+    for (const lease of leases) {
+      deadline = lease.at + this.#settleTimeoutMs;
+      if (deadline > now) return deadline;
+      leases.delete(lease);
+      _appendSlot(state.log, deadline);
+    }
+    return deadline;
+  }
+
+  /** Moves `head` past the slots that left the window; compacts the log once half of it is gone. */
+  #dropSlotsOutsideWindow(state: _Key, now: number): void {
+    const log = state.log;
+    const oldest = now - this.#spanMs;
+    let head = state.head;
+    while (head < log.length && (log[head] ?? Infinity) <= oldest) head += 1;
+    if (head * 2 > log.length) {
+      // In place: `splice` would allocate an array of the dropped slots.
+      log.copyWithin(0, head);
+      log.length -= head;
+      head = 0;
+    }
+    state.head = head;
+  }
+
+  /**
+   * When the window cap lets one more request in: at once below the cap; at the cap, when the
+   * oldest slot that must leave has left the window, or — every one of those being in flight —
+   * at the oldest permit's deadline (a settle wakes the queue sooner).
+   */
+  #capFreeAt(state: _Key, nextDeadline: number): number {
+    const over = state.leases.size + state.log.length - state.head - this.limit;
+    if (over < 0) return -Infinity;
+    const slot = state.log[state.head + over];
+    return slot === undefined ? nextDeadline : slot + this.#spanMs;
+  }
+
+  /** When `state` (not in use) will have nothing left to honour: its newest slot out of the window, no spacing or pause left. */
+  #idleAt(state: _Key): number {
+    const windowEnd = (state.log.at(-1) ?? -Infinity) + this.#spanMs;
+    return Math.max(state.pausedUntil, state.lastGrant + this.spacingMs, windowEnd);
   }
 }
 

@@ -20,7 +20,5 @@
 export * from "./scheduler.ts";
 export * from "./precise_clock.ts";
 export * from "./local_limiter.ts";
-export * from "./gcra_limiter.ts";
-export * from "./sliding_log_limiter.ts";
 export * from "./composite_limiter.ts";
 export * from "./policies.ts";

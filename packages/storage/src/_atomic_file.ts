@@ -4,29 +4,34 @@ import { basename, dirname, join } from "node:path";
 
 /**
  * Replaces `path` atomically: temp file in the same directory (mode 0600), write, fsync, rename
- * over the target, fsync the directory. A crash at any point leaves the old or the new content.
+ * over the target, fsync the directory. A crash at any point leaves the old or the new content;
+ * a failure (disk full, I/O error) removes the temp file before it is reported.
  */
 export async function _writeFileAtomic(path: string, data: string, durable: boolean): Promise<void> {
   const directory = dirname(path);
   const temp = join(directory, `.${basename(path)}.${randomUUID()}.tmp`);
   const handle = await open(temp, "wx", 0o600);
   try {
+    await _writeAndClose(handle, data, durable);
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+  if (durable) await _fsyncDirectory(directory);
+}
+
+/** Writes `data` to a fresh file and closes it; the handle is closed whatever fails. */
+async function _writeAndClose(handle: Awaited<ReturnType<typeof open>>, data: string, durable: boolean): Promise<void> {
+  try {
     await handle.chmod(0o600);
     await handle.writeFile(data, "utf8");
     if (durable) await handle.sync();
   } catch (error) {
-    await handle.close();
-    await rm(temp, { force: true });
+    await handle.close().catch(() => undefined);
     throw error;
   }
   await handle.close();
-  try {
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  if (durable) await _fsyncDirectory(directory);
 }
 
 /** Flushes a directory entry change (rename, unlink) to disk; a no-op where directories cannot be opened (Windows). */

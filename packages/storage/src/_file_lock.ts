@@ -78,36 +78,50 @@ function _handle(path: string, record: _LockRecord): TokenLock {
 
 async function _tryCreate(path: string, record: _LockRecord): Promise<boolean> {
   const data = JSON.stringify(record);
-  const temp = `${path}.${record.owner}.tmp`;
   try {
-    const handle = await open(temp, "wx", 0o600);
-    try {
-      await handle.writeFile(data, "utf8");
-    } finally {
-      await handle.close();
-    }
-    try {
-      await link(temp, path);
-      return true;
-    } catch (error) {
-      if (_isCode(error, "EEXIST")) return false;
-      if (!_isCode(error, "EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV")) throw error;
-    } finally {
-      await unlink(temp).catch(() => undefined);
-    }
+    const linked = await _createByLink(path, `${path}.${record.owner}.tmp`, data);
+    if (linked !== "unsupported") return linked;
     // No hard links on this file system: fall back to O_EXCL (a reader may see it empty for a moment).
-    const handle2 = await open(path, "wx", 0o600);
-    try {
-      await handle2.writeFile(data, "utf8");
-    } finally {
-      await handle2.close();
-    }
+    const handle = await open(path, "wx", 0o600);
+    await _writeOrRemove(handle, path, data);
     return true;
   } catch (error) {
     if (_isCode(error, "EEXIST")) return false;
     throw new StorageError(`Cannot create the lock file ${path} (${_codeOf(error)}). Check that the directory exists and is writable by you.`, {
       cause: error,
     });
+  }
+}
+
+/**
+ * Writes the lock record to `temp` and hard-links it as `path`: whether it was created, or
+ * `"unsupported"` where the file system has no hard links. `temp` is removed whatever happens.
+ */
+async function _createByLink(path: string, temp: string, data: string): Promise<boolean | "unsupported"> {
+  try {
+    await _writeOrRemove(await open(temp, "wx", 0o600), temp, data);
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    if (_isCode(error, "EEXIST")) return false;
+    if (_isCode(error, "EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV")) return "unsupported";
+    throw error;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+/** Writes `data` to a file just created at `path` and closes it; on a failure (disk full) the file is removed. */
+async function _writeOrRemove(handle: Awaited<ReturnType<typeof open>>, path: string, data: string): Promise<void> {
+  try {
+    try {
+      await handle.writeFile(data, "utf8");
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await unlink(path).catch(() => undefined);
+    throw error;
   }
 }
 

@@ -46,3 +46,18 @@ export function _keyForFileName(name: string): string | undefined {
     return undefined;
   }
 }
+
+const _TOKEN_FILE = String.raw`(?:[a-z0-9_%A-F-]+|~[0-9a-f]{64})\.json`;
+const _UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+/**
+ * The temp files this package writes beside a token file, and nothing else:
+ * - `.<file>.<uuid>.tmp`: an atomic write in progress (`_writeFileAtomic`);
+ * - `<file>.lock.<uuid>.tmp`, `<file>.wlock.<uuid>.tmp`: a lock being created (`_acquireFileLock`);
+ * - `<file>.lock.stale-<uuid>`, `<file>.wlock.stale-<uuid>`: a stale lock being broken.
+ */
+const _TEMP_FILE = new RegExp(`^(?:\\.${_TOKEN_FILE}\\.${_UUID}\\.tmp|${_TOKEN_FILE}\\.w?lock\\.(?:${_UUID}\\.tmp|stale-${_UUID}))$`);
+
+/** Whether a directory entry is a temp file written by this package (left behind if its writer died). */
+export function _isTempFileName(name: string): boolean {
+  return _TEMP_FILE.test(name);
+}

@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile, mkdir, chmod } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { chmod, chown, lstat, mkdir, mkdtemp, open, readFile, readdir, rm, stat, symlink, unlink, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { inspect } from "node:util";
 import { StorageError, VersionConflictError, formatTokenKey, serializeTokenSet } from "@mly/auth-core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAesGcmCipher } from "./aes_gcm_cipher.ts";
 import { describeTokenStoreConformance, sampleTokenSet } from "./conformance.ts";
 import { FileTokenStore } from "./file_token_store.ts";
@@ -179,17 +180,148 @@ describe("FileTokenStore on disk", () => {
     expect(JSON.stringify(error)).not.toContain("hidden");
   });
 
-  it("sweeps temp files left by a killed writer", async () => {
+  it("sweeps stale temp files of killed or failed writers at start, and never any other file", async () => {
     const directory = await tempDir();
-    await mkdir(directory, { recursive: true });
-    const leftover = join(directory, ".x.json.dead.tmp");
-    await writeFile(leftover, "partial");
+    await mkdir(directory, { recursive: true, mode: 0o700 });
+    const file = "mapillary%3A1234%3Aalice.json";
+    const stale = [`.${file}.${randomUUID()}.tmp`, `${file}.wlock.${randomUUID()}.tmp`, `${file}.lock.${randomUUID()}.tmp`, `${file}.lock.stale-${randomUUID()}`];
+    const kept = [file, `${file}.corrupt-2026-01-01T00-00-00-000Z`, ".hidden.tmp", "notes.tmp", `${file}.wlock.not-mine.tmp`, ".x.json.dead.tmp"];
     const old = new Date(Date.now() - 120_000);
-    const { utimes } = await import("node:fs/promises");
-    await utimes(leftover, old, old);
-    const fresh = join(directory, ".y.json.live.tmp");
-    await writeFile(fresh, "in flight");
+    for (const name of [...stale, ...kept]) {
+      await writeFile(join(directory, name), "x");
+      await utimes(join(directory, name), old, old);
+    }
+    const inFlight = `.${file}.${randomUUID()}.tmp`; // a live writer's: younger than a minute
+    await writeFile(join(directory, inFlight), "in flight");
     await new FileTokenStore({ directory }).list();
-    expect((await readdir(directory)).sort()).toEqual([".y.json.live.tmp"]);
+    expect((await readdir(directory)).sort()).toEqual([...kept, inFlight].sort());
+  });
+});
+
+type HandleMethod = "writeFile" | "sync";
+
+/** The prototype of Node's `FileHandle`, whose methods the store's writes call. */
+async function fileHandlePrototype(): Promise<Record<HandleMethod, (...args: unknown[]) => Promise<void>>> {
+  const path = join(tmpdir(), `mly-probe-${randomUUID()}`);
+  const probe = await open(path, "w");
+  await probe.close();
+  await rm(path, { force: true });
+  return Object.getPrototypeOf(probe) as Record<HandleMethod, (...args: unknown[]) => Promise<void>>;
+}
+
+/** Makes the `nth` call of a `FileHandle` method from now on fail with `code`. */
+async function failCall(method: HandleMethod, code: string, nth: number): Promise<void> {
+  const prototype = await fileHandlePrototype();
+  const real = prototype[method];
+  let calls = 0;
+  vi.spyOn(prototype, method).mockImplementation(async function (this: unknown, ...args: unknown[]) {
+    calls += 1;
+    if (calls !== nth) return real.apply(this, args);
+    throw Object.assign(new Error(`${code}: simulated failure, ${method}`), { code });
+  });
+}
+
+describe("FileTokenStore after a failed write", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  // In a set(): writeFile #1 is the write lock's record, writeFile #2 / sync #1 the token's temp file.
+  for (const [what, method, code, nth] of [
+    ["the write lock's temp file cannot be written (disk full)", "writeFile", "ENOSPC", 1],
+    ["the token's temp file cannot be written (disk full)", "writeFile", "ENOSPC", 2],
+    ["the token's temp file cannot be synced (I/O error)", "sync", "EIO", 1],
+  ] as const) {
+    it(`leaves no temp file behind when ${what}, and the next write works`, async () => {
+      const store = new FileTokenStore({ directory: await tempDir() });
+      await store.set(key, sampleTokenSet("before"));
+      await failCall(method, code, nth);
+      const error = await store.set(key, sampleTokenSet("lost")).catch((e: unknown) => e);
+      vi.restoreAllMocks();
+      expect(error).toBeInstanceOf(StorageError);
+      expect(await readdir(store.directory)).toEqual([basename(store.pathOf(key))]);
+      expect((await store.get(key))?.tokens.accessToken.reveal()).toBe("at-before");
+      await store.set(key, sampleTokenSet("after"));
+      expect(await readdir(store.directory)).toEqual([basename(store.pathOf(key))]);
+    });
+  }
+});
+
+describe("FileTokenStore trusts only what it owns", () => {
+  it("refuses a directory owned by another user, saying what to fix, for as long as that holds", async () => {
+    const directory = await tempDir();
+    const store = new FileTokenStore({ directory });
+    await store.set(key, sampleTokenSet("mine"));
+    await chown(directory, 65534, 65534);
+    for (const call of [() => store.get(key), () => store.set(key, sampleTokenSet("x")), () => store.list(), () => new FileTokenStore({ directory }).get(key)]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageError);
+      expect((error as Error).message).toMatch(/owned by uid 65534, not by you/);
+      expect((error as Error).message).toContain(`chown ${process.getuid!()} ${directory} && chmod 700 ${directory}`);
+    }
+    await chown(directory, process.getuid!(), process.getgid!());
+    expect((await store.get(key))?.tokens.accessToken.reveal()).toBe("at-mine");
+  });
+
+  for (const mode of [0o777, 0o770, 0o775, 0o757, 0o720]) {
+    it(`refuses a group- or world-writable directory (mode 0${mode.toString(8)}) without touching it, until it is fixed`, async () => {
+      const directory = await tempDir();
+      const store = new FileTokenStore({ directory });
+      await store.set(key, sampleTokenSet("mine"));
+      await chmod(directory, mode);
+      for (const call of [() => store.get(key), () => store.set(key, sampleTokenSet("x")), () => new FileTokenStore({ directory }).list()]) {
+        const error = await call().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StorageError);
+        expect((error as Error).message).toMatch(/is writable by (group and others|its group|others) \(mode 0\d+\)/);
+        expect((error as Error).message).toContain(`chmod 700 ${directory}`);
+      }
+      expect((await stat(directory)).mode & 0o777).toBe(mode);
+      await chmod(directory, 0o700);
+      expect((await store.get(key))?.tokens.accessToken.reveal()).toBe("at-mine");
+    });
+  }
+
+  it("never follows a symbolic link for a token file: refused, not read, until the link is gone", async () => {
+    const directory = await tempDir();
+    const store = new FileTokenStore({ directory });
+    const elsewhere = await tempDir();
+    const planted = new FileTokenStore({ directory: elsewhere });
+    await planted.set(key, sampleTokenSet("attacker"));
+    await store.list();
+    await symlink(planted.pathOf(key), store.pathOf(key));
+    for (const call of [() => store.get(key), () => store.set(key, sampleTokenSet("x")), () => store.delete(key, { expectedVersion: 1 })]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageError);
+      expect((error as Error).message).toMatch(/is a symbolic link/);
+      expect(JSON.stringify(error) + inspect(error)).not.toContain("attacker");
+    }
+    expect((await lstat(store.pathOf(key))).isSymbolicLink()).toBe(true);
+    await unlink(store.pathOf(key));
+    await store.set(key, sampleTokenSet("mine"));
+    expect((await store.get(key))?.tokens.accessToken.reveal()).toBe("at-mine");
+  });
+
+  it("refuses a token file owned by another user", async () => {
+    const store = new FileTokenStore({ directory: await tempDir() });
+    await store.set(key, sampleTokenSet("mine"));
+    await chown(store.pathOf(key), 65534, 65534);
+    await expect(store.get(key)).rejects.toThrow(/owned by uid 65534, not by you/);
+    await chown(store.pathOf(key), process.getuid!(), process.getgid!());
+    expect((await store.get(key))?.version).toBeGreaterThan(0);
+  });
+
+  it("creates the default directory ($XDG_CONFIG_HOME/mly) with mode 0700", async () => {
+    const config = await tempDir();
+    const saved = process.env["XDG_CONFIG_HOME"];
+    process.env["XDG_CONFIG_HOME"] = config;
+    try {
+      const store = new FileTokenStore();
+      expect(store.directory).toBe(join(config, "mly"));
+      await store.set(key, sampleTokenSet("default"));
+      expect((await stat(store.directory)).mode & 0o777).toBe(0o700);
+    } finally {
+      if (saved === undefined) delete process.env["XDG_CONFIG_HOME"];
+      else process.env["XDG_CONFIG_HOME"] = saved;
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { _nextVersion } from "./_next_version.ts";
-import { chmod, mkdir, readFile, readdir, rename, rm, stat, unlink } from "node:fs/promises";
+import { constants } from "node:fs";
+import { chmod, lstat, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import {
   LockTimeoutError,
@@ -13,7 +14,7 @@ import type { CompareAndSetOptions, LockOptions, StoredToken, TokenKey, TokenLoc
 import type { TokenCipher } from "./aes_gcm_cipher.ts";
 import { _fsyncDirectory, _isCode, _writeFileAtomic } from "./_atomic_file.ts";
 import { _acquireFileLock, _codeOf } from "./_file_lock.ts";
-import { _fileNameForKey, _isTokenFileName, _keyForFileName } from "./_file_names.ts";
+import { _fileNameForKey, _isTempFileName, _isTokenFileName, _keyForFileName } from "./_file_names.ts";
 import { defaultTokenDirectory } from "./default_token_directory.ts";
 
 /** Options of {@link FileTokenStore}. */
@@ -43,6 +44,18 @@ interface _FileDocument {
 
 const _FORMAT = "mly-token";
 const _STALE_TEMP_MS = 60_000;
+/** The open flags of the platform; `O_NOFOLLOW` and `O_NONBLOCK` do not exist on Windows. */
+const _flags: Partial<typeof constants> = constants;
+/** Opens a token file for reading without following a symbolic link, nor blocking on a FIFO. */
+const _READ_NO_FOLLOW = constants.O_RDONLY | (_flags.O_NOFOLLOW ?? 0) | (_flags.O_NONBLOCK ?? 0);
+
+/** Opens a file for reading, failing with `ELOOP` when it is a symbolic link (`O_NOFOLLOW`; `lstat` first where that flag does not exist). */
+async function _openNoFollow(path: string): Promise<FileHandle> {
+  if (_flags.O_NOFOLLOW === undefined && (await lstat(path)).isSymbolicLink()) {
+    throw Object.assign(new Error(`ELOOP: symbolic link, open '${path}'`), { code: "ELOOP" });
+  }
+  return open(path, _READ_NO_FOLLOW);
+}
 
 /**
  * A {@link TokenStore} on disk for Node: one JSON file per key (a named profile like
@@ -52,6 +65,11 @@ const _STALE_TEMP_MS = 60_000;
  * expiry; a lock left by a crashed process is recovered after its TTL or at once when its pid
  * is gone. A damaged file is moved aside as `<file>.corrupt-<time>` and reported as a
  * `StorageError` naming both paths, never overwritten.
+ *
+ * It trusts only what it owns: a directory owned by another user, or writable by group or others,
+ * is refused (a `StorageError` saying what to fix) for as long as that holds, and a token file
+ * that is a symbolic link or owned by another user is refused, never read. Temp files of failed
+ * writes are removed at once, and those of killed writers when a store starts.
  *
  * @example
  * ```ts
@@ -193,12 +211,14 @@ export class FileTokenStore implements TokenStore {
     return _acquireFileLock(`${this.pathOf(key)}.lock`, { key, ttlMs: options.ttlMs, waitMs: options.waitMs, signal: options.signal });
   }
 
-  #init(): Promise<void> {
+  /** Creates the directory and sweeps old temp files once; checks on every call that the directory is still safe. */
+  async #init(): Promise<void> {
     this.#ready ??= this.#prepare().catch((error: unknown) => {
       this.#ready = undefined;
       throw error;
     });
-    return this.#ready;
+    await this.#ready;
+    await this.#checkDirectory();
   }
 
   /** The directory's entries; a failure is a `StorageError` naming the directory. */
@@ -213,19 +233,62 @@ export class FileTokenStore implements TokenStore {
   async #prepare(): Promise<void> {
     try {
       await mkdir(this.directory, { recursive: true, mode: 0o700 });
-      const info = await stat(this.directory);
-      if (process.platform !== "win32" && (info.mode & 0o077) !== 0 && info.uid === process.getuid?.()) await chmod(this.directory, 0o700);
     } catch (error) {
       throw new StorageError(`Cannot create the token directory ${this.directory} (${_codeOf(error)}). Choose a writable directory with the "directory" option.`, {
         cause: error,
       });
     }
-    // Temp files of writers killed mid-write.
+    await this.#checkDirectory();
+    await this.#sweepTempFiles();
+  }
+
+  /**
+   * Refuses a directory another user could write to (they could swap a token file); tightens a
+   * directory of ours that others may only read to 0700.
+   */
+  async #checkDirectory(): Promise<void> {
+    const uid = process.getuid?.();
+    if (uid === undefined || process.platform === "win32") return;
+    const directory = this.directory;
+    let info;
+    try {
+      info = await stat(directory);
+    } catch (error) {
+      throw new StorageError(`Cannot read the token directory ${directory} (${_codeOf(error)}). Check that it exists and is readable by you.`, { cause: error });
+    }
+    if (!info.isDirectory()) {
+      throw new StorageError(`The token directory ${directory} is not a directory. Choose another path with the "directory" option.`);
+    }
+    if (info.uid !== uid) {
+      throw new StorageError(
+        `The token directory ${directory} is owned by uid ${info.uid}, not by you (uid ${uid}): that user could replace your token files. ` +
+          `Use a directory you own (the "directory" option), or make it yours: chown ${uid} ${directory} && chmod 700 ${directory}.`,
+      );
+    }
+    const mode = info.mode & 0o777;
+    if ((mode & 0o022) !== 0) {
+      const who = (mode & 0o020) !== 0 && (mode & 0o002) !== 0 ? "group and others" : (mode & 0o020) !== 0 ? "its group" : "others";
+      throw new StorageError(
+        `The token directory ${directory} is writable by ${who} (mode 0${mode.toString(8)}): they could replace your token files. ` +
+          `Check what is in it, then run: chmod 700 ${directory}.`,
+      );
+    }
+    if ((mode & 0o077) !== 0) {
+      try {
+        await chmod(directory, 0o700);
+      } catch (error) {
+        throw new StorageError(`Cannot make the token directory ${directory} private (${_codeOf(error)}). Run: chmod 700 ${directory}.`, { cause: error });
+      }
+    }
+  }
+
+  /** Removes temp files left by writers that died or failed more than a minute ago; never any other file. */
+  async #sweepTempFiles(): Promise<void> {
     for (const name of await this.#names()) {
-      if (!name.startsWith(".") || !name.endsWith(".tmp")) continue;
+      if (!_isTempFileName(name)) continue;
       const path = join(this.directory, name);
-      const info = await stat(path).catch(() => undefined);
-      if (info !== undefined && Date.now() - info.mtimeMs > _STALE_TEMP_MS) await rm(path, { force: true });
+      const info = await lstat(path).catch(() => undefined);
+      if (info?.isFile() === true && Date.now() - info.mtimeMs > _STALE_TEMP_MS) await rm(path, { force: true });
     }
   }
 
@@ -246,16 +309,37 @@ export class FileTokenStore implements TokenStore {
     }
   }
 
+  /** The text of a token file, `undefined` when there is none; a symbolic link or a file of another user is refused, never read. */
   async #readText(path: string): Promise<string | undefined> {
+    let handle;
     try {
-      return await readFile(path, "utf8");
+      handle = await _openNoFollow(path);
     } catch (error) {
       if (_isCode(error, "ENOENT")) return undefined;
-      throw new StorageError(
-        `Cannot read the token file ${path} (${_codeOf(error)}). Check that it is owned and readable by you (mode 0600) and that ${this.directory} is mode 0700.`,
-        { cause: error },
-      );
+      if (_isCode(error, "ELOOP")) {
+        throw new StorageError(`The token file ${path} is a symbolic link; token files are never read through links. Delete the link and log in again.`);
+      }
+      throw this.#unreadable(path, error);
     }
+    try {
+      const owner = (await handle.stat()).uid;
+      const uid = process.getuid?.();
+      if (uid !== undefined && owner !== uid) {
+        throw new StorageError(`The token file ${path} is owned by uid ${owner}, not by you (uid ${uid}), so it is not read. Delete it and log in again.`);
+      }
+      return await handle.readFile("utf8");
+    } catch (error) {
+      throw error instanceof StorageError ? error : this.#unreadable(path, error);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  #unreadable(path: string, error: unknown): StorageError {
+    return new StorageError(
+      `Cannot read the token file ${path} (${_codeOf(error)}). Check that it is owned and readable by you (mode 0600) and that ${this.directory} is mode 0700.`,
+      { cause: error },
+    );
   }
 
   /** The stored version, or `null` when no file exists; a damaged file is moved aside (we hold the write lock). */

@@ -1,0 +1,176 @@
+/** What the key table needs to know of a key's state. */
+export interface TableEntry {
+  /** The key. */
+  readonly name: string;
+  /** Set by the table: taken out of the eviction order while in use (see {@link KeyTable}). */
+  parked: boolean;
+  /** Set by the table: when it was last moved to the end of the eviction order (a count of moves; start at -Infinity). */
+  touchedAt: number;
+}
+
+/** How the key table asks a limiter about its keys. */
+export interface KeyTableHooks<S extends TableEntry> {
+  /** Whether a key has waiters or permits in flight: such a key is never evicted. May first settle permits past their timeout. */
+  inUse(state: S, now: number): boolean;
+  /** When a key not in use will have nothing left to remember: no slot in its window, no spacing or pause left. */
+  idleAt(state: S): number;
+  /** A new key's state, which must not grant before `waitUntil` (0: no wait). */
+  create(name: string, waitUntil: number): S;
+}
+
+/** Parked keys looked at per new key when every other key is in use. */
+const PARKED_PROBES = 2;
+/** The most entries of the table of remembered waits (8 bytes each). */
+const MAX_WAIT_SLOTS = 65_536;
+
+/**
+ * The keys of a limiter, at most `maxKeys` of them, with O(1) amortised work per operation at
+ * any number of keys.
+ *
+ * The rule: a key with waiters or permits in flight is never evicted. The other keys are kept in
+ * least-recently-used order (a `Set`'s insertion order, re-inserted on use), and a new key past
+ * `maxKeys` evicts the least recently used of them. If that key still has something to honour —
+ * slots in its window, a spacing wait, a server's pause — the time it would have been idle is
+ * remembered in a fixed-size table indexed by a hash of the key, and a key created later with
+ * that hash waits until then: an evicted key that comes back never gets a request through
+ * earlier than it would have (a new key sharing the hash may wait too: the table errs on the
+ * safe side). When every key is in use, `obtain` returns `undefined` (the limiter then refuses a
+ * new acquire, and keeps a pause in the table of waits alone).
+ *
+ * The order is kept up to the newest half (see {@link KeyTable.touch}). Keys in use are left in
+ * the order and taken out lazily ("parked") when met at its front, so the allowed path costs no
+ * extra work; a parked key returns to the order when it stops being in
+ * use, and a few parked keys are re-examined per new key when nothing else is evictable, so a
+ * permit nobody settles (it ends at its timeout) does not hold its key's memory forever.
+ */
+export class KeyTable<S extends TableEntry> {
+  readonly #maxKeys: number;
+  readonly #hooks: KeyTableHooks<S>;
+  readonly #states = new Map<string, S>();
+  /** Keys not in use, least recently used first (and keys that came into use since: parked when met). */
+  readonly #order = new Set<S>();
+  /** Keys met in use at the front of the order, oldest first. */
+  readonly #parked = new Set<S>();
+  /** How many times a key was moved to the end of the order. */
+  #touches = 0;
+  /** Until when evicted keys must wait, by hash; allocated at the first eviction that needs it. */
+  #waits: Float64Array | undefined;
+
+  constructor(maxKeys: number, hooks: KeyTableHooks<S>) {
+    this.#maxKeys = maxKeys;
+    this.#hooks = hooks;
+  }
+
+  /** How many keys are held. */
+  get size(): number {
+    return this.#states.size;
+  }
+
+  /** The state of `name`, or a new one that is not stored (what the key would start with). */
+  peek(name: string): S {
+    return this.#states.get(name) ?? this.#hooks.create(name, this.#rememberedWait(name));
+  }
+
+  /** The state of `name`, created (evicting the least recently used key not in use if needed); `undefined` when every key is in use. */
+  obtain(name: string, now: number): S | undefined {
+    const found = this.#states.get(name);
+    if (found !== undefined) return found;
+    if (!this.#makeRoom(now)) return undefined;
+    const state = this.#hooks.create(name, this.#rememberedWait(name));
+    this.#states.set(name, state);
+    this.touch(state);
+    return state;
+  }
+
+  /**
+   * Marks `state` as just used: it moves to the end of the eviction order. Call it when a key
+   * stops being in use, or is paused. A key moved within the last `size / 2` moves stays where it
+   * is: it is far from eviction anyway, and a hot key is not deleted and re-added on every use
+   * (V8's hash tables slow down badly when a few entries are deleted and re-added over and over).
+   */
+  touch(state: S): void {
+    if (state.parked) {
+      state.parked = false;
+      this.#parked.delete(state);
+    } else if (this.#touches - state.touchedAt < this.#order.size / 2) {
+      return;
+    } else {
+      this.#order.delete(state);
+    }
+    this.#order.add(state);
+    this.#touches += 1;
+    state.touchedAt = this.#touches;
+  }
+
+  /** Remembers, in bounded memory, that a key must not grant before `until` (for a key that cannot be held). */
+  remember(name: string, until: number): void {
+    this.#waits ??= new Float64Array(waitSlots(this.#maxKeys));
+    const slot = hash(name) & (this.#waits.length - 1);
+    this.#waits[slot] = Math.max(this.#waits[slot] ?? 0, until);
+  }
+
+  #rememberedWait(name: string): number {
+    const waits = this.#waits;
+    return waits?.[hash(name) & (waits.length - 1)] ?? 0;
+  }
+
+  #makeRoom(now: number): boolean {
+    while (this.#states.size >= this.#maxKeys) {
+      const victim = this.#leastRecentlyUsedNotInUse(now) ?? this.#parkedNoLongerInUse(now);
+      if (victim === undefined) return false;
+      this.#evict(victim, now);
+    }
+    return true;
+  }
+
+  /** Takes keys off the front of the order until one is not in use (those in use are parked). */
+  #leastRecentlyUsedNotInUse(now: number): S | undefined {
+    for (const state of this.#order) {
+      this.#order.delete(state);
+      if (!this.#hooks.inUse(state, now)) return state;
+      state.parked = true;
+      this.#parked.add(state);
+    }
+    return undefined;
+  }
+
+  /** Looks at a few parked keys, oldest first; one still in use goes to the back of the parked keys. */
+  #parkedNoLongerInUse(now: number): S | undefined {
+    for (let probe = 0; probe < PARKED_PROBES; probe += 1) {
+      const state = first(this.#parked);
+      if (state === undefined) return undefined;
+      this.#parked.delete(state);
+      if (!this.#hooks.inUse(state, now)) {
+        state.parked = false;
+        return state;
+      }
+      this.#parked.add(state);
+    }
+    return undefined;
+  }
+
+  #evict(state: S, now: number): void {
+    this.#states.delete(state.name);
+    const idleAt = this.#hooks.idleAt(state);
+    if (idleAt > now) this.remember(state.name, idleAt);
+  }
+}
+
+function first<T>(set: Set<T>): T | undefined {
+  for (const value of set) return value;
+  return undefined;
+}
+
+/** A power of two ≥ maxKeys (so few keys share a slot), within bounds. */
+function waitSlots(maxKeys: number): number {
+  let slots = 64;
+  while (slots < maxKeys && slots < MAX_WAIT_SLOTS) slots *= 2;
+  return slots;
+}
+
+/** FNV-1a, 32 bits. */
+function hash(text: string): number {
+  let value = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) value = Math.imul(value ^ text.charCodeAt(i), 0x01000193);
+  return value >>> 0;
+}
