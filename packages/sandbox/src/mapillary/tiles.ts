@@ -43,7 +43,8 @@ export function tileHandler(state: SandboxState): (ctx: RequestContext) => Sandb
     if (z === undefined || x === undefined || y === undefined || !_validTile(z, x, y)) return badRequest("Invalid tile coordinates");
     return {
       status: 200,
-      headers: { "content-type": "application/x-protobuf", "cache-control": "public, max-age=3600" },
+      // Browsers fetch tiles from map pages of other origins, as from tiles.mapillary.com.
+      headers: { "content-type": "application/x-protobuf", "cache-control": "public, max-age=3600", "access-control-allow-origin": "*" },
       body: COVERAGE_LAYERS.includes(layer) ? coverageTile(state.dataset, z, x, y) : emptyVectorTile(),
     };
   };
