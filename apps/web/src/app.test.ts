@@ -1,6 +1,7 @@
 import { MemoryTokenStore, mapillaryProfile } from "@mly/auth-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebApp } from "./app.ts";
+import { createWebContext } from "./web_context.ts";
 import { MemorySessionStore } from "./session_store.ts";
 import { CookieClient, follow, startWorld, type World } from "./_test_world.ts";
 
@@ -134,6 +135,86 @@ describe("sign-in over HTTP", () => {
     expect(images.headers.get("location")).toBe("/auth/failed?reason=session");
     expect(await world.web.tokens.get(key)).toBeUndefined();
     expect(c.cookies.has("mly_session")).toBe(false);
+  });
+});
+
+describe("images: map, pages, thumbnails", () => {
+  const ids = (body: string): string[] => [...body.matchAll(/data-image-id="(\d+)"/g)].map((m) => m[1]!);
+
+  it("pages through the user's images: page 2 continues where page 1 stopped, in the API's order", async () => {
+    const c = client();
+    await signIn(c, "/");
+    const first = await (await c.fetch(`${world.web.url}/images`)).text();
+    const second = await (await c.fetch(`${world.web.url}/images?page=2`)).text();
+    expect(ids(first)).toHaveLength(25);
+    expect(ids(second)).toHaveLength(25);
+    expect(first).toContain('href="/images?page=2"');
+    expect(second).toContain('href="/images?page=1"');
+    const api = (await (
+      await fetch(`${world.sandbox.endpoints.mapillary.apiBaseUrl}/images?bbox=-89.45,43.03,-89.35,43.11&fields=id&limit=50`, {
+        headers: { authorization: `OAuth ${world.sandbox.credentials.mapillary.clientToken}` },
+      })
+    ).json()) as { data: { id: string }[] };
+    expect([...ids(first), ...ids(second)]).toEqual(api.data.map((image) => image.id));
+  });
+
+  it("the map is fed by vector tiles through the client token only, from assets the app serves itself", async () => {
+    const c = client();
+    await signIn(c, "/");
+    const body = await (await c.fetch(`${world.web.url}/images`)).text();
+    const tiles = /data-tiles="([^"]+)"/.exec(body)?.[1]?.replaceAll("&amp;", "&");
+    expect(tiles).toBe(`${world.sandbox.endpoints.mapillary.tilesBaseUrl}/maps/vtp/mly1_public/2/{z}/{x}/{y}?access_token=${encodeURIComponent(world.sandbox.credentials.mapillary.clientToken)}`);
+    const stored = await world.web.tokens.get((await world.web.tokens.list()).at(-1)!);
+    expect(body).not.toContain(stored!.tokens.accessToken.reveal());
+    for (const [asset, type] of [
+      ["maplibre-gl.js", "text/javascript"],
+      ["maplibre-gl-csp-worker.js", "text/javascript"],
+      ["maplibre-gl.css", "text/css"],
+      ["map.js", "text/javascript"],
+      ["app.css", "text/css"],
+    ] as const) {
+      expect(body.includes(`/assets/${asset}`) || asset === "maplibre-gl-csp-worker.js").toBe(true);
+      const response = await fetch(`${world.web.url}/assets/${asset}`);
+      expect(response.status, asset).toBe(200);
+      expect(response.headers.get("content-type")).toContain(type);
+      expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    }
+    expect((await fetch(`${world.web.url}/assets/..%2Fpackage.json`)).status).toBe(404);
+  });
+
+  it("serves an image's thumbnail to its signed-in user only", async () => {
+    const c = client();
+    await signIn(c, "/");
+    const id = ids(await (await c.fetch(`${world.web.url}/images`)).text())[0]!;
+    const thumbnail = await c.fetch(`${world.web.url}/images/${id}/thumbnail`);
+    expect(thumbnail.status).toBe(200);
+    expect(thumbnail.headers.get("content-type")).toBe("image/png");
+    expect([...new Uint8Array(await thumbnail.arrayBuffer()).subarray(1, 4)]).toEqual([0x50, 0x4e, 0x47]);
+    expect((await client().fetch(`${world.web.url}/images/${id}/thumbnail`)).status).toBe(303);
+    expect((await c.fetch(`${world.web.url}/images/not-an-id/thumbnail`)).status).toBe(404);
+  });
+
+  it("answers an unknown path with the app's 404 page", async () => {
+    const response = await client().fetch(`${world.web.url}/nowhere/<script>`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-security-policy")).toContain("default-src 'none'");
+    const body = await response.text();
+    expect(body).toContain('id="not-found"');
+    expect(body).toContain("/assets/app.css");
+    expect(body).not.toContain("<script>");
+  });
+
+  it("every request's API client uses the app's one refresh coordinator", () => {
+    const context = createWebContext({
+      profile: mapillaryProfile(world.sandbox.endpoints.mapillary),
+      client: world.sandbox.credentials.mapillary,
+      baseUrl: "http://127.0.0.1:1",
+      tokens: new MemoryTokenStore(),
+      sessions: new MemorySessionStore(),
+      bbox: [0, 0, 1, 1],
+    });
+    expect(context.api("mapillary:1:web-a").coordinator).toBe(context.coordinator);
+    expect(context.api("mapillary:1:web-b").coordinator).toBe(context.coordinator);
   });
 });
 

@@ -1,4 +1,6 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { RedisTokenStore } from "@mly/storage-redis";
 import { Redis } from "ioredis";
 import { chromium, type Browser, type Response as PwResponse } from "playwright-core";
@@ -8,6 +10,8 @@ import { REDIS_URL, startWorld, type World } from "./_test_world.ts";
 // End to end in real Chromium (Debian's package, driven by playwright-core; no browser is
 // downloaded): the sandbox's consent page is NOT auto-approved, the test clicks it.
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
+/** Where the map test keeps its screenshot (gitignored). */
+const ARTIFACTS = fileURLToPath(new URL("../test-artifacts/", import.meta.url));
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const IN_CI = (process.env["CI"] ?? "") !== "" && process.env["CI"] !== "false";
 if (!HAVE_CHROMIUM) {
@@ -92,6 +96,50 @@ describe.skipIf(!HAVE_CHROMIUM)("sign in with Mapillary in Chromium", () => {
     expect(await world.web.tokens.list(`mapillary:${world.sandbox.credentials.mapillary.clientId}:`)).toHaveLength(0);
     expect(await redis.exists(redisKey)).toBe(0);
     await redis.quit();
+    await context.close();
+  });
+
+  it("shows the user's images on a map from the sandbox's vector tiles; a click shows the thumbnail", async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    const refusals: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) refusals.push(message.text());
+    });
+    page.on("pageerror", (error) => refusals.push(error.message));
+    await page.goto(world.web.url);
+    await page.click("#sign-in");
+    await page.waitForURL((url) => url.href.startsWith(`${world.sandbox.url}/mapillary/connect`));
+    await page.click("#approve");
+    await page.waitForURL(`${world.web.url}/images`);
+    await page.waitForSelector('#map[data-state="idle"]', { timeout: 60_000 });
+    // Features MapLibre actually drew from the decoded tiles: the user's images around the center.
+    const drawn = await page.evaluate(() => {
+      const map = (window as unknown as { mlyMap: { queryRenderedFeatures(o: object): { properties: Record<string, unknown>; geometry: { coordinates: [number, number] } }[]; project(c: [number, number]): { x: number; y: number } } }).mlyMap;
+      const features = map.queryRenderedFeatures({ layers: ["images"] });
+      const first = features[0];
+      return { count: features.length, id: first === undefined ? undefined : String(first.properties["id"]), point: first === undefined ? undefined : map.project(first.geometry.coordinates) };
+    });
+    expect(drawn.count).toBeGreaterThan(0);
+    expect(world.sandbox.log.count({ route: "/mapillary/tiles/maps/vtp/{layer}/2/{z}/{x}/{y}", credential: "client-token", credentialLocation: "url", status: 200 })).toBeGreaterThan(0);
+    expect(world.sandbox.log.count((entry) => (entry.route ?? "").startsWith("/mapillary/tiles") && entry.credential === "user-token")).toBe(0);
+    // Click that image on the map: its thumbnail appears beside it.
+    const box = (await page.locator("#map").boundingBox())!;
+    await page.mouse.click(box.x + drawn.point!.x, box.y + drawn.point!.y);
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>("#thumbnail img");
+      return img !== null && img.complete && img.naturalWidth > 0;
+    });
+    expect(await page.locator("#thumbnail").getAttribute("data-image-id")).toBe(drawn.id);
+    expect(await page.locator("#thumbnail img").evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(256);
+    expect(await page.locator("#thumbnail-caption").textContent()).toContain(drawn.id!);
+    // The next page of the list.
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "map-page.png"), fullPage: true });
+    await page.click("#next-page");
+    await page.waitForURL(`${world.web.url}/images?page=2`);
+    expect(await page.locator("#images tbody tr").count()).toBe(25);
+    expect(refusals).toEqual([]);
     await context.close();
   });
 

@@ -25,6 +25,8 @@ export interface WebConfig {
   clientId: string | undefined;
   /** Mapillary client secret (real Mapillary). */
   clientSecret: string | undefined;
+  /** Mapillary client token (real Mapillary): the public token the map's tile URLs carry. */
+  clientToken: string | undefined;
   /** Endpoint overrides, e.g. for a sandbox started elsewhere. */
   endpoints: { authorizationEndpoint?: string; tokenEndpoint?: string; apiBaseUrl?: string };
   /** Print the help. */
@@ -47,7 +49,8 @@ Usage: mly-web [--sandbox [--auto-approve]] [--port N] [--host ADDR] [--base-url
   --memory           ignore REDIS_URL and keep everything in memory
   --bbox W,S,E,N     area whose images are listed (env MLY_WEB_BBOX; required against Mapillary)
 
-Against Mapillary: MAPILLARY_CLIENT_ID and MAPILLARY_CLIENT_SECRET (the app's "client secret", MLY|…).
+Against Mapillary: MAPILLARY_CLIENT_ID and MAPILLARY_CLIENT_SECRET (the app's "client secret", MLY|…);
+MAPILLARY_CLIENT_TOKEN (the app's public "client token") puts the user's images on a map.
 Endpoint overrides: MAPILLARY_AUTHORIZATION_URL, MAPILLARY_TOKEN_URL, MAPILLARY_API_URL.
 `;
 
@@ -103,6 +106,7 @@ export function parseWebConfig(argv: readonly string[], env: Readonly<Record<str
     bbox: bboxText === undefined ? undefined : parseBbox(bboxText),
     clientId: _nonEmpty(env["MAPILLARY_CLIENT_ID"]),
     clientSecret: _nonEmpty(env["MAPILLARY_CLIENT_SECRET"]),
+    clientToken: _nonEmpty(env["MAPILLARY_CLIENT_TOKEN"]),
     endpoints,
     help: values.help === true,
   };

@@ -41,7 +41,7 @@ async function main(): Promise<number> {
       return 2;
     }
     profile = mapillaryProfile(config.endpoints);
-    client = { clientId: config.clientId, clientSecret: config.clientSecret };
+    client = { clientId: config.clientId, clientSecret: config.clientSecret, ...(config.clientToken === undefined ? {} : { clientToken: config.clientToken }) };
   }
   let web;
   try {

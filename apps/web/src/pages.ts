@@ -1,10 +1,11 @@
 /**
  * The pages of the web app. Every value from the user, the provider or the URL goes through
- * the escaping `html` template.
+ * Hono's escaping `html` helper.
  *
  * @module
  */
-import { html, layout, type SafeHtml } from "./html.ts";
+import { html } from "hono/html";
+import { type Html, layout } from "./layout.ts";
 
 /** Why a sign-in did not complete; each has its own message. */
 export type LoginFailure = "denied" | "state" | "expired" | "invalid" | "error" | "session";
@@ -23,6 +24,26 @@ export interface ImageRow {
   link: string | undefined;
 }
 
+/** What the images page shows. */
+export interface ImagesPageData {
+  /** Who is signed in. */
+  username: string;
+  /** The signed-in user's id: the map shows only their images. */
+  userId: string;
+  /** This page's images. */
+  rows: readonly ImageRow[];
+  /** Images looked at to find them. */
+  scanned: number;
+  /** The area, `[west, south, east, north]`. */
+  bbox: readonly number[];
+  /** The page number, from 1. */
+  page: number;
+  /** Whether another page follows. */
+  hasNext: boolean;
+  /** The map: tile URL template (client token only) and where to center it; `undefined` without a client token. */
+  map: { tileUrl: string; center: readonly [number, number] } | undefined;
+}
+
 /**
  * The home page: a "Sign in with Mapillary" button, or who is signed in.
  *
@@ -33,17 +54,14 @@ export interface ImageRow {
  * const page = homePage({ user: undefined, notice: undefined });
  * ```
  */
-export function homePage(options: { user: { id: string; username: string | undefined } | undefined; notice: string | undefined }): string {
+export function homePage(options: { user: { id: string; username: string | undefined } | undefined; notice: string | undefined }): Html {
   const notice = options.notice === undefined ? html`` : html`<p class="notice" id="notice">${options.notice}</p>`;
   if (options.user === undefined) {
     return layout(
       "Sign in",
       html`${notice}
-<p>This sample app signs you in with your Mapillary account (OAuth 2.0 authorization code flow, run on the server) and lists your images.</p>
-<form method="post" action="/login">
-  <input type="hidden" name="returnTo" value="/images">
-  <button type="submit" id="sign-in">Sign in with Mapillary</button>
-</form>`,
+<p>This sample app signs you in with your Mapillary account (OAuth 2.0 authorization code flow, run on the server) and shows your images on a map.</p>
+${signInForm()}`,
     );
   }
   return layout(
@@ -56,17 +74,18 @@ ${signOutForm()}`,
 }
 
 /**
- * The images page: a table of the signed-in user's images.
+ * The images page: the signed-in user's images on a map (MapLibre GL JS, fed by Mapillary's
+ * vector tiles with the app's client token), a thumbnail of the image clicked, and a paged list.
  *
  * @example
  * ```ts
  * import { imagesPage } from "@mly/web";
  *
- * const page = imagesPage({ username: "alice", rows: [], scanned: 0, bbox: [0, 0, 1, 1] });
+ * const page = imagesPage({ username: "alice", userId: "1", rows: [], scanned: 0, bbox: [0, 0, 1, 1], page: 1, hasNext: false, map: undefined });
  * ```
  */
-export function imagesPage(options: { username: string; rows: readonly ImageRow[]; scanned: number; bbox: readonly number[] }): string {
-  const rows = options.rows.map(
+export function imagesPage(data: ImagesPageData): Html {
+  const rows = data.rows.map(
     (row) => html`<tr data-image-id="${row.id}">
   <td>${row.link === undefined ? row.id : html`<a href="${row.link}" rel="noreferrer noopener" target="_blank">${row.id}</a>`}</td>
   <td>${row.capturedAt ?? "—"}</td>
@@ -75,25 +94,46 @@ export function imagesPage(options: { username: string; rows: readonly ImageRow[
 </tr>`,
   );
   const table =
-    options.rows.length === 0
-      ? html`<p id="no-images">No images of yours in this area (${options.scanned} images looked at).</p>`
+    data.rows.length === 0
+      ? html`<p id="no-images">No images of yours ${data.page > 1 ? "on this page" : "in this area"} (${data.scanned} images looked at).</p>`
       : html`<table id="images">
 <thead><tr><th>image</th><th>captured at</th><th>compass angle</th><th>sequence</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
 </table>`;
+  const pager = html`<nav class="pager" aria-label="pages">
+${data.page > 1 ? html`<a id="previous-page" href="/images?page=${data.page - 1}">← Previous</a>` : html`<span></span>`}
+<span class="muted">page ${data.page}</span>
+${data.hasNext ? html`<a id="next-page" href="/images?page=${data.page + 1}">Next →</a>` : html`<span></span>`}
+</nav>`;
+  const map =
+    data.map === undefined
+      ? html`<p class="notice" id="no-map">The map needs the app's client token (MAPILLARY_CLIENT_TOKEN).</p>`
+      : html`<section class="map-panel">
+<div id="map" data-tiles="${data.map.tileUrl}" data-user-id="${data.userId}" data-center="${data.map.center.join(",")}" data-state="loading"></div>
+<aside id="thumbnail" hidden><img alt="" width="256" height="192"><p class="muted" id="thumbnail-caption"></p></aside>
+</section>`;
+  const head =
+    data.map === undefined
+      ? html``
+      : html`<link rel="stylesheet" href="/assets/maplibre-gl.css">
+<script src="/assets/maplibre-gl.js" defer></script>
+<script src="/assets/map.js" defer></script>`;
   return layout(
     "Your images",
-    html`<h2>Images of ${options.username}</h2>
-<p class="muted">Area ${options.bbox.join(", ")} (west, south, east, north) · <span id="image-count">${options.rows.length}</span> shown, ${options.scanned} looked at.</p>
+    html`<h2>Images of ${data.username}</h2>
+${map}
+<p class="muted">Area ${data.bbox.join(", ")} (west, south, east, north) · <span id="image-count">${data.rows.length}</span> shown on page ${data.page}, ${data.scanned} looked at. Click a point on the map for its thumbnail.</p>
 ${table}
+${pager}
 <p><a href="/">Home</a></p>
 ${signOutForm()}`,
+    head,
   );
 }
 
-const _FAILURES: Readonly<Record<LoginFailure, { title: string; message: string }>> = {
+const FAILURES: Readonly<Record<LoginFailure, { title: string; message: string }>> = {
   denied: {
     title: "Sign-in cancelled",
     message: "You declined to give this app access to your Mapillary account, so you are not signed in. Nothing was shared.",
@@ -123,17 +163,14 @@ const _FAILURES: Readonly<Record<LoginFailure, { title: string; message: string 
  * const page = loginFailedPage("denied", undefined);
  * ```
  */
-export function loginFailedPage(reason: LoginFailure, detail: string | undefined): string {
-  const { title, message } = _FAILURES[reason];
+export function loginFailedPage(reason: LoginFailure, detail: string | undefined): Html {
+  const { title, message } = FAILURES[reason];
   return layout(
     title,
     html`<h2 id="failure-title">${title}</h2>
 <p class="notice" id="failure" data-reason="${reason}">${message}</p>
 ${detail === undefined ? html`` : html`<p class="muted">Details: <code id="failure-detail">${detail}</code></p>`}
-<form method="post" action="/login">
-  <input type="hidden" name="returnTo" value="/images">
-  <button type="submit" id="sign-in">Sign in with Mapillary</button>
-</form>
+${signInForm()}
 <p><a href="/">Home</a></p>`,
   );
 }
@@ -148,10 +185,36 @@ ${detail === undefined ? html`` : html`<p class="muted">Details: <code id="failu
  * const page = errorPage("Mapillary is busy", "Try again in a minute.");
  * ```
  */
-export function errorPage(title: string, message: string): string {
+export function errorPage(title: string, message: string): Html {
   return layout(title, html`<h2>${title}</h2><p class="notice" id="error">${message}</p><p><a href="/">Home</a></p>`);
 }
 
-function signOutForm(): SafeHtml {
+/**
+ * The 404 page, in the app's style.
+ *
+ * @example
+ * ```ts
+ * import { notFoundPage } from "@mly/web";
+ *
+ * const page = notFoundPage("/nowhere");
+ * ```
+ */
+export function notFoundPage(path: string): Html {
+  return layout(
+    "Not found",
+    html`<h2 id="not-found">Nothing here</h2>
+<p class="notice">There is no page at <code>${path.slice(0, 200)}</code>.</p>
+<p><a class="button" href="/">Home</a> <a href="/images">Your images</a></p>`,
+  );
+}
+
+function signInForm(): Html {
+  return html`<form method="post" action="/login">
+  <input type="hidden" name="returnTo" value="/images">
+  <button type="submit" id="sign-in">Sign in with Mapillary</button>
+</form>`;
+}
+
+function signOutForm(): Html {
   return html`<form method="post" action="/logout"><button type="submit" class="secondary" id="sign-out">Sign out</button></form>`;
 }

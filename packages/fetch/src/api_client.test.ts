@@ -9,10 +9,13 @@ import {
   RateLimitedError,
   type RateLimiter,
   type RateLimitPermit,
+  createTokenRenewer,
+  RefreshCoordinator,
 } from "@mly/auth-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loggedInStore, startWorld, type TestWorld } from "./_test_helpers.ts";
 import { createApiClient } from "./api_client.ts";
+import { createKyTransport } from "./ky_transport.ts";
 import { getEntity, iterateImages } from "./mapillary_images.ts";
 
 let world: TestWorld;
@@ -73,6 +76,25 @@ describe("Mapillary v4 API client", () => {
     expect(results.every((r) => typeof r.id === "string")).toBe(true);
     expect(world.sandbox.log.count({ grantType: "refresh_token" })).toBe(1);
     expect(api.coordinator?.refreshCount).toBe(1);
+  });
+
+  it("clients built on one shared coordinator refresh once between them", async () => {
+    const clock = createManualClock(Date.now());
+    const { store, key } = await loggedInStore(world.mapillary, world.mlyClient);
+    const coordinator = new RefreshCoordinator({
+      store,
+      renew: createTokenRenewer({ profile: world.mapillary, client: world.mlyClient, transport: createKyTransport(), clock }),
+      clock,
+    });
+    // One client per request, as a web app builds them, all on the app's one coordinator.
+    const client = (): ReturnType<typeof createApiClient> => createApiClient({ profile: world.mapillary, client: world.mlyClient, store, tokenKey: key, coordinator, clock });
+    expect(client().coordinator).toBe(coordinator);
+    clock.advance(59 * 86_400_000);
+    world.sandbox.log.clear();
+    const results = await Promise.all(Array.from({ length: 200 }, () => client().ky.get("me").json<{ id: string }>()));
+    expect(results.every((r) => typeof r.id === "string")).toBe(true);
+    expect(world.sandbox.log.count({ grantType: "refresh_token" })).toBe(1);
+    expect(coordinator.refreshCount).toBe(1);
   });
 
   it("takes the token after the limiter's wait, so a long queue never sends a stale token", async () => {

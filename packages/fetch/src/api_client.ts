@@ -30,6 +30,12 @@ export interface ApiClientOptions {
   /** The token key in the store (default: `formatTokenKey({ provider, clientId })`). */
   tokenKey?: string;
   /**
+   * The refresh coordinator to share, e.g. one per web app for every user's client, so that
+   * concurrent requests of one process refresh a token once (default: a new coordinator over
+   * `store`, renewing through `transport`).
+   */
+  coordinator?: RefreshCoordinator;
+  /**
    * Use the app's public client token instead of a stored user token (Mapillary v4 app-level
    * calls and tiles). Requires `client.clientToken`.
    */
@@ -97,12 +103,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     tokens = clientTokenSource(client.clientToken, profile.id);
   } else {
     const clock = options.clock === undefined ? {} : { clock: options.clock };
-    coordinator = new RefreshCoordinator({
-      store: options.store ?? new MemoryTokenStore(),
-      renew: createTokenRenewer({ profile, client, transport: options.transport ?? createKyTransport(), ...clock }),
-      ...clock,
-      ...(options.refreshPolicy === undefined ? {} : { policy: options.refreshPolicy }),
-    });
+    coordinator =
+      options.coordinator ??
+      new RefreshCoordinator({
+        store: options.store ?? new MemoryTokenStore(),
+        renew: createTokenRenewer({ profile, client, transport: options.transport ?? createKyTransport(), ...clock }),
+        ...clock,
+        ...(options.refreshPolicy === undefined ? {} : { policy: options.refreshPolicy }),
+      });
     tokens = coordinatedTokens(coordinator, tokenKey);
   }
   // limiter, retryOnRateLimit, appUsageThreshold, fetch and clock pass straight through.

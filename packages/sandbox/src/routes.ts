@@ -5,6 +5,7 @@ import { guardGraph } from "./mapillary/graph_guard.ts";
 import { imageHandler } from "./mapillary/image.ts";
 import { imagesHandler } from "./mapillary/images.ts";
 import { meHandler } from "./mapillary/me.ts";
+import { thumbnailHandler } from "./mapillary/thumbnail.ts";
 import { tileHandler } from "./mapillary/tiles.ts";
 import { mapillaryTokenHandler } from "./mapillary/token.ts";
 import { v2MeHandler, v2StatusHandler } from "./mapillary_v2/api.ts";
@@ -27,6 +28,7 @@ export function createRoutes(state: SandboxState): Route[] {
     { method: "GET", template: "/mapillary/graph/images", api: "mapillary", handler: guardGraph(state, imagesHandler(state)) },
     { method: "GET", template: "/mapillary/graph/{image_id}", api: "mapillary", handler: guardGraph(state, imageHandler(state)) },
     { method: "GET", template: "/mapillary/tiles/maps/vtp/{layer}/2/{z}/{x}/{y}", api: "mapillary", handler: tileHandler(state) },
+    { method: "GET", template: "/mapillary/thumbs/{image_id}", api: "mapillary", handler: thumbnailHandler(state) },
     // Mapillary v2 (legacy): www (connect), a.mapillary.com
     { method: "GET", template: "/mapillary-v2/connect", api: "mapillary-v2", handler: mapillaryV2ConnectHandler(state) },
     { method: "POST", template: "/mapillary-v2/connect", api: "mapillary-v2", handler: consentDecisionHandler(state, "mapillary-v2") },

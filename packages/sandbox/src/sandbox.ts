@@ -2,7 +2,7 @@ import { CodeStore } from "./code_store.ts";
 import { ConsentStore } from "./consent_store.ts";
 import { createCredentials } from "./credentials.ts";
 import type { SandboxCredentials, SandboxCredentialsInit } from "./credentials.ts";
-import { generateDataset } from "./dataset.ts";
+import { type Dataset, generateDataset } from "./dataset.ts";
 import { createDispatcher } from "./dispatch.ts";
 import { endpointsFor } from "./endpoints.ts";
 import type { SandboxEndpoints } from "./endpoints.ts";
@@ -59,6 +59,8 @@ export interface Sandbox {
   readonly settings: SandboxSettings;
   readonly log: RequestLog;
   readonly faults: FaultInjector;
+  /** The images it serves (graph `/images`, `/{id}`, tiles and thumbnails), generated from the seed. */
+  readonly dataset: Dataset;
   /** Revokes a token the sandbox issued (the next use gets 190 / 401). `false` if unknown. */
   revokeToken(token: string): boolean;
   /** Expires a token now. `false` if unknown (or the app client token, which never expires). */
@@ -119,6 +121,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     settings,
     log,
     faults,
+    dataset: state.dataset,
     revokeToken: (token) => tokens.revoke(token),
     expireToken: (token) => tokens.expire(token),
     expireAllTokens: () => tokens.expireAll(),

@@ -4,6 +4,7 @@ import { json } from "../respond.ts";
 import type { SandboxState } from "../state.ts";
 import { pick, selectFields } from "./fields.ts";
 import { badRequest, graphError } from "./graph_error.ts";
+import { THUMB_FIELDS, withThumbUrls } from "./thumbnail.ts";
 import type { GraphHandler } from "./graph_guard.ts";
 
 /** `GET /{image_id}?fields=…`: one image entity. */
@@ -19,8 +20,8 @@ export function imageHandler(state: SandboxState): GraphHandler {
         message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
       });
     }
-    const selection = selectFields(ctx.url.searchParams.get("fields"), IMAGE_FIELDS);
+    const selection = selectFields(ctx.url.searchParams.get("fields"), [...IMAGE_FIELDS, ...THUMB_FIELDS]);
     if (!selection.ok) return badRequest(`Tried accessing nonexisting field (${selection.unknown}) on node type (Image)`);
-    return json(200, pick(img, selection.fields));
+    return json(200, withThumbUrls(pick(img, selection.fields), img.id, selection.fields, ctx.baseUrl));
   };
 }

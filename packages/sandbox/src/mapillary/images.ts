@@ -7,6 +7,7 @@ import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { pick, selectFields } from "./fields.ts";
 import { badRequest } from "./graph_error.ts";
 import type { GraphHandler } from "./graph_guard.ts";
+import { THUMB_FIELDS, withThumbUrls } from "./thumbnail.ts";
 
 /** Page size when `limit` is absent, and the largest allowed (as on Mapillary v4). */
 export const MAX_IMAGES_LIMIT = 2000;
@@ -20,7 +21,7 @@ export function imagesHandler(state: SandboxState): GraphHandler {
     const q = ctx.url.searchParams;
     const bbox = parseBBox(q.get("bbox"));
     if (bbox === null) return badRequest("Invalid parameter: bbox must be west,south,east,north");
-    const selection = selectFields(q.get("fields"), IMAGE_FIELDS);
+    const selection = selectFields(q.get("fields"), [...IMAGE_FIELDS, ...THUMB_FIELDS]);
     if (!selection.ok) return badRequest(`Tried accessing nonexisting field (${selection.unknown}) on node type (Image)`);
     const limitParam = q.get("limit");
     const limit = limitParam === null ? MAX_IMAGES_LIMIT : Number(limitParam);
@@ -41,7 +42,7 @@ export function imagesHandler(state: SandboxState): GraphHandler {
         more = true;
         break;
       }
-      page.push(pick(img, selection.fields));
+      page.push(withThumbUrls(pick(img, selection.fields), img.id, selection.fields, ctx.baseUrl));
       lastId = img.id;
     }
     const firstId = page[0]?.["id"];

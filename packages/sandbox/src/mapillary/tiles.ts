@@ -2,7 +2,7 @@ import { fingerprint } from "../fingerprint.ts";
 import type { RequestContext, SandboxResponse } from "../http_types.ts";
 import type { SandboxState } from "../state.ts";
 import { badRequest, graphError, invalidToken } from "./graph_error.ts";
-import { emptyVectorTile } from "./mvt.ts";
+import { coverageTile, emptyVectorTile } from "./mvt.ts";
 
 /** The vector tile layers served under `/maps/vtp/{layer}/2/{z}/{x}/{y}`. */
 export const TILE_LAYERS: readonly string[] = [
@@ -11,6 +11,9 @@ export const TILE_LAYERS: readonly string[] = [
   "mly_map_feature_point",
   "mly_map_feature_traffic_sign",
 ];
+
+/** The layers with the data set's images and sequences; the map-feature layers are empty. */
+const COVERAGE_LAYERS: readonly string[] = ["mly1_public", "mly1_computed_public"];
 
 /**
  * A vector tile. Only the app's CLIENT token in `?access_token=` is accepted: a header token or a
@@ -37,17 +40,17 @@ export function tileHandler(state: SandboxState): (ctx: RequestContext) => Sandb
     const layer = ctx.params["layer"] ?? "";
     if (!TILE_LAYERS.includes(layer)) return graphError({ status: 404, code: 100, message: `Unknown tile layer '${layer}'` });
     const [z, x, y] = ["z", "x", "y"].map((k) => Number(ctx.params[k]));
-    if (!_validTile(z, x, y)) return badRequest("Invalid tile coordinates");
+    if (z === undefined || x === undefined || y === undefined || !_validTile(z, x, y)) return badRequest("Invalid tile coordinates");
     return {
       status: 200,
-      headers: { "content-type": "application/x-protobuf", "cache-control": "public, max-age=3600" },
-      body: emptyVectorTile(layer),
+      // Browsers fetch tiles from map pages of other origins, as from tiles.mapillary.com.
+      headers: { "content-type": "application/x-protobuf", "cache-control": "public, max-age=3600", "access-control-allow-origin": "*" },
+      body: COVERAGE_LAYERS.includes(layer) ? coverageTile(state.dataset, z, x, y) : emptyVectorTile(),
     };
   };
 }
 
-function _validTile(z: number | undefined, x: number | undefined, y: number | undefined): boolean {
-  if (z === undefined || x === undefined || y === undefined) return false;
+function _validTile(z: number, x: number, y: number): boolean {
   if (![z, x, y].every(Number.isInteger) || z < 0 || z > 22) return false;
   const n = 2 ** z;
   return x >= 0 && x < n && y >= 0 && y < n;
