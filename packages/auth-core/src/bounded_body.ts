@@ -39,8 +39,9 @@ export async function readBoundedText(response: Response, options: BoundedReadOp
     if (done) return text + decoder.decode();
     total += value.byteLength;
     if (total > maxBytes) {
-      // Stop the transfer now; a failing cancel (an already broken stream) changes nothing.
-      await reader.cancel().catch(() => undefined);
+      // Stop the transfer now. Not awaited: cancelling one branch of a tee'd body (`response.clone()`)
+      // settles only once the other branch is cancelled too. A failing cancel changes nothing.
+      reader.cancel().catch(() => undefined);
       if (options.overflow === "truncate") return text + decoder.decode(value.subarray(0, value.byteLength - (total - maxBytes)));
       throw new InvalidResponseError(`response body larger than ${maxBytes} bytes; check the endpoint URL, or raise maxBodyBytes`, { status: response.status });
     }
