@@ -135,23 +135,26 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
       let rejected = false;
       let sent = false;
       // The timeout covers this attempt on the wire only: never a limiter or rate-limit wait.
-      const wire = _attemptSignal(signal, timeoutMs);
+      const timeout = new AbortController();
+      const timer = setTimeout(() => {
+        timeout.abort();
+      }, timeoutMs);
       try {
         // The caller's request is never modified: the token goes on a fresh headers object, so it
         // cannot surface through the caller's Request (ky attaches it to a TimeoutError, say).
-        const headers = _withCredential(request.headers, placed.authorization, options.profile.name);
+        const headers = _withCredential(request.headers, placed.authorization);
         const body = request.body === null ? null : await request.clone().arrayBuffer();
         sent = true;
-        response = await fetchImpl(placed.url, { method: request.method, headers, body, signal: wire.signal, redirect: "manual" });
+        response = await fetchImpl(placed.url, { method: request.method, headers, body, signal: AbortSignal.any([signal, timeout.signal]), redirect: "manual" });
         // Inspect a bounded prefix of the body, only for the statuses whose body may matter.
-        const inspected = _INSPECTED_STATUSES.has(response.status) ? await readBoundedText(response.clone(), { maxBytes: _INSPECT_BYTES, overflow: "truncate" }) : "";
+        const inspected = _THROTTLE_STATUSES.has(response.status) || response.status === 401 ? await readBoundedText(response.clone(), { maxBytes: _INSPECT_BYTES, overflow: "truncate" }) : "";
         if (_THROTTLE_STATUSES.has(response.status) || response.headers.has("x-app-usage")) limited = _throttle(response, inspected, clock.now(), threshold);
         rejected = _rejectsToken(response.status, inspected);
       } catch (error) {
-        if (wire.timedOut()) throw new TransportError(`${request.method} ${_withoutQuery(request.url)} timed out after ${timeoutMs} ms; check the network`);
+        if (timeout.signal.aborted) throw new TransportError(`${request.method} ${request.url.split("?")[0]} timed out after ${timeoutMs} ms`);
         throw error;
       } finally {
-        wire.done();
+        clearTimeout(timer);
         if (permits.length > 0) {
           if (!sent) for (const permit of permits) await permit.cancel();
           else await _settleAll(permits, response === undefined ? {} : { status: response.status, ...(limited === undefined ? {} : { retryAfterMs: limited.retryAfterMs }) });
@@ -177,15 +180,13 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
         renewed = true;
         continue;
       }
-      if (request.redirect !== "manual" && _isRedirect(response)) {
+      // A redirect is followed within the origin only (a browser's opaque redirect is returned as is: never followed).
+      if (request.redirect !== "manual" && [301, 302, 303, 307, 308].includes(response.status) && response.headers.has("location")) {
         await response.body?.cancel();
-        const target = _redirectTarget(response, request.url, ++redirects);
-        request = new Request(target, {
-          method: _redirectMethod(response.status, request.method),
-          headers: request.headers,
-          body: _redirectMethod(response.status, request.method) === request.method && request.body !== null ? await request.clone().arrayBuffer() : null,
-          signal,
-        });
+        // As fetch does it: 303 (and 301/302 after a POST) become GET.
+        const method = response.status === 303 || (response.status < 303 && request.method === "POST") ? "GET" : request.method;
+        const body = method === request.method && request.body !== null ? await request.clone().arrayBuffer() : null;
+        request = new Request(_redirectTarget(response, request.url, ++redirects), { method, headers: request.headers, body, signal });
         keys = keysOf(request.method, request.url);
         continue;
       }
@@ -233,85 +234,32 @@ async function _settleAll(permits: readonly RateLimitPermit[], outcome: { status
 /** Statuses whose body may say "slow down" (429; Graph codes 4/17/613 come with 400 or 403). */
 const _THROTTLE_STATUSES: ReadonlySet<number> = new Set([400, 403, 429]);
 
-/** Statuses whose body is inspected (throttle shapes, Graph code 190). */
-const _INSPECTED_STATUSES: ReadonlySet<number> = new Set([400, 401, 403, 429]);
-
-/** How much of a body is read to inspect it: error bodies are small; the rest is never needed here. */
+/** How much of a 400/401/403/429 body is read to inspect it: error bodies are small; the rest is never needed here. */
 const _INSPECT_BYTES = 8 * 1024;
 
 function _throttle(response: Response, inspected: string, now: number, threshold: number): RateLimitedError | undefined {
-  const status = response.status;
-  return detectRateLimit({ status, headers: response.headers, body: _THROTTLE_STATUSES.has(status) ? inspected : "" }, { now, appUsageThreshold: threshold });
+  return detectRateLimit({ status: response.status, headers: response.headers, body: inspected }, { now, appUsageThreshold: threshold });
 }
 
 function _rejectsToken(status: number, inspected: string): boolean {
-  if (status === 401) return true;
-  if (status !== 400 && status !== 403) return false;
-  return /"code"\s*:\s*190\b/.test(inspected);
+  return status === 401 || ((status === 400 || status === 403) && /"code"\s*:\s*190\b/.test(inspected));
 }
 
 /** A copy of `headers` with the credential set; a value fetch would refuse is a typed error that never quotes it. */
-function _withCredential(headers: Headers, authorization: string | undefined, provider: string): Headers {
+function _withCredential(headers: Headers, authorization: string | undefined): Headers {
   const copy = new Headers(headers);
   if (authorization === undefined) return copy;
   try {
     copy.set("authorization", authorization);
   } catch {
-    throw new LoginRequiredError(`The stored ${provider} token is not a valid HTTP header value (a control character?); log in again`);
+    throw new LoginRequiredError("Bad token; log in again");
   }
   return copy;
 }
 
-/** A signal for one attempt on the wire: the caller's, plus a timeout that {@link done} stops. */
-function _attemptSignal(caller: AbortSignal, timeoutMs: number): { signal: AbortSignal; timedOut: () => boolean; done: () => void } {
-  const controller = new AbortController();
-  let timedOut = false;
-  const onAbort = (): void => {
-    controller.abort(caller.reason);
-  };
-  if (caller.aborted) onAbort();
-  // Kept after the attempt, so the caller can still abort reading the body.
-  else caller.addEventListener("abort", onAbort, { once: true });
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  return {
-    signal: controller.signal,
-    timedOut: () => timedOut,
-    done: () => {
-      clearTimeout(timer);
-    },
-  };
-}
-
-const _REDIRECT_STATUSES: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
-
-function _isRedirect(response: Response): boolean {
-  return response.type === "opaqueredirect" || (_REDIRECT_STATUSES.has(response.status) && response.headers.has("location"));
-}
-
 /** Where a redirect goes, if it may be followed: the same origin, at most 5 times; else an {@link HttpError}. */
 function _redirectTarget(response: Response, from: string, count: number): string {
-  const origin = new URL(from).origin;
-  if (response.type === "opaqueredirect") {
-    throw new HttpError(response.status, `${origin} answered a redirect whose target this runtime hides; not followed. Call the final URL directly`);
-  }
   const target = new URL(response.headers.get("location") ?? "", from);
-  if (target.origin !== origin) {
-    throw new HttpError(response.status, `HTTP ${response.status} redirect from ${origin} to another origin, ${target.origin}: not followed (API calls stay on the API's origin). Check the API base URL`);
-  }
-  if (count > 5) throw new HttpError(response.status, `more than 5 redirects within ${origin}; check the API base URL`);
+  if (target.origin !== new URL(from).origin || count > 5) throw new HttpError(response.status, `HTTP ${response.status} redirect to ${target.origin} not followed`);
   return target.href;
-}
-
-/** The method after a redirect, as fetch does it: 303 (and 301/302 after a POST) become GET. */
-function _redirectMethod(status: number, method: string): string {
-  return status === 303 ? (method === "HEAD" ? "HEAD" : "GET") : (status === 301 || status === 302) && method === "POST" ? "GET" : method;
-}
-
-/** A URL without its query (which may hold a token). */
-function _withoutQuery(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.origin}${parsed.pathname}`;
 }

@@ -27,7 +27,7 @@ describe("API calls never follow a redirect to another origin", () => {
     const error = await apiOn(api)(`${api.url}/api/v2/buildings`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
     expect((error as HttpError).status).toBe(302);
-    expect((error as Error).message).toContain("HTTP 302");
+    expect((error as Error).message).toContain("HTTP 302 redirect to");
     expect((error as Error).message).toContain(other.url);
     expect(other.requests).toBe(0);
     expect(inspect(error, { showHidden: true, depth: Infinity })).not.toContain(TOKEN);

@@ -50,42 +50,28 @@ export function createKyTransport(options: KyTransportOptions = {}): HttpTranspo
       const timeout = callOptions.timeoutMs ?? defaultTimeout;
       const headers = _headers(request);
       const callerSignal = callOptions.signal;
-      const controller = new AbortController();
-      const timer = setTimeout(() => {
-        controller.abort(_TIMED_OUT);
-      }, timeout);
-      const onAbort = (): void => {
-        controller.abort();
-      };
-      if (callerSignal?.aborted === true) onAbort();
-      callerSignal?.addEventListener("abort", onAbort, { once: true });
+      const timer = AbortSignal.timeout(timeout);
       try {
         // `body: undefined` is what ky and fetch take for "none".
-        const response = await instance(request.url, { method: request.method, headers, body: request.body, signal: controller.signal } as Options);
+        const signal = callerSignal === undefined ? timer : AbortSignal.any([callerSignal, timer]);
+        const response = await instance(request.url, { method: request.method, headers, body: request.body, signal } as Options);
         return { status: response.status, headers: response.headers, body: await readBoundedText(response, { maxBytes }) };
       } catch (error) {
         if (callerSignal?.aborted === true) throw new AbortedError(undefined, { cause: callerSignal.reason });
         if (error instanceof MlyError) throw error;
         // A timeout's abort error says nothing useful. Other failures (fetch's TypeError) say what
         // failed underneath and hold no secret: the headers were checked above.
-        const timedOut = controller.signal.reason === _TIMED_OUT;
-        throw new TransportError(`${request.toString()} ${timedOut ? `timed out after ${timeout} ms` : "failed"}; check the network and the endpoint URL`, timedOut ? {} : { cause: error });
-      } finally {
-        clearTimeout(timer);
-        callerSignal?.removeEventListener("abort", onAbort);
+        throw new TransportError(`${request.toString()} ${timer.aborted ? `timed out after ${timeout} ms` : "failed"}; check the network and the endpoint URL`, timer.aborted ? {} : { cause: error });
       }
     },
   };
 }
-
-/** The abort reason of a timeout. */
-const _TIMED_OUT: unique symbol = Symbol("timed out");
 
 /** The request's headers, checked before anything is sent: fetch's own error would quote the bad value (a secret). */
 function _headers(request: HttpRequestDescription): Headers {
   try {
     return new Headers(request.headers);
   } catch {
-    throw new ConfigError(`${request.toString()}: a header value is not valid in HTTP (a control character in the client secret?); check the client credentials`);
+    throw new ConfigError("Invalid header value; check the client secret");
   }
 }
