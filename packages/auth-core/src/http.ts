@@ -1,3 +1,4 @@
+import { readBoundedText } from "./bounded_body.ts";
 import { _defineInspect } from "./_inspect.ts";
 import { REDACTED, type Secret } from "./secret.ts";
 
@@ -87,7 +88,12 @@ export function getHeader(headers: HttpResponseData["headers"], name: string): s
   return undefined;
 }
 
-/** Reads a `fetch` `Response` into {@link HttpResponseData}. */
-export async function readResponse(response: Response): Promise<HttpResponseData> {
-  return { status: response.status, headers: response.headers, body: await response.text() };
+/**
+ * Reads a `fetch` `Response` into {@link HttpResponseData}, its body bounded by `maxBytes`
+ * (default 1 MiB, see `readBoundedText`).
+ *
+ * @throws {InvalidResponseError} the body is larger than `maxBytes`.
+ */
+export async function readResponse(response: Response, options: { maxBytes?: number } = {}): Promise<HttpResponseData> {
+  return { status: response.status, headers: response.headers, body: await readBoundedText(response, options) };
 }

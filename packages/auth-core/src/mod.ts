@@ -19,6 +19,7 @@ export * from "./clock.ts";
 export * from "./delay.ts";
 export * from "./errors.ts";
 export * from "./http.ts";
+export * from "./bounded_body.ts";
 export * from "./scopes.ts";
 export * from "./profile.ts";
 export { mapillary, mapillaryProfile, MAPILLARY_TILE_LAYERS, type MapillaryTileLayer } from "./mapillary.ts";

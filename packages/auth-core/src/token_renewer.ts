@@ -22,7 +22,7 @@ export interface TokenRenewerOptions {
   transport: HttpTransport;
   /** The clock (default: the system clock). */
   clock?: Clock;
-  /** Timeout of one token call in ms (default 30 s). */
+  /** Timeout of one token call in ms (default: the transport's own, 30 s for `createKyTransport`). */
   timeoutMs?: number;
   /** Scopes for the client-credentials grant. */
   scopes?: readonly string[];
@@ -55,7 +55,7 @@ export function createTokenRenewer(options: TokenRenewerOptions): TokenRenewer {
     } else {
       call = buildRefresh(options.profile, options.client, current, { now: clock.now() });
     }
-    const response = await options.transport.send(call.request, { signal, timeoutMs: options.timeoutMs ?? 30_000 });
+    const response = await options.transport.send(call.request, { signal, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
     return processTokenResponse(call, response, clock.now());
   };
 }

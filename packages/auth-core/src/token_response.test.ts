@@ -6,6 +6,7 @@ import { mapillaryV2 } from "./mapillary_v2.ts";
 import { mapiq } from "./mapiq.ts";
 import { Secret } from "./secret.ts";
 import { parseTokenResponse, type TokenResponseContext } from "./token_response.ts";
+import type { TokenSet } from "./token_set.ts";
 import { caught, json, tokenSet, valueOrMlyError } from "./_test_util.ts";
 
 const NOW = 1_700_000_000_000;
@@ -125,5 +126,46 @@ describe("parseTokenResponse date ranges", () => {
       const error = caught(() => parseTokenResponse(json(200, { access_token: "t", token_type: "Bearer", ...body }), context));
       expect(error).toBeInstanceOf(InvalidResponseError);
     }
+  });
+});
+
+describe("parseTokenResponse hostile token values", () => {
+  const visible = /^[\x21-\x7e]+$/;
+  const hostile = ["a\u0000b", "tok\r\nx-evil: 1", "tok\nen", "two words", "tök", "tab\there", "\u007fdel", " lead"];
+
+  it("refuses an access_token or refresh_token outside visible ASCII, never quoting it", () => {
+    for (const value of hostile) {
+      for (const body of [{ access_token: value }, { access_token: "ok", refresh_token: value }]) {
+        const error = caught(() => parseTokenResponse(json(200, { token_type: "bearer", ...body }), v4));
+        expect(error).toBeInstanceOf(InvalidResponseError);
+        expect((error as Error).message).toMatch(/(access|refresh)_token has characters outside visible ASCII/);
+        expect(JSON.stringify(error) + (error as Error).message + String((error as Error).stack)).not.toContain(value.trim());
+      }
+    }
+    // Mapillary's `MLY|…|…` tokens and RFC 6750 b64token values are visible ASCII.
+    expect(parseTokenResponse(json(200, { access_token: "MLY|1234|abc", refresh_token: "a-b.c_d~e+f/g==" }), v4).refreshToken?.reveal()).toBe("a-b.c_d~e+f/g==");
+  });
+
+  it("property: a token is accepted exactly when it is non-empty visible ASCII", () => {
+    const tokens = fc.oneof(fc.string({ unit: "binary-ascii", minLength: 1 }), fc.string({ unit: "grapheme", minLength: 1 }), fc.stringMatching(/^[\x21-\x7e]+$/));
+    fc.assert(
+      fc.property(tokens, fc.constantFrom("access_token", "refresh_token"), (token, field) => {
+        const body = field === "access_token" ? { access_token: token } : { access_token: "ok", refresh_token: token };
+        let parsed: TokenSet | undefined;
+        let error: unknown;
+        try {
+          parsed = parseTokenResponse(json(200, body), mq);
+        } catch (caughtError) {
+          error = caughtError;
+        }
+        if (visible.test(token)) {
+          expect(error).toBeUndefined();
+          expect((field === "access_token" ? parsed?.accessToken : parsed?.refreshToken)?.reveal()).toBe(token);
+        } else {
+          expect(error).toBeInstanceOf(InvalidResponseError);
+          expect((error as Error).message).not.toContain(token);
+        }
+      }),
+    );
   });
 });

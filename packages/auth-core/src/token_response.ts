@@ -7,6 +7,12 @@ import { parseRetryAfter } from "./rate_limit_signal.ts";
 import { _httpError, _oauthOrGraphError, _throttle } from "./_error_core.ts";
 import { _isObject, _parseJson, _string, _toNumber } from "./_json.ts";
 
+/**
+ * The characters a token may hold: visible ASCII (`%x21-7E`), a superset of RFC 6750's
+ * `b64token` that also admits Mapillary's `MLY|…|…` tokens.
+ */
+const _TOKEN_CHARS = /^[\x21-\x7e]+$/;
+
 /** What {@link parseTokenResponse} needs besides the response. */
 export interface TokenResponseContext {
   /** The provider that answered. */
@@ -63,8 +69,12 @@ export function parseTokenResponse(response: HttpResponseData, context: TokenRes
   if (!_isObject(body)) throw fail("not a JSON object");
   const { access_token: accessToken, token_type: tokenType = "bearer", refresh_token: refreshToken, scope } = body;
   if (typeof accessToken !== "string" || accessToken === "") throw fail("no access_token");
+  // A token goes into an Authorization header: one outside visible ASCII (NUL, CR, LF, space, …)
+  // would make the header invalid, or forge another one. The value is never quoted.
+  if (!_TOKEN_CHARS.test(accessToken)) throw fail("access_token has characters outside visible ASCII");
   if (typeof tokenType !== "string" || tokenType.toLowerCase() !== "bearer") throw fail("token_type not bearer");
   if (refreshToken != null && (typeof refreshToken !== "string" || refreshToken === "")) throw fail("refresh_token");
+  if (typeof refreshToken === "string" && !_TOKEN_CHARS.test(refreshToken)) throw fail("refresh_token has characters outside visible ASCII");
   if (scope !== undefined && typeof scope !== "string") throw fail("scope");
   // Numbers or numeric strings; `expires_in` may also be null or "never".
   const seconds = (key: string): number | undefined => {

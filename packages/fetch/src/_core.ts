@@ -6,6 +6,9 @@
  */
 export {
   AbortedError,
+  ConfigError,
+  DEFAULT_MAX_BODY_BYTES,
+  HttpError,
   InvalidResponseError,
   LoginRequiredError,
   MemoryTokenStore,
@@ -26,6 +29,7 @@ export {
   placeCredential,
   processTokenResponse,
   rateLimitKeys,
+  readBoundedText,
   systemClock,
   validateCallback,
 } from "@mly/auth-core";

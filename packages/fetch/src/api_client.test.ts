@@ -64,7 +64,7 @@ describe("Mapillary v4 API client", () => {
     expect(world.sandbox.log.last()?.credential).toBe("client-token");
   });
 
-  it("refreshes ahead of expiry, once, for 1,000 concurrent requests", async () => {
+  it("refreshes ahead of expiry, once, for 1,000 concurrent requests", { timeout: 90_000 }, async () => {
     const clock = createManualClock(Date.now());
     const { store } = await loggedInStore(world.mapillary, world.mlyClient);
     const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, store, clock });

@@ -40,8 +40,12 @@ export interface ApiClientOptions {
    * calls and tiles). Requires `client.clientToken`.
    */
   useClientToken?: boolean;
-  /** Spaces requests so the quota is never exceeded (`@mly/ratelimit`). */
-  limiter?: RateLimiter;
+  /**
+   * Spaces requests so the quota is never exceeded. Default: the profile's documented policies,
+   * in memory (`policiesFor(profile)` of `@mly/ratelimit`); pass a shared one (`RedisRateLimiter`)
+   * for several processes, or `false` to turn rate limiting off.
+   */
+  limiter?: RateLimiter | false;
   /** Wait and retry on throttling, bounded by `maxWaitMs` and the caller's signal. */
   retryOnRateLimit?: RateLimitRetry | false;
   /** `x-app-usage` percentage from which calls pause (default 95). */
@@ -52,7 +56,7 @@ export interface ApiClientOptions {
   transport?: HttpTransport;
   /** A ky instance to extend (default: ky). */
   ky?: KyInstance;
-  /** Timeout of one API call in ms (default 30 s). */
+  /** Timeout of each attempt on the wire in ms (default 30 s); never applied to a limiter or rate-limit wait. */
   timeoutMs?: number;
   /** The clock. */
   clock?: Clock;
@@ -78,7 +82,7 @@ export interface ApiClient {
  * A ready API client for Mapillary v4, Mapillary v2, Mapiq or any OAuth 2.0 API: a ky instance
  * whose every attempt, retries included, goes through the rate limiter, the token coordinator
  * (a usable token, refreshed ahead of expiry, one refresh at a time) and the profile's credential
- * placement. 5xx and network errors on idempotent calls are retried by ky; throttles and token
+ * placement, rate-limited by default. 5xx and network errors on idempotent calls are retried by ky; throttles and token
  * rejections are handled as `createAuthFetch` describes; errors are typed `MlyError`s, except
  * ky's `HTTPError` for other statuses.
  *
@@ -113,12 +117,14 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       });
     tokens = coordinatedTokens(coordinator, tokenKey);
   }
-  // limiter, retryOnRateLimit, appUsageThreshold, fetch and clock pass straight through.
+  // limiter, retryOnRateLimit, appUsageThreshold, timeoutMs, fetch and clock pass straight through.
   const authFetch = createAuthFetch({ ...options, client, tokens });
   const instance = (options.ky ?? ky).extend({
     prefixUrl: `${profile.apiBaseUrl}/`,
     fetch: authFetch,
-    timeout: options.timeoutMs ?? 30_000,
+    // The timeout is authFetch's, per attempt on the wire: ky's would also count the waits for
+    // the limiter and for a rate-limit retry.
+    timeout: false,
     retry: {
       limit: 2,
       statusCodes: [408, 500, 502, 503, 504],

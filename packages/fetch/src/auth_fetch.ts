@@ -2,6 +2,7 @@ import {
   type Clock,
   delay,
   detectRateLimit,
+  HttpError,
   LoginRequiredError,
   type OAuthClient,
   placeCredential,
@@ -10,9 +11,12 @@ import {
   type RateLimiter,
   type RateLimitPermit,
   rateLimitKeys,
+  readBoundedText,
   systemClock,
+  TransportError,
   type TokenSet,
 } from "./_core.ts";
+import { policiesFor } from "@mly/ratelimit";
 import type { TokenSource } from "./token_source.ts";
 
 /** Automatic wait-and-retry on throttling. */
@@ -31,8 +35,12 @@ export interface AuthFetchOptions {
   client?: OAuthClient;
   /** Where tokens come from: `coordinatedTokens(…)` or `clientTokenSource(…)`. */
   tokens: TokenSource;
-  /** Spaces requests; every attempt, retries included, acquires a permit for each rate-limit key. */
-  limiter?: RateLimiter;
+  /**
+   * Spaces requests; every attempt, retries included, acquires a permit for each rate-limit key.
+   * Default: the profile's documented policies, in memory (`policiesFor(profile)` of
+   * `@mly/ratelimit`); `false` turns rate limiting off.
+   */
+  limiter?: RateLimiter | false;
   /** The rate-limit keys of a request (default: `rateLimitKeys(profile, method, url)` from the core). */
   rateLimitKeys?: (method: string, url: string) => readonly string[];
   /** Wait and retry when throttled (default: off, a `RateLimitedError` is thrown at once). */
@@ -45,6 +53,12 @@ export interface AuthFetchOptions {
   fetch?: typeof fetch;
   /** The clock (default: the system clock). */
   clock?: Clock;
+  /**
+   * Timeout of each attempt on the wire, in ms, until the response headers (and the few KiB read
+   * to detect a throttle or a rejected token) have arrived (default 30 s). It never covers a
+   * wait for the limiter or for a rate-limit retry. Past it: `TransportError`.
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -54,7 +68,10 @@ export interface AuthFetchOptions {
  * the current one, so concurrent 401s share one refresh); a second rejection throws
  * `LoginRequiredError`. Every throttle shape (429, Graph 4/17/613, APIM 403 quota,
  * `x-app-usage` over the threshold) pauses the keys in the limiter and throws
- * `RateLimitedError`, or waits and retries when `retryOnRateLimit` allows.
+ * `RateLimitedError`, or waits and retries when `retryOnRateLimit` allows. Rate limiting is on
+ * by default (the profile's documented policies). Redirects are followed only within the same
+ * origin: a redirect to another origin is an `HttpError` naming the status and that origin.
+ * Only the first few KiB of a body are read to inspect it.
  *
  * @example
  * ```ts
@@ -69,6 +86,8 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const clock = options.clock ?? systemClock;
   const keysOf = options.rateLimitKeys ?? ((method: string, url: string): readonly string[] => rateLimitKeys(options.profile, method, url));
+  const limiter = options.limiter === false ? undefined : (options.limiter ?? policiesFor(options.profile));
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const frozenUntil = new Map<string, number>();
   const retry = options.retryOnRateLimit === false ? undefined : options.retryOnRateLimit;
   const threshold = options.appUsageThreshold ?? 95;
@@ -77,7 +96,7 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
     const until = clock.now() + limited.retryAfterMs;
     for (const key of keys) {
       if ((frozenUntil.get(key) ?? 0) < until) frozenUntil.set(key, until);
-      await options.limiter?.pause(key, limited.retryAfterMs);
+      await limiter?.pause(key, limited.retryAfterMs);
     }
   };
 
@@ -87,10 +106,11 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
   };
 
   return async function authFetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
-    const original = input instanceof Request && (init === undefined || Object.keys(init).length === 0) ? input : new Request(input, init);
-    const signal = original.signal;
-    const keys = keysOf(original.method, original.url);
+    let request = input instanceof Request && (init === undefined || Object.keys(init).length === 0) ? input : new Request(input, init);
+    const signal = request.signal;
+    let keys = keysOf(request.method, request.url);
     let renewed = false;
+    let redirects = 0;
     for (let attempt = 0; ; attempt++) {
       const frozen = frozenUntil.size === 0 ? 0 : _frozenWait(frozenUntil, keys, clock.now());
       if (frozen > 0) {
@@ -99,12 +119,12 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
       }
       // The slot first, then the token: a call may queue in the limiter for a long time, and the
       // token must be the one that is usable when the request actually leaves.
-      const permits = options.limiter === undefined || keys.length === 0 ? _NO_PERMITS : await _acquireAll(options.limiter, keys, signal);
+      const permits = limiter === undefined || keys.length === 0 ? _NO_PERMITS : await _acquireAll(limiter, keys, signal);
       let tokens: TokenSet;
       let placed: ReturnType<typeof placeCredential>;
       try {
         tokens = await options.tokens.token(signal);
-        placed = placeCredential(options.profile, tokens, original.url, { ...placeOptions, now: clock.now() });
+        placed = placeCredential(options.profile, tokens, request.url, { ...placeOptions, now: clock.now() });
       } catch (error) {
         for (const permit of permits) await permit.cancel();
         throw error;
@@ -112,17 +132,29 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
       // Every permit is settled (the request went out) or cancelled (it never did), on every path.
       let response: Response | undefined;
       let limited: RateLimitedError | undefined;
+      let rejected = false;
       let sent = false;
+      // The timeout covers this attempt on the wire only: never a limiter or rate-limit wait.
+      const timeout = new AbortController();
+      const timer = setTimeout(() => {
+        timeout.abort();
+      }, timeoutMs);
       try {
         // The caller's request is never modified: the token goes on a fresh headers object, so it
         // cannot surface through the caller's Request (ky attaches it to a TimeoutError, say).
-        const headers = new Headers(original.headers);
-        if (placed.authorization !== undefined) headers.set("authorization", placed.authorization);
-        const body = original.body === null ? null : await original.clone().arrayBuffer();
+        const headers = _withCredential(request.headers, placed.authorization);
+        const body = request.body === null ? null : await request.clone().arrayBuffer();
         sent = true;
-        response = await fetchImpl(placed.url, { method: original.method, headers, body, signal, redirect: original.redirect });
-        if (_THROTTLE_STATUSES.has(response.status) || response.headers.has("x-app-usage")) limited = await _throttle(response, clock.now(), threshold);
+        response = await fetchImpl(placed.url, { method: request.method, headers, body, signal: AbortSignal.any([signal, timeout.signal]), redirect: "manual" });
+        // Inspect a bounded prefix of the body, only for the statuses whose body may matter.
+        const inspected = _THROTTLE_STATUSES.has(response.status) || response.status === 401 ? await readBoundedText(response.clone(), { maxBytes: _INSPECT_BYTES, overflow: "truncate" }) : "";
+        if (_THROTTLE_STATUSES.has(response.status) || response.headers.has("x-app-usage")) limited = _throttle(response, inspected, clock.now(), threshold);
+        rejected = _rejectsToken(response.status, inspected);
+      } catch (error) {
+        if (timeout.signal.aborted) throw new TransportError(`${request.method} ${request.url.split("?")[0]} timed out after ${timeoutMs} ms`);
+        throw error;
       } finally {
+        clearTimeout(timer);
         if (permits.length > 0) {
           if (!sent) for (const permit of permits) await permit.cancel();
           else await _settleAll(permits, response === undefined ? {} : { status: response.status, ...(limited === undefined ? {} : { retryAfterMs: limited.retryAfterMs }) });
@@ -138,7 +170,7 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
           continue;
         }
       }
-      if ((response.status === 401 || response.status === 400 || response.status === 403) && (await _rejectsToken(response))) {
+      if (rejected) {
         await response.body?.cancel();
         if (renewed || tokens.kind === "client_token") {
           throw _loginAgain(options.profile.name, response.status);
@@ -146,6 +178,16 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
         const next = await options.tokens.renewRejected(tokens.accessToken, signal);
         if (next === undefined) throw _loginAgain(options.profile.name, response.status);
         renewed = true;
+        continue;
+      }
+      // A redirect is followed within the origin only (a browser's opaque redirect is returned as is: never followed).
+      if (request.redirect !== "manual" && [301, 302, 303, 307, 308].includes(response.status) && response.headers.has("location")) {
+        await response.body?.cancel();
+        // As fetch does it: 303 (and 301/302 after a POST) become GET.
+        const method = response.status === 303 || (response.status < 303 && request.method === "POST") ? "GET" : request.method;
+        const body = method === request.method && request.body !== null ? await request.clone().arrayBuffer() : null;
+        request = new Request(_redirectTarget(response, request.url, ++redirects), { method, headers: request.headers, body, signal });
+        keys = keysOf(request.method, request.url);
         continue;
       }
       return response;
@@ -192,15 +234,32 @@ async function _settleAll(permits: readonly RateLimitPermit[], outcome: { status
 /** Statuses whose body may say "slow down" (429; Graph codes 4/17/613 come with 400 or 403). */
 const _THROTTLE_STATUSES: ReadonlySet<number> = new Set([400, 403, 429]);
 
-async function _throttle(response: Response, now: number, threshold: number): Promise<RateLimitedError | undefined> {
-  const status = response.status;
-  const body = _THROTTLE_STATUSES.has(status) ? await response.clone().text() : "";
-  return detectRateLimit({ status, headers: response.headers, body }, { now, appUsageThreshold: threshold });
+/** How much of a 400/401/403/429 body is read to inspect it: error bodies are small; the rest is never needed here. */
+const _INSPECT_BYTES = 8 * 1024;
+
+function _throttle(response: Response, inspected: string, now: number, threshold: number): RateLimitedError | undefined {
+  return detectRateLimit({ status: response.status, headers: response.headers, body: inspected }, { now, appUsageThreshold: threshold });
 }
 
-async function _rejectsToken(response: Response): Promise<boolean> {
-  if (response.status === 401) return true;
-  if (response.status !== 400 && response.status !== 403) return false;
-  const text = await response.clone().text();
-  return /"code"\s*:\s*190\b/.test(text);
+function _rejectsToken(status: number, inspected: string): boolean {
+  return status === 401 || ((status === 400 || status === 403) && /"code"\s*:\s*190\b/.test(inspected));
+}
+
+/** A copy of `headers` with the credential set; a value fetch would refuse is a typed error that never quotes it. */
+function _withCredential(headers: Headers, authorization: string | undefined): Headers {
+  const copy = new Headers(headers);
+  if (authorization === undefined) return copy;
+  try {
+    copy.set("authorization", authorization);
+  } catch {
+    throw new LoginRequiredError("Bad token; log in again");
+  }
+  return copy;
+}
+
+/** Where a redirect goes, if it may be followed: the same origin, at most 5 times; else an {@link HttpError}. */
+function _redirectTarget(response: Response, from: string, count: number): string {
+  const target = new URL(response.headers.get("location") ?? "", from);
+  if (target.origin !== new URL(from).origin || count > 5) throw new HttpError(response.status, `HTTP ${response.status} redirect to ${target.origin} not followed`);
+  return target.href;
 }

@@ -1,19 +1,34 @@
-import { AbortedError, type HttpRequestDescription, type HttpResponseData, type HttpTransport, TransportError, type TransportOptions } from "./_core.ts";
-import ky, { type KyInstance, type Options, TimeoutError } from "ky";
+import {
+  AbortedError,
+  ConfigError,
+  DEFAULT_MAX_BODY_BYTES,
+  type HttpRequestDescription,
+  type HttpResponseData,
+  type HttpTransport,
+  MlyError,
+  readBoundedText,
+  TransportError,
+  type TransportOptions,
+} from "./_core.ts";
+import ky, { type KyInstance, type Options } from "ky";
 
 /** Options of {@link createKyTransport}. */
 export interface KyTransportOptions {
-  /** A ky instance to build on (default: ky's default export). Its retry and redirect settings are overridden for token calls. */
+  /** A ky instance to build on (default: ky's default export). Its retry, redirect and timeout settings are overridden for token calls. */
   ky?: KyInstance;
-  /** Default timeout of one call in ms (default 30 s). */
+  /** Default timeout of one whole call — connection, headers and body — in ms (default 30 s). */
   timeoutMs?: number;
+  /** The largest response body read, in bytes (default 1 MiB); a larger one is an `InvalidResponseError`. */
+  maxBodyBytes?: number;
 }
 
 /**
  * The `HttpTransport` of `@mly/auth-core` on ky, for token-endpoint calls: error statuses are
  * returned (not thrown) so OAuth error bodies reach the core's parsers, redirects are never
- * followed, token POSTs are never retried (codes are single-use), every call has a timeout and
- * honours an `AbortSignal`. Network failures become `TransportError`, aborts `AbortedError`.
+ * followed, token POSTs are never retried (codes are single-use), every call honours an
+ * `AbortSignal` and ends within its timeout, body included (a server that trickles its body
+ * is cut off), and the body is read with a size cap. Network failures and timeouts become
+ * `TransportError`, aborts `AbortedError`, an oversized body `InvalidResponseError`.
  *
  * @example
  * ```ts
@@ -26,22 +41,37 @@ export interface KyTransportOptions {
  * ```
  */
 export function createKyTransport(options: KyTransportOptions = {}): HttpTransport {
-  const instance = (options.ky ?? ky).extend({ throwHttpErrors: false, retry: 0, redirect: "manual" });
+  // The timeout is ours (it covers the body too); ky's would stop at the headers.
+  const instance = (options.ky ?? ky).extend({ throwHttpErrors: false, retry: 0, redirect: "manual", timeout: false });
   const defaultTimeout = options.timeoutMs ?? 30_000;
+  const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return {
     async send(request: HttpRequestDescription, callOptions: TransportOptions = {}): Promise<HttpResponseData> {
       const timeout = callOptions.timeoutMs ?? defaultTimeout;
+      const headers = _headers(request);
+      const callerSignal = callOptions.signal;
+      const timer = AbortSignal.timeout(timeout);
       try {
-        // `body: undefined` and `signal: undefined` are what ky and fetch take for "none".
-        const response = await instance(request.url, { method: request.method, headers: request.headers, body: request.body, signal: callOptions.signal, timeout } as Options);
-        return { status: response.status, headers: response.headers, body: await response.text() };
+        // `body: undefined` is what ky and fetch take for "none".
+        const signal = callerSignal === undefined ? timer : AbortSignal.any([callerSignal, timer]);
+        const response = await instance(request.url, { method: request.method, headers, body: request.body, signal } as Options);
+        return { status: response.status, headers: response.headers, body: await readBoundedText(response, { maxBytes }) };
       } catch (error) {
-        if (callOptions.signal?.aborted === true) throw new AbortedError(undefined, { cause: callOptions.signal.reason });
-        // ky's TimeoutError holds the request, whose headers carry the client's credentials: never
-        // chain it. Other failures (fetch's TypeError) say what failed underneath and hold no secret.
-        const timedOut = error instanceof TimeoutError;
-        throw new TransportError(`${request.toString()} ${timedOut ? `timed out after ${timeout} ms` : "failed"}; check the network and the endpoint URL`, timedOut ? {} : { cause: error });
+        if (callerSignal?.aborted === true) throw new AbortedError(undefined, { cause: callerSignal.reason });
+        if (error instanceof MlyError) throw error;
+        // A timeout's abort error says nothing useful. Other failures (fetch's TypeError) say what
+        // failed underneath and hold no secret: the headers were checked above.
+        throw new TransportError(`${request.toString()} ${timer.aborted ? `timed out after ${timeout} ms` : "failed"}; check the network and the endpoint URL`, timer.aborted ? {} : { cause: error });
       }
     },
   };
+}
+
+/** The request's headers, checked before anything is sent: fetch's own error would quote the bad value (a secret). */
+function _headers(request: HttpRequestDescription): Headers {
+  try {
+    return new Headers(request.headers);
+  } catch {
+    throw new ConfigError("Invalid header value; check the client secret");
+  }
 }
