@@ -72,7 +72,7 @@ if (action === "stop") {
       // prettier-ignore
       execFileSync("redis-server", ["--daemonize", "yes", "--pidfile", pidfile, "--port", String(port), "--bind", "127.0.0.1",
         "--save", "", "--appendonly", "no", "--dir", dir, "--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`,
-        "--cluster-node-timeout", String(NODE_TIMEOUT_MS), "--enable-debug-command", "local", "--logfile", join(dir, `redis-${port}.log`)]);
+        "--cluster-node-timeout", String(NODE_TIMEOUT_MS), "--enable-debug-command", "local", "--cluster-replica-validity-factor", "0", "--logfile", join(dir, `redis-${port}.log`)]);
       await waitFor(() => existsSync(pidfile) && cli(port, "PING").trim() === "PONG", `redis-server on port ${port} did not start`);
       pids.push(readFileSync(pidfile, "utf8").trim());
       writeFileSync(join(dir, "pids"), `${pids.join("\n")}\n`);

@@ -77,10 +77,10 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
       // prettier-ignore
       const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir,
         "--cluster-enabled", "yes", "--cluster-config-file", `nodes-${port}.conf`, "--cluster-node-timeout", String(nodeTimeoutMs),
-        "--enable-debug-command", "local"];
+        "--enable-debug-command", "local", "--cluster-replica-validity-factor", "0"];
       nodes.push({ host: "127.0.0.1", port, process: spawn(binary, args, { stdio: "ignore" }) });
     }
-    for (const node of nodes) await _waitFor(() => _ping(node), `redis-server on port ${node.port} did not start`);
+    for (const node of nodes) await _waitFor(() => _ping(node), `redis-server on port ${node.port} did not start`, 30_000);
     await _run("redis-cli", ["--cluster", "create", ...nodes.map((node) => `${node.host}:${node.port}`), "--cluster-replicas", String(replicas), "--cluster-yes"]);
     await waitForClusterOk(nodes);
     return { nodes, nodeTimeoutMs, stop };
