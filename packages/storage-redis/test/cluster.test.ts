@@ -1,7 +1,10 @@
 import { BackendUnavailableError, formatTokenKey } from "@mly/auth-core";
 import { testRedisCluster } from "@mly/redis-test";
 import { describeTokenStoreConformance, sampleTokenSet } from "@mly/storage/conformance";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { bundleChild } from "../../storage/test/_bundle.ts";
+import { CALLERS, expectOneRefresh, PROCESSES } from "../../storage/test/_refresh_once.ts";
 import { RedisTokenStore } from "../src/redis_token_store.ts";
 import { closeClusterClients, ioredisCluster, nodeRedisCluster } from "./_cluster_clients.ts";
 
@@ -40,6 +43,20 @@ describe.skipIf(target === undefined)("RedisTokenStore on Redis Cluster", () => 
       expect(await store.list()).toEqual([]);
     });
   }
+
+  it.each(["ioredis", "node-redis"])(`%s: ${PROCESSES} processes × ${CALLERS} concurrent callers on a token about to expire → exactly one refresh request`, async (kind) => {
+    const script = await bundleChild(join(import.meta.dirname, "children", "cluster_refresher.ts"), join(import.meta.dirname, ".."), ["ioredis", "redis"]);
+    const p = prefix();
+    const store = new RedisTokenStore({ client: ioredisCluster(nodes), prefix: p });
+    const seeds = nodes.map(({ host, port }) => `${host}:${port}`).join(",");
+    const { key } = await expectOneRefresh({
+      store,
+      script,
+      childArgs: (key, endpointUrl, callers) => [kind, seeds, key, endpointUrl, String(callers), p],
+      label: `redis store on Redis Cluster (${kind})`,
+    });
+    await store.delete(key);
+  });
 
   it("a client used the wrong way (a cluster's sendCommand handed over as a plain client's) → a TypeError saying so, not BackendUnavailableError", async () => {
     const cluster = await nodeRedisCluster(nodes);
