@@ -10,7 +10,7 @@ import {
   type RateLimiter,
 } from "@mly/auth-core";
 import { LocalRateLimiter, systemScheduler, type RateLimitMode, type Scheduler } from "@mly/ratelimit";
-import { toRedisCommander, type RedisClientLike, type RedisCommander } from "@mly/redis-script";
+import { clientMistake, toRedisCommander, type RedisClientLike, type RedisCommander } from "@mly/redis-script";
 import { _SCRIPT } from "./_script.ts";
 
 /** What to do while Redis does not answer. */
@@ -24,7 +24,7 @@ export interface RedisFallbackOptions {
 
 /** Options of {@link RedisRateLimiter}. */
 export interface RedisRateLimiterOptions {
-  /** Your ioredis or node-redis client, or any `send(args)` (the limiter never closes it). */
+  /** Your ioredis (`Redis`, `Cluster`) or node-redis (`createClient`, `createCluster`) client, or any `send(args)` (the limiter never closes it). */
   client: RedisClientLike;
   /** Requests allowed per window, across every process sharing the Redis keys. */
   limit: number;
@@ -204,7 +204,7 @@ export class RedisRateLimiter implements RateLimiter {
       try {
         reply = (await this.#eval(key, ["acquire", String(this.limit), String(spanUs), String(spacingUs), String(this.#leaseMs * 1000), id, String(this.#ttlMs), String(dueUs)])) as _Reply;
       } catch (error) {
-        if (this.fallback === undefined) throw error;
+        if (this.fallback === undefined || !(error instanceof BackendUnavailableError)) throw error;
         return this.fallback.acquire(key, signal === undefined ? {} : { signal });
       }
       if (Number(reply[0]) === 1) {
@@ -240,9 +240,10 @@ export class RedisRateLimiter implements RateLimiter {
     }
   }
 
-  /** Hands a failed settle, cancel or pause to `onBackendError` (#eval only throws `BackendUnavailableError`). */
+  /** Hands a failed settle, cancel or pause to `onBackendError`; a programming error (`TypeError`) is thrown. */
   #report(error: unknown): void {
-    this.#onBackendError?.(error as BackendUnavailableError);
+    if (!(error instanceof BackendUnavailableError)) throw error;
+    this.#onBackendError?.(error);
   }
 
   /** One round trip: EVALSHA, or EVAL when the server has not cached the script (NOSCRIPT). */
@@ -261,6 +262,9 @@ export class RedisRateLimiter implements RateLimiter {
       return await Promise.race([this.#redis.send(args), timeout]);
     } catch (error) {
       if (error instanceof BackendUnavailableError) throw error;
+      // A programming error (a client of the wrong shape, a TypeError): never "retry later".
+      const mistake = clientMistake(args, error);
+      if (mistake !== undefined) throw mistake;
       throw new BackendUnavailableError(`Redis failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     } finally {
       this.#scheduler.clearTimeout(timer);

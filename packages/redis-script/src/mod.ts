@@ -1,8 +1,8 @@
 /**
- * `@mly/redis-script`: the Redis client shape mly's Redis packages accept (ioredis, node-redis or
- * any `send(args)`, adapted by {@link toRedisCommander}) and {@link RedisScript}, a Lua script
- * run with EVALSHA and an EVAL fallback on NOSCRIPT. Web-standard only (`crypto.subtle`); no
- * client library is a dependency.
+ * `@mly/redis-script`: the Redis client shape mly's Redis packages accept (ioredis `Redis` or
+ * `Cluster`, node-redis `createClient` or `createCluster`, or any `send(args)`, adapted by
+ * {@link toRedisCommander}) and {@link RedisScript}, a Lua script run with EVALSHA and an EVAL
+ * fallback on NOSCRIPT. Web-standard only (`crypto.subtle`); no client library is a dependency.
  *
  * @example
  * ```ts
@@ -16,5 +16,15 @@
  *
  * @module
  */
-export * from "./redis_client.ts";
-export * from "./redis_script.ts";
+export { clientMistake } from "./client_mistake.ts";
+export {
+  firstKeyOf,
+  toRedisCommander,
+  type IoRedisLike,
+  type NodeRedisClusterLike,
+  type NodeRedisClusterNode,
+  type NodeRedisLike,
+  type RedisClientLike,
+  type RedisCommander,
+} from "./redis_client.ts";
+export { RedisScript, type RedisScriptOptions } from "./redis_script.ts";

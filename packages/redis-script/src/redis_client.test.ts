@@ -1,7 +1,8 @@
 import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { afterAll, describe, expect, it } from "vitest";
-import { toRedisCommander, type RedisCommander } from "./redis_client.ts";
+import { clientMistake } from "./client_mistake.ts";
+import { firstKeyOf, toRedisCommander, type RedisCommander } from "./redis_client.ts";
 
 const url = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
 const io = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
@@ -50,5 +51,38 @@ describe("toRedisCommander", () => {
   it("rejects clients of unknown shape with a TypeError", () => {
     expect(() => toRedisCommander({} as never)).toThrow(TypeError);
     expect(() => toRedisCommander({ call: "no" } as never)).toThrow(TypeError);
+  });
+});
+
+describe("cluster shapes and client mistakes", () => {
+  it("routes a node-redis cluster's sendCommand(firstKey, isReadonly, args) by the first key (a script's first KEYS entry)", async () => {
+    const calls: unknown[][] = [];
+    const cluster = {
+      masters: [{ address: "127.0.0.1:1" }],
+      nodeClient: () => ({ sendCommand: (args: string[]) => Promise.resolve(`node ${args.join(" ")}`) }),
+      sendCommand: (...args: unknown[]) => (calls.push(args), Promise.resolve("OK")),
+    };
+    const redis = toRedisCommander(cluster);
+    await redis.send(["EVALSHA", "abc", "2", "{t}:a", "{t}:b", "x"]);
+    await redis.send(["HGET", "k", "f"]);
+    await redis.send(["PING"]);
+    expect(calls).toEqual([
+      ["{t}:a", false, ["EVALSHA", "abc", "2", "{t}:a", "{t}:b", "x"]],
+      ["k", false, ["HGET", "k", "f"]],
+      [undefined, false, ["PING"]],
+    ]);
+    const masters = await redis.masters?.();
+    expect(await masters?.[0]?.send(["SCAN", "0"])).toBe("node SCAN 0");
+  });
+
+  it("a TypeError from the client → a TypeError saying it is a programming error, without the command's arguments", async () => {
+    const redis = toRedisCommander({ sendCommand: () => { throw new TypeError("Cannot read properties of undefined (reading 'secret-value-123')"); } });
+    const error: unknown = await redis.send(["SET", "k", "secret-value-123"]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toMatch(/^The Redis client threw a TypeError on SET .*programming error, not an outage/);
+    expect((error as Error).message).not.toContain("secret-value-123");
+    expect(clientMistake(["GET"], error)).toBe(error);
+    expect(clientMistake(["GET"], new Error("Connection is closed."))).toBeUndefined();
+    expect(firstKeyOf(["EVAL", "return 1", "0"])).toBeUndefined();
   });
 });

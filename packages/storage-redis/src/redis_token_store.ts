@@ -10,12 +10,12 @@ import {
   systemClock,
 } from "@mly/auth-core";
 import type { Clock, CompareAndSetOptions, LockOptions, StoredToken, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
-import { toRedisCommander, type RedisClientLike, type RedisCommander, type RedisScript } from "@mly/redis-script";
+import { clientMistake, toRedisCommander, type RedisClientLike, type RedisCommander, type RedisScript } from "@mly/redis-script";
 import { _DELETE, _QUARANTINE, _RELEASE, _SET } from "./_scripts.ts";
 
 /** Options of {@link RedisTokenStore}. */
 export interface RedisTokenStoreOptions {
-  /** The caller's client: ioredis (`Redis`, `Cluster`), node-redis, or any {@link RedisCommander}. */
+  /** The caller's client: ioredis (`Redis`, `Cluster`), node-redis (`createClient`, `createCluster`), or any {@link RedisCommander}. */
   client: RedisClientLike;
   /** First part of every key (default `mly`): keys are `<prefix>:{<token key>}:token` and `…:lock`. */
   prefix?: string;
@@ -115,25 +115,28 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /**
-   * Lists the stored keys that start with `prefix`, sorted (SCAN: on Redis Cluster, only the
-   * node the client sends it to).
+   * Lists the stored keys that start with `prefix`, sorted. SCAN on every master of a Redis
+   * Cluster (each sees only its own slots), on the one server otherwise.
    */
   async list(prefix = ""): Promise<string[]> {
     const head = `${this.#prefix}:{`;
     const pattern = `${_escapeGlob(head + _tag(prefix))}*}:token`;
     const keys = new Set<string>();
-    let cursor = "0";
-    do {
-      const reply = await this.#send(["SCAN", cursor, "MATCH", pattern, "COUNT", "1000"]);
-      if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[1])) throw new StorageError("Redis answered SCAN with an unexpected reply.");
-      cursor = String(reply[0]);
-      for (const name of reply[1] as unknown[]) {
-        const text = String(name);
-        if (!text.startsWith(head) || !text.endsWith("}:token")) continue;
-        const key = _untag(text.slice(head.length, -"}:token".length));
-        if (key.startsWith(prefix)) keys.add(key);
-      }
-    } while (cursor !== "0");
+    const nodes = this.#redis.masters === undefined ? [this.#redis] : await this.#within("CLUSTER masters", this.#redis.masters());
+    for (const node of nodes) {
+      let cursor = "0";
+      do {
+        const reply = await this.#send(["SCAN", cursor, "MATCH", pattern, "COUNT", "1000"], node);
+        if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[1])) throw new StorageError("Redis answered SCAN with an unexpected reply.");
+        cursor = String(reply[0]);
+        for (const name of reply[1] as unknown[]) {
+          const text = String(name);
+          if (!text.startsWith(head) || !text.endsWith("}:token")) continue;
+          const key = _untag(text.slice(head.length, -"}:token".length));
+          if (key.startsWith(prefix)) keys.add(key);
+        }
+      } while (cursor !== "0");
+    }
     return [...keys].sort();
   }
 
@@ -192,19 +195,24 @@ export class RedisTokenStore implements TokenStore {
     return script.run(this.#bounded, keys, args);
   }
 
-  /** Sends one command with the time bound; maps failures to the core's errors. */
-  #send(args: readonly string[]): Promise<unknown> {
+  /** Sends one command (to `via`, default the client) with the time bound; maps failures to the core's errors. */
+  #send(args: readonly string[], via: RedisCommander = this.#redis): Promise<unknown> {
+    let pending: Promise<unknown>;
+    try {
+      pending = via.send(args);
+    } catch (error) {
+      pending = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return this.#within(args[0] ?? "", pending, args);
+  }
+
+  /** `pending` with the time bound and mapped failures (`args`: the command, kept out of messages). */
+  #within<T>(command: string, pending: Promise<T>, args: readonly string[] = [command]): Promise<T> {
     const timeoutMs = this.#timeoutMs;
-    return new Promise<unknown>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new BackendUnavailableError(`Redis did not answer ${args[0] ?? ""} within ${timeoutMs} ms. Check that Redis is running and reachable; the call can be retried.`));
+        reject(new BackendUnavailableError(`Redis did not answer ${command} within ${timeoutMs} ms. Check that Redis is running and reachable; the call can be retried.`));
       }, timeoutMs);
-      let pending: Promise<unknown>;
-      try {
-        pending = this.#redis.send(args);
-      } catch (error) {
-        pending = Promise.reject(error instanceof Error ? error : new Error(String(error)));
-      }
       pending.then(
         (reply) => {
           clearTimeout(timer);
@@ -212,14 +220,18 @@ export class RedisTokenStore implements TokenStore {
         },
         (error: unknown) => {
           clearTimeout(timer);
-          reject(_mapError(args[0] ?? "", error));
+          reject(_mapError(args, error));
         },
       );
     });
   }
 }
 
-function _mapError(command: string, raw: unknown): Error {
+function _mapError(args: readonly string[], raw: unknown): Error {
+  const command = args[0] ?? "";
+  // A programming error (a client of the wrong shape, a TypeError): never "retry later".
+  const mistake = clientMistake(args, raw);
+  if (mistake !== undefined) return mistake;
   const name = raw instanceof Error ? raw.name : "";
   const message = raw instanceof Error ? raw.message : String(raw);
   // Never chain the client's own error: ioredis attaches the command and its arguments to it

@@ -8,3 +8,17 @@ export { freePort } from "./free_port.ts";
 export { redisServerBinary, startRedisServer, type RedisServer, type StartRedisServerOptions } from "./redis_server.ts";
 export { ciIsSet, skipLoudly } from "./skip.ts";
 export { redisUrlFromEnv, testRedis, testRedisUrl, type TestRedis } from "./test_redis.ts";
+export {
+  clusterNodeCommand,
+  clusterNodesFromEnv,
+  slotOwner,
+  startRedisCluster,
+  testRedisCluster,
+  waitForClusterOk,
+  type ClusterAddress,
+  type ClusterNodeProcess,
+  type RedisClusterProcesses,
+  type SlotOwner,
+  type StartRedisClusterOptions,
+  type TestRedisCluster,
+} from "./cluster.ts";
