@@ -19,3 +19,4 @@ export * from "./auth_fetch.ts";
 export * from "./api_client.ts";
 export * from "./login.ts";
 export * from "./mapillary_images.ts";
+export * from "./mapillary_detections.ts";

@@ -20,9 +20,11 @@ async function _main(): Promise<void> {
     port: args.port,
     host: args.host,
     autoApprove: args.autoApprove,
+    redirectUris: args.redirectUris,
+    settings: { mapillaryRefreshTokens: args.refreshTokens },
     ...(args.quiet ? {} : { logger: (line: string) => { console.log(`  ${new Date().toISOString()} ${line}`); } }),
   });
-  console.log(banner(sb));
+  console.log(banner(sb, args.redirectUris));
   const stop = (): void => {
     console.log("\nstopping…");
     void sb.close().then(() => process.exit(0));

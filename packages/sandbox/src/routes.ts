@@ -2,6 +2,7 @@ import { consentDecisionHandler } from "./consent_decision.ts";
 import type { Route } from "./http_types.ts";
 import { mapillaryConnectHandler } from "./mapillary/connect.ts";
 import { guardGraph } from "./mapillary/graph_guard.ts";
+import { detectionsHandler } from "./mapillary/detections.ts";
 import { imageHandler } from "./mapillary/image.ts";
 import { imagesHandler } from "./mapillary/images.ts";
 import { meHandler } from "./mapillary/me.ts";
@@ -27,6 +28,7 @@ export function createRoutes(state: SandboxState): Route[] {
     { method: "GET", template: "/mapillary/graph/me", api: "mapillary", handler: guardGraph(state, meHandler(state)) },
     { method: "GET", template: "/mapillary/graph/images", api: "mapillary", handler: guardGraph(state, imagesHandler(state)) },
     { method: "GET", template: "/mapillary/graph/{image_id}", api: "mapillary", handler: guardGraph(state, imageHandler(state)) },
+    { method: "GET", template: "/mapillary/graph/{image_id}/detections", api: "mapillary", handler: guardGraph(state, detectionsHandler(state)) },
     { method: "GET", template: "/mapillary/tiles/maps/vtp/{layer}/2/{z}/{x}/{y}", api: "mapillary", handler: tileHandler(state) },
     { method: "GET", template: "/mapillary/thumbs/{image_id}", api: "mapillary", handler: thumbnailHandler(state) },
     // Mapillary v2 (legacy): www (connect), a.mapillary.com

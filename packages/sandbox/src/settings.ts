@@ -23,7 +23,12 @@ export interface SandboxSettings {
   codeLifetimeSeconds: number;
   /** Lifetime of Mapillary v4 user access tokens (observed: about 60 days). */
   mapillaryTokenLifetimeSeconds: number;
-  /** Add a separate single-use `refresh_token` to v4 token responses (seed 001). Off by default. */
+  /**
+   * The v4 refresh mode. Off (default, the official API docs): token responses carry no
+   * `refresh_token` and a refresh takes the still-valid access token. On (seed 001): every token
+   * response carries a separate single-use `refresh_token`, which a refresh then requires (an
+   * access token is refused with `invalid_grant`); it outlives the access token.
+   */
   mapillaryRefreshTokens: boolean;
   /** Per-app budget of Mapillary v4 graph calls (documented: 50,000 per minute). */
   mapillaryAppBudget: WindowLimit;

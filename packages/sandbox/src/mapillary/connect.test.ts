@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CALLBACK, consentRequestId, get, location, postForm, withParams } from "../_test_helpers.ts";
+import { CALLBACK, consentRequestId, get, location, postForm, postJson, withParams } from "../_test_helpers.ts";
 import { startSandbox } from "../sandbox.ts";
 import type { Sandbox } from "../sandbox.ts";
 
@@ -57,9 +57,8 @@ describe("v4 /connect consent page", () => {
     }
   });
 
-  it("redirects invalid_scope for an unknown scope, invalid_request without state", async () => {
+  it("redirects invalid_scope for an unknown scope, invalid_request for another response_type", async () => {
     expect(Object.fromEntries(location(await connect({ scope: "read admin" })).searchParams)).toEqual({ error: "invalid_scope", state: "xyz" });
-    expect(location(await connect({ state: "" })).searchParams.get("error")).toBe("invalid_request");
     expect(location(await connect({ response_type: "token" })).searchParams.get("error")).toBe("invalid_request");
   });
 
@@ -68,6 +67,35 @@ describe("v4 /connect consent page", () => {
     const loc = location(await connect({ code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", code_challenge_method: "S256" }));
     expect(loc.searchParams.get("code")).toBeTruthy();
     expect(loc.searchParams.get("state")).toBe("xyz");
+  });
+
+  it("accepts the dashboard's Authentication URL (only client_id, seed 001): consent, then a code on the registered callback that exchanges", async () => {
+    const authenticationUrl = `${sb.endpoints.mapillary.authorizationEndpoint}?client_id=${sb.credentials.mapillary.clientId}`;
+    const page = await get(authenticationUrl);
+    expect(page.status).toBe(200);
+    const approved = location(await postForm(sb.endpoints.mapillary.authorizationEndpoint, { request_id: consentRequestId(await page.text()), decision: "approve" }));
+    expect(`${approved.origin}${approved.pathname}`).toBe("https://app.example/callback");
+    expect([...approved.searchParams.keys()]).toEqual(["code"]);
+    // Exchanged like seed 001 (no redirect_uri, since the authorization request had none) ...
+    const exchange = await postJson(
+      sb.endpoints.mapillary.tokenEndpoint,
+      { grant_type: "authorization_code", code: approved.searchParams.get("code"), client_id: Number(sb.credentials.mapillary.clientId) },
+      { authorization: `OAuth ${sb.credentials.mapillary.clientSecret}` },
+    );
+    expect(exchange.status).toBe(200);
+    const { access_token } = (await exchange.json()) as { access_token: string };
+    expect((await get(`${sb.endpoints.mapillary.apiBaseUrl}/me`, { authorization: `OAuth ${access_token}` })).status).toBe(200);
+    // ... and a denial reaches the same callback without a state either.
+    const again = await get(authenticationUrl);
+    const denied = location(await postForm(sb.endpoints.mapillary.authorizationEndpoint, { request_id: consentRequestId(await again.text()), decision: "deny" }));
+    expect(Object.fromEntries(denied.searchParams)).toEqual({ error: "user_denied" });
+  });
+
+  it("treats an empty state as no state", async () => {
+    sb.settings.autoApprove = true;
+    const loc = location(await connect({ state: "" }));
+    expect(loc.searchParams.get("code")).toBeTruthy();
+    expect(loc.searchParams.has("state")).toBe(false);
   });
 
   it("uses the registered callback when no redirect_uri is sent", async () => {

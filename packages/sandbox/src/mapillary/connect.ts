@@ -9,6 +9,10 @@ import { MAPILLARY_SCOPES, mapillaryDecision } from "./authorize.ts";
  * `GET /connect?client_id&redirect_uri&response_type=code&scope&state`: the consent page (or an
  * immediate answer with auto-approve). `code_challenge` is accepted and ignored: Mapillary
  * documents no PKCE.
+ *
+ * Only `client_id` is required: the dashboard's "Authentication URL" (seed 001) is
+ * `/connect?client_id=…` alone, answered on the app's registered callback with `?code=…`.
+ * `state` is optional (RFC 6749 §4.1.1): echoed when sent, left out of the callback when not.
  */
 export function mapillaryConnectHandler(state: SandboxState): (ctx: RequestContext) => SandboxResponse {
   return (ctx) => {
@@ -16,10 +20,11 @@ export function mapillaryConnectHandler(state: SandboxState): (ctx: RequestConte
     const target = checkClientAndRedirect(state, "Mapillary", state.credentials.mapillary.clientId, q);
     if (!target.ok) return target.response;
     ctx.audit.clientId = state.credentials.mapillary.clientId;
-    const stateParam = q.get("state");
+    const sentState = q.get("state");
+    const stateParam = sentState === "" ? null : sentState; // `state=` (empty) is no state
     const fail = (error: string): SandboxResponse => redirect(withQuery(target.deliverTo, { error, state: stateParam ?? undefined }));
     const responseType = q.get("response_type");
-    if ((responseType !== null && responseType !== "code") || stateParam === null || stateParam === "") return fail("invalid_request");
+    if (responseType !== null && responseType !== "code") return fail("invalid_request");
     const scopes = splitScopes(q.get("scope"));
     if (scopes.length === 0) scopes.push("read");
     if (!scopes.every((s) => MAPILLARY_SCOPES.includes(s))) return fail("invalid_scope");

@@ -34,3 +34,13 @@ export function invalidToken(message: string, headers: Record<string, string> = 
 export function badRequest(message: string, headers: Record<string, string> = {}): SandboxResponse {
   return graphError({ status: 400, code: 100, message }, headers);
 }
+
+/** Code 100 subcode 33, HTTP 400: Graph's answer for an id that names no object. */
+export function unknownObject(id: string): SandboxResponse {
+  return graphError({
+    status: 400,
+    code: 100,
+    subcode: 33,
+    message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+  });
+}

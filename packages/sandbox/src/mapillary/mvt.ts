@@ -1,6 +1,7 @@
 import { GeoJSONVT, type GeoJSONVTTile } from "@maplibre/geojson-vt";
 import type { Feature, FeatureCollection } from "geojson";
-import { fromGeojsonVt } from "@maplibre/vt-pbf";
+import Point from "@mapbox/point-geometry";
+import { fromGeojsonVt, fromVectorTileJs } from "@maplibre/vt-pbf";
 import type { Dataset, SandboxImage } from "../dataset.ts";
 
 /** The zoom levels of the `mly1_public` layers, as Mapillary serves them. */
@@ -41,6 +42,18 @@ export function coverageTile(dataset: Dataset, z: number, x: number, y: number):
 /** A valid tile without features, for the layers the sandbox has no data for (map features). */
 export function emptyVectorTile(): Uint8Array {
   return fromGeojsonVt({}, { version: 2, extent: 4096 });
+}
+
+/**
+ * A Mapbox Vector Tile with one layer `mpy-or` (version 2, extent 4096) holding one polygon
+ * feature: the rectangle `[x0, y0, x1, y1]` in tile coordinates. This is how Mapillary v4 sends a
+ * detection's `geometry` (base64 of these bytes), in image coordinates scaled to 0–4096.
+ */
+export function detectionPolygonTile([x0, y0, x1, y1]: readonly [number, number, number, number]): Uint8Array {
+  const ring = [new Point(x0, y0), new Point(x1, y0), new Point(x1, y1), new Point(x0, y1), new Point(x0, y0)];
+  const feature = { type: 3 as const, id: 1, properties: {}, extent: 4096, loadGeometry: (): Point[][] => [ring] };
+  const layer = { name: "mpy-or", version: 2, extent: 4096, length: 1, feature: (): typeof feature => feature };
+  return fromVectorTileJs({ layers: { "mpy-or": layer } });
 }
 
 function indexFor(dataset: Dataset): CoverageIndex {

@@ -136,9 +136,39 @@ describe("v4 POST /token, refresh_token", () => {
     expect(t.refresh_token).toMatch(/^MLYRR/);
     const res = await refresh(t.refresh_token ?? "");
     expect(res.status).toBe(200);
+    expect(((await res.json()) as { refresh_token?: string }).refresh_token).toMatch(/^MLYRR/);
     expect((await refresh(t.refresh_token ?? "")).status).toBe(400);
     const me = await get(`${sb.endpoints.mapillary.apiBaseUrl}/me`, { authorization: `OAuth ${t.refresh_token ?? ""}` });
     expect(me.status).toBe(401);
+  });
+
+  it("in refresh-token mode a refresh requires the refresh token: the access token is refused", async () => {
+    sb.settings.mapillaryRefreshTokens = true;
+    const t = await v4Token(sb, await v4Code(sb));
+    const withAccess = await refresh(t.access_token);
+    expect(withAccess.status).toBe(400);
+    expect(await withAccess.json()).toMatchObject({ error: "invalid_grant", error_description: expect.stringContaining("not an access token") as unknown });
+    expect((await refresh(t.refresh_token ?? "")).status).toBe(200);
+  });
+
+  it("in refresh-token mode the refresh token outlives the access token", async () => {
+    sb.settings.mapillaryRefreshTokens = true;
+    sb.settings.mapillaryTokenLifetimeSeconds = 30;
+    const t = await v4Token(sb, await v4Code(sb));
+    clock.advance(31_000);
+    expect((await get(`${sb.endpoints.mapillary.apiBaseUrl}/me`, { authorization: `OAuth ${t.access_token}` })).status).toBe(401);
+    const res = await refresh(t.refresh_token ?? "");
+    expect(res.status).toBe(200);
+    const fresh = (await res.json()) as { access_token: string };
+    expect((await get(`${sb.endpoints.mapillary.apiBaseUrl}/me`, { authorization: `OAuth ${fresh.access_token}` })).status).toBe(200);
+  });
+
+  it("in the default mode a refresh token left from refresh-token mode is refused", async () => {
+    sb.settings.mapillaryRefreshTokens = true;
+    const t = await v4Token(sb, await v4Code(sb));
+    sb.settings.mapillaryRefreshTokens = false;
+    expect((await refresh(t.refresh_token ?? "")).status).toBe(400);
+    expect((await refresh(t.access_token)).status).toBe(200);
   });
 
   it("serves the whole flow from the consent page with location helpers", async () => {

@@ -71,12 +71,22 @@ function _exchangeCode(state: SandboxState, f: Map<string, string>, clientId: st
   return json(200, issueMapillaryTokens(state, clientId, grant.scopes), usage);
 }
 
+/**
+ * `grant_type=refresh_token` in the two modes of `mapillaryRefreshTokens`:
+ * - off (default, the official API docs): `refresh_token` is the current, still-valid ACCESS token;
+ * - on (seed 001): it is the separate refresh token of the last response, single-use, and an
+ *   access token is refused.
+ */
 function _refresh(state: SandboxState, f: Map<string, string>, clientId: string, usage: Record<string, string>): SandboxResponse {
   const presented = f.get("refresh_token");
   if (presented === undefined) return badRequest("Missing parameter: refresh_token", usage);
+  const separate = state.settings.mapillaryRefreshTokens;
   const found = state.tokens.lookup(presented);
   const record = found.status === "valid" ? found.record : null;
-  const usable = record !== null && record.api === "mapillary" && record.clientId === clientId && (record.kind === "user" || record.kind === "refresh");
+  if (separate && record?.kind === "user") {
+    return oauthError(400, "invalid_grant", "refresh_token must be the refresh token of the last token response, not an access token", usage);
+  }
+  const usable = record !== null && record.api === "mapillary" && record.clientId === clientId && record.kind === (separate ? "refresh" : "user");
   if (!usable) {
     return oauthError(400, "invalid_grant", "The token is invalid, expired or revoked: the user must authorize again", usage);
   }

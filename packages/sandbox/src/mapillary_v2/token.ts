@@ -9,7 +9,9 @@ import { v2Error } from "./v2_error.ts";
 /**
  * `POST /v2/oauth/token`: form fields `client_id` (or in the query), `client_secret`,
  * `redirect_uri`, `grant_type=authorization_code`, `code`. Answers
- * `{"access_token","token_type":"bearer","expires_in":"never"}`; v2 tokens never expire.
+ * `{"access_token","token_type":"bearer"}`: v2 tokens never expire, and RFC 6749 §5.1 says so by
+ * leaving `expires_in` out (a `"never"` string breaks strict clients such as openid-client 6).
+ * The `expires_in=never` quirk belongs to the implicit flow's query string (`authorize.ts`).
  */
 export function mapillaryV2TokenHandler(state: SandboxState): (ctx: RequestContext) => SandboxResponse {
   return (ctx) => {
@@ -39,6 +41,6 @@ export function mapillaryV2TokenHandler(state: SandboxState): (ctx: RequestConte
     const expected = grant.redirectUri ?? (sent === undefined ? undefined : grant.deliveredTo);
     if (sent !== expected) return v2Error(400, "invalid_grant", "redirect_uri does not match the authorization request");
     const token = issueV2Token(state, clientId, grant.scopes);
-    return json(200, { access_token: token, token_type: "bearer", expires_in: "never" });
+    return json(200, { access_token: token, token_type: "bearer" });
   };
 }
