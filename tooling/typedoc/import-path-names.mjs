@@ -24,7 +24,7 @@ function importPath(fileName) {
 export function load(app) {
   app.converter.on(Converter.EVENT_CREATE_DECLARATION, (context, reflection) => {
     if (!reflection.kindOf(ReflectionKind.Module)) return;
-    const file = context.project.getSymbolFromReflectionId(reflection.id)?.declarations?.[0]?.getSourceFile().fileName;
+    const file = context.getSymbolFromReflection(reflection)?.declarations?.[0]?.getSourceFile().fileName;
     const name = file === undefined ? undefined : importPath(file);
     if (name !== undefined) reflection.name = name;
     else if (file !== undefined) app.logger.verbose(`import-path-names: no export entry for ${relative(process.cwd(), file)}`);
