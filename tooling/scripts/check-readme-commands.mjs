@@ -11,8 +11,10 @@
 //       server): it passes once TEXT appears in its output, and fails if it exits first or TEXT
 //       does not appear within the time limit; then its whole process group is stopped
 //   <!-- readme-check: server alive=20s -->                 passes when still running after 20 s
-//   <!-- readme-check: timeout=900s cwd=apps/web -->        another time limit (default 600 s)
+//   <!-- readme-check: timeout=1200s cwd=apps/web -->       another time limit (default 900 s)
 //                                                           or directory (relative to the root)
+//
+// Each block's output streams to stdout (lines prefixed with "     | ").
 //
 // Usage: node tooling/scripts/check-readme-commands.mjs [--list] [--here] [--keep] [FILE…]
 //   --list  print the blocks and how each would run, run nothing
@@ -35,7 +37,7 @@ for (const flag of flags) {
   }
 }
 
-const DEFAULT_TIMEOUT_S = 600;
+const DEFAULT_TIMEOUT_S = 900;
 const DEFAULT_ALIVE_S = 20;
 const LANGUAGES = new Set(["sh", "bash", "shell", "console"]);
 
@@ -163,6 +165,7 @@ function runBlock(block, cwd) {
     };
     const onData = (chunk) => {
       output += chunk;
+      if (!settled) process.stdout.write(chunk.replace(/^(?=.)/gm, "     | "));
       if (options.until !== undefined && output.includes(options.until)) finish(true, `printed ${JSON.stringify(options.until)}`);
     };
     child.stdout.setEncoding("utf8").on("data", onData);
@@ -228,7 +231,7 @@ try {
     } else {
       failed++;
       const tail = result.output.trimEnd().split("\n").slice(-30).join("\n");
-      console.error(`FAIL ${block.where}: ${result.detail} (${seconds} s); last output:\n${tail.replace(/^/gm, "     | ")}`);
+      console.error(`FAIL ${block.where}: ${result.detail} (${seconds} s); last lines of its output:\n${tail.replace(/^/gm, "     | ")}`);
     }
   }
 } finally {
