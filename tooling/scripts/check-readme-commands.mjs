@@ -131,7 +131,10 @@ function blockEnv() {
   return env;
 }
 
-/** Runs one block; resolves with { ok, detail, output }. */
+/**
+ * Runs one block; resolves with { ok, detail, output } once its whole process group is gone
+ * (SIGTERM, then SIGKILL after 5 s for what is left), so no server outlives the check.
+ */
 function runBlock(block, cwd) {
   const { options } = block;
   return new Promise((resolve) => {
@@ -143,25 +146,27 @@ function runBlock(block, cwd) {
     });
     let output = "";
     let settled = false;
-    const timers = [];
-    const stopGroup = () => {
-      for (const signal of ["SIGTERM", "SIGKILL"]) {
-        timers.push(
-          setTimeout(() => {
-            try {
-              process.kill(-child.pid, signal);
-            } catch {
-              // already gone
-            }
-          }, signal === "SIGTERM" ? 0 : 5000),
-        );
+    let closed = false;
+    const signalGroup = (signal) => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // the group is gone already
       }
     };
     const finish = (ok, detail) => {
       if (settled) return;
       settled = true;
-      resolve({ ok, detail, output });
-      stopGroup();
+      clearTimeout(limit);
+      const done = () => {
+        clearTimeout(hard);
+        signalGroup("SIGKILL"); // whatever the block left running in the background
+        resolve({ ok, detail, output });
+      };
+      signalGroup("SIGTERM");
+      const hard = setTimeout(() => signalGroup("SIGKILL"), 5000);
+      if (closed) done();
+      else child.once("close", done);
     };
     const onData = (chunk) => {
       output += chunk;
@@ -171,21 +176,14 @@ function runBlock(block, cwd) {
     child.stdout.setEncoding("utf8").on("data", onData);
     child.stderr.setEncoding("utf8").on("data", onData);
     const limitS = options.aliveS ?? options.timeoutS;
-    timers.push(
-      setTimeout(() => {
-        if (options.aliveS !== undefined) finish(true, `still running after ${options.aliveS} s`);
-        else finish(false, options.until === undefined ? `no exit within ${limitS} s` : `${JSON.stringify(options.until)} not printed within ${limitS} s`);
-      }, limitS * 1000),
-    );
+    const limit = setTimeout(() => {
+      if (options.aliveS !== undefined) finish(true, `still running after ${options.aliveS} s`);
+      else finish(false, options.until === undefined ? `no exit within ${limitS} s` : `${JSON.stringify(options.until)} not printed within ${limitS} s`);
+    }, limitS * 1000);
     child.on("close", (code, signal) => {
-      if (!settled) {
-        if (options.server === true && options.until !== undefined) finish(false, `exited (${code ?? signal}) before printing ${JSON.stringify(options.until)}`);
-        else finish(code === 0, code === 0 ? "exit 0" : `exit ${code ?? signal}`);
-      }
-      // The group may still hold children of a server: the timers above stop them; then let go.
-      setTimeout(() => {
-        for (const timer of timers) clearTimeout(timer);
-      }, 6000).unref();
+      closed = true;
+      if (options.server === true && options.until !== undefined) finish(false, `exited (${code ?? signal}) before printing ${JSON.stringify(options.until)}`);
+      else finish(code === 0, code === 0 ? "exit 0" : `exit ${code ?? signal}`);
     });
   });
 }
