@@ -3,7 +3,11 @@
 // `sideEffects: false`, and finally installs each tarball ALONE (plus the tarballs of the @mly
 // packages it depends on) with npm into a fresh project outside the workspace and runs a small
 // consumer script there that imports only that package (every export entry) on this Node;
-// its non-@mly peer dependencies are installed from the registry alongside.
+// its non-@mly peer dependencies are installed from the registry alongside. The packed
+// package.json must not name the development-only `@mly/source` export condition (stripped through
+// `publishConfig.exports`, which must equal `exports` without it), and every internal dependency
+// uses `workspace:^` in the repository and a caret range in the tarball (one range everywhere, so
+// npm never installs two copies of @mly/auth-core).
 // Any problem fails.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -93,6 +97,25 @@ await sandbox.close();
 if (res.status !== 401) throw new Error("unauthenticated /me answered " + res.status);`,
 };
 
+/** The packed manifest: no `@mly/source` condition, exports as in the repository minus it, caret ranges for @mly deps. */
+function checkPublishedManifest(name, source, packedText) {
+  const packed = JSON.parse(packedText);
+  if (packedText.includes("@mly/source")) throw new Error(`${name}: the packed package.json still names the "@mly/source" condition (set publishConfig.exports)`);
+  const expected = Object.fromEntries(
+    Object.entries(source.exports).map(([key, value]) => [key, typeof value === "string" ? value : Object.fromEntries(Object.entries(value).filter(([condition]) => condition !== "@mly/source"))]),
+  );
+  if (JSON.stringify(packed.exports) !== JSON.stringify(expected)) {
+    throw new Error(`${name}: publishConfig.exports must equal exports without "@mly/source"; packed ${JSON.stringify(packed.exports)}, expected ${JSON.stringify(expected)}`);
+  }
+  for (const section of ["dependencies", "peerDependencies", "optionalDependencies"]) {
+    for (const [dep, range] of Object.entries(source[section] ?? {})) {
+      if (!dep.startsWith("@mly/")) continue;
+      if (range !== "workspace:^") throw new Error(`${name}: ${section}.${dep} is ${JSON.stringify(range)}; internal dependencies use "workspace:^" everywhere`);
+      if (!/^\^\d+\.\d+\.\d+/.test(packed[section]?.[dep] ?? "")) throw new Error(`${name}: packed ${section}.${dep} is ${JSON.stringify(packed[section]?.[dep])}, not a caret range`);
+    }
+  }
+}
+
 const out = mkdtempSync(join(tmpdir(), "mly-pack-"));
 let failed = 0;
 /** @type {Map<string, { path: string, dir: string, manifest: any }>} */
@@ -107,6 +130,7 @@ try {
     const path = join(out, tarball);
     tarballs.set(name, { path, dir, manifest: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) });
     try {
+      checkPublishedManifest(name, tarballs.get(name).manifest, run("tar", ["-xzOf", path, "package/package.json"], root));
       if (tarballs.get(name).manifest.sideEffects !== false) throw new Error(`${name}: package.json needs "sideEffects": false`);
       process.stdout.write(run(bin("publint"), ["run", path, "--strict"], root));
       process.stdout.write(run(bin("attw"), [path, "--profile", "esm-only", "--format", "table-flipped"], root));

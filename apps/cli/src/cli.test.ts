@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { DATASET_BBOX, fingerprint, startSandbox, type Sandbox } from "@mly/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, startCli, type CliResult } from "./_test_cli.ts";
+import { COMMANDS } from "./commands/mod.ts";
 
 let sandbox: Sandbox;
 let configDir: string;
@@ -58,6 +59,7 @@ describe("mly against a sandbox, through the real binary", () => {
     expect(result.code).toBe(0);
     expect(status).toBe(200);
     expect(page).toContain("You can close this tab");
+    expect(result.stderr).toContain("expires in 60 days");
     expect(sandbox.log.count({ grantType: "authorization_code", status: 200 })).toBe(1);
     const profiles = JSON.parse(await readFile(join(configDir, "profiles.json"), "utf8")) as { profiles: Record<string, { sandboxUrl: string }> };
     expect(profiles.profiles["default"]?.sandboxUrl).toBe(sandbox.url);
@@ -81,7 +83,9 @@ describe("mly against a sandbox, through the real binary", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/default\s+mapillary\s+client \d+/);
     expect(result.stdout).toContain("scopes: read");
-    expect(result.stdout).toMatch(/valid, expires in (59|60) days/);
+    // The same words as login's a moment before (Intl.RelativeTimeFormat, rounded): not "59 days".
+    expect(result.stdout).toContain("valid, expires in 60 days");
+    expect(result.stdout).toMatch(/logged in \d+ seconds? ago/);
     expect(result.stdout + result.stderr).not.toContain(token);
     const json = await mly("status", "--json");
     expect(json.stdout).not.toContain(token);
@@ -96,6 +100,20 @@ describe("mly against a sandbox, through the real binary", () => {
     expect(last?.credential).toBe("user-token");
     expect(last?.credentialLocation).toBe("header");
     expect(last?.credentialFingerprint).toBe(fingerprint(token));
+  });
+
+  it("short global flags stand before the command, as in gh and git: mly -p NAME me", async () => {
+    const me = await runCli(["--config-dir", configDir, "-p", "default", "me"], env);
+    expect(me.stderr).toBe("");
+    expect(me.code).toBe(0);
+    expect(me.stdout).toContain("sandbox-user");
+    const other = await runCli(["-p", "nobody", "--config-dir", configDir, "status"], env);
+    expect(other.code).toBe(2);
+    expect(other.stdout).toContain('No profile "nobody"');
+    // A leading `--`, as `pnpm … -- args` passes on, is only a separator.
+    const dashed = await runCli(["--", "--config-dir", configDir, "me", "--json"], env);
+    expect(dashed.code).toBe(0);
+    expect(JSON.parse(dashed.stdout)).toMatchObject({ username: "sandbox-user" });
   });
 
   it("refresh: renews with the current token and stores the new one", async () => {
@@ -175,7 +193,7 @@ describe("mly against a sandbox, through the real binary", () => {
   it("mapiq token / get: client credentials, cached in the store, rate-limited GETs", async () => {
     const first = await mly("mapiq", "token");
     expect(first.code).toBe(0);
-    expect(first.stderr).toMatch(/Mapiq app token \(bearer\).*expires in (59|60) min/i);
+    expect(first.stderr).toMatch(/Mapiq app token \(bearer\).*expires in 1 hour \(new\)/i);
     const reveal = await mly("mapiq", "token", "--reveal");
     expect(reveal.stdout.trim()).toMatch(/^[\w-]+\.[\w-]+\.[\w-]*$/);
     const get = await mly("mapiq", "get", "/v2/buildings");
@@ -186,6 +204,14 @@ describe("mly against a sandbox, through the real binary", () => {
     const usage = await mly("mapiq", "get", "buildings");
     expect(usage.code).toBe(1);
     expect(usage.stderr).toContain("/v2/");
+  });
+
+  it("mapiq get: a 404 says what it means and what to try", async () => {
+    const result = await mly("mapiq", "get", "/v2/buildings/no-such-building");
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain("GET /v2/buildings/no-such-building answered 404");
+    expect(result.stderr).toContain("Hint:");
+    expect(result.stderr).toContain("mly mapiq get /v2/buildings");
   });
 
   it("no secret leaks: the user token never appeared in any output except token --reveal", () => {
@@ -243,7 +269,9 @@ describe("errors and exit codes", () => {
     await rm(fresh, { recursive: true, force: true });
     expect(result.code).toBe(6);
     expect(result.stderr).toContain("invalid_client");
-    expect(result.stderr).toContain("client id and secret");
+    // Said once, with the fix: not the core's hint and then the same words as a "Fix:" line.
+    expect(result.stderr.match(/client id and secret/g)).toHaveLength(1);
+    expect(result.stderr).toMatch(/^error: .*invalid_client.*\nFix: check the client id and secret \(flags --client-id/);
   });
 
   it("missing credentials: exit 6 naming the environment variable", async () => {
@@ -263,7 +291,7 @@ describe("errors and exit codes", () => {
     const help = await runCli(["images", "--help"], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Usage: mly images");
-    expect(help.stdout).toContain("Exit codes");
+    expect(help.stdout).toContain("Inherited options");
   });
 
   it("a server that is gone: exit 4", async () => {
@@ -307,5 +335,70 @@ describe("mly demo", () => {
     expect(result.stderr).toContain("✓ 600 images in 24 pages");
     expect(result.stderr).toContain("You can close this tab");
     expect(Date.now() - started).toBeLessThan(40_000);
+  });
+});
+
+describe("help and mistakes, like gh and git", () => {
+  it("mly with no arguments: the help on stdout, exit 0", async () => {
+    const result = await runCli([], { NO_COLOR: "1" });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toContain("Usage: mly [global options] <command>");
+    expect(result.stdout).toContain("Global options");
+    expect(result.stdout).toContain("Exit codes");
+  });
+
+  it("mly mapiq and mly mapiq --help: the group's help, exit 0", async () => {
+    for (const args of [["mapiq"], ["mapiq", "--help"], ["help", "mapiq"]]) {
+      const result = await runCli(args, { NO_COLOR: "1" });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("Usage: mly mapiq <command>");
+      expect(result.stdout).toMatch(/mapiq token\s+Get a Mapiq app token/);
+      expect(result.stdout).toMatch(/mapiq get\s+GET a Mapiq API path/);
+    }
+  });
+
+  it("each command's --help lists its own options and the inherited ones in two lines", async () => {
+    for (const command of COMMANDS) {
+      const result = await runCli([...command.name.split(" "), "--help"], { NO_COLOR: "1" });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`Usage: mly ${command.name}`);
+      for (const option of Object.keys(command.options)) expect(result.stdout, `${command.name} --help`).toContain(`--${option}`);
+      const inherited = result.stdout.slice(result.stdout.indexOf("Inherited options"));
+      expect(inherited.trimEnd().split("\n")).toHaveLength(3);
+      expect(result.stdout).not.toContain("Global options");
+    }
+    expect((await runCli(["me", "--help"], {})).stdout).toContain("--json");
+    const token = await runCli(["token", "--help"], {});
+    expect(token.stdout).toContain("Usage: mly token [--reveal]\n");
+  });
+
+  it("did you mean: a mistyped command, subcommand or option gets the closest one", async () => {
+    const command = await runCli(["stauts"], { NO_COLOR: "1" });
+    expect(command.code).toBe(1);
+    expect(command.stderr).toContain('Unknown command "stauts". Did you mean `mly status`?');
+    const bogus = await runCli(["bogus"], { NO_COLOR: "1" });
+    expect(bogus.code).toBe(1);
+    expect(bogus.stderr).toContain('Unknown command "bogus".');
+    expect(bogus.stderr).toContain("mly --help");
+    const sub = await runCli(["mapiq", "tokne"], { NO_COLOR: "1" });
+    expect(sub.stderr).toContain("Did you mean `mly mapiq token`?");
+    const option = await runCli(["me", "--jsno"], { NO_COLOR: "1" });
+    expect(option.code).toBe(1);
+    expect(option.stderr).toContain("Unknown option '--jsno'. Did you mean --json?");
+    const unrelated = await runCli(["me", "--bogus"], { NO_COLOR: "1" });
+    expect(unrelated.code).toBe(1);
+    expect(unrelated.stderr).toContain("Unknown option '--bogus'.");
+    expect(unrelated.stderr).toContain("mly me --help");
+  });
+
+  it("colours: FORCE_COLOR forces them when piped (over NO_COLOR, as Node does); NO_COLOR, FORCE_COLOR=0 and --no-color turn them off", async () => {
+    const red = "\u001b[31m";
+    expect((await runCli(["bogus"], { FORCE_COLOR: "1" })).stderr).toContain(red);
+    expect((await runCli(["bogus"], { FORCE_COLOR: "1", NO_COLOR: "1" })).stderr).toContain(red);
+    expect((await runCli(["bogus"], {})).stderr).not.toContain(red);
+    expect((await runCli(["bogus"], { NO_COLOR: "1" })).stderr).not.toContain(red);
+    expect((await runCli(["bogus"], { FORCE_COLOR: "0" })).stderr).not.toContain(red);
+    expect((await runCli(["bogus", "--no-color"], { FORCE_COLOR: "1" })).stderr).not.toContain(red);
   });
 });

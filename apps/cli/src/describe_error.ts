@@ -35,9 +35,18 @@ export function describeError(error: unknown, profileName = "default"): ErrorRep
   }
   if (error instanceof OAuthError) {
     if (error.error === "invalid_client" || error.error === "unauthorized_client") {
-      return { message: `${error.message}\nFix: check the client id and secret (flags --client-id/--client-secret or the *_CLIENT_ID/*_CLIENT_SECRET environment variables).`, exitCode: EXIT.credentials };
+      // The core message ends with its own generic hint ("check client id and secret"): print the
+      // server's words once, then one precise fix.
+      const description = error.errorDescription === undefined ? "" : ` (${error.errorDescription})`;
+      return {
+        message: `The token endpoint refused the app's credentials: ${error.error}${description}.\nFix: check the client id and secret (flags --client-id/--client-secret or the *_CLIENT_ID/*_CLIENT_SECRET environment variables).`,
+        exitCode: EXIT.credentials,
+      };
     }
-    if (error.error === "invalid_grant") return { message: `${error.message} ${login}`, exitCode: EXIT.loginRequired };
+    if (error.error === "invalid_grant") {
+      const description = error.errorDescription === undefined ? "" : ` (${error.errorDescription})`;
+      return { message: `The token endpoint refused the stored grant: invalid_grant${description}. ${login}`, exitCode: EXIT.loginRequired };
+    }
     return { message: error.message, exitCode: EXIT.other };
   }
   if (error instanceof RateLimitedError) {

@@ -1,25 +1,40 @@
 /**
- * A duration in human terms: `45 s`, `12 min`, `3 h 5 min`, `59 days`.
+ * Times relative to now, in one wording everywhere (`login`, `status`, `token`, …), from
+ * `Intl.RelativeTimeFormat`: `in 60 days`, `3 minutes ago`. Values are rounded to the nearest
+ * unit, so two readings a second apart say the same thing.
+ *
+ * @module
+ */
+
+const _FORMAT = new Intl.RelativeTimeFormat("en", { numeric: "always" });
+
+const _UNITS: readonly { unit: Intl.RelativeTimeFormatUnit; ms: number; below: number }[] = [
+  { unit: "second", ms: 1000, below: 60 * 1000 },
+  { unit: "minute", ms: 60 * 1000, below: 60 * 60 * 1000 },
+  { unit: "hour", ms: 60 * 60 * 1000, below: 48 * 60 * 60 * 1000 },
+  { unit: "day", ms: 24 * 60 * 60 * 1000, below: Infinity },
+];
+
+/**
+ * `at` relative to `now`: `in 60 days`, `5 minutes ago`, `in 0 seconds`.
  *
  * @example
  * ```ts
- * import { humanDuration } from "./human_time.ts";
+ * import { relativeTime } from "./human_time.ts";
  *
- * humanDuration(90_000); // "1 min 30 s"
+ * relativeTime(Date.now() + 60 * 86_400_000 - 1000, Date.now()); // "in 60 days"
  * ```
  */
-export function humanDuration(ms: number): string {
-  const s = Math.round(Math.abs(ms) / 1000);
-  if (s < 60) return `${s} s`;
-  const min = Math.floor(s / 60);
-  if (min < 60) return s % 60 === 0 || min >= 10 ? `${min} min` : `${min} min ${s % 60} s`;
-  const h = Math.floor(min / 60);
-  if (h < 48) return min % 60 === 0 || h >= 10 ? `${h} h` : `${h} h ${min % 60} min`;
-  return `${Math.floor(h / 24)} days`;
+export function relativeTime(at: number, now: number): string {
+  const delta = at - now;
+  const size = Math.abs(delta);
+  const { unit, ms } = _UNITS.find((u) => size < u.below - (u.ms / 2)) ?? { unit: "day" as const, ms: 24 * 60 * 60 * 1000 };
+  const value = Math.round(size / ms);
+  return _FORMAT.format(delta < 0 ? -value : value, unit);
 }
 
 /**
- * When a token expires, relative to `now`: `in 59 days`, `expired 3 min ago`, `never`.
+ * When a token expires, relative to `now`: `in 59 days`, `expired 3 minutes ago`, `never`.
  *
  * @example
  * ```ts
@@ -30,5 +45,5 @@ export function humanDuration(ms: number): string {
  */
 export function humanExpiry(expiresAt: number | null, now: number): string {
   if (expiresAt === null) return "never";
-  return expiresAt > now ? `in ${humanDuration(expiresAt - now)}` : `expired ${humanDuration(now - expiresAt)} ago`;
+  return expiresAt > now ? relativeTime(expiresAt, now) : `expired ${relativeTime(expiresAt, now)}`;
 }

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { CliError } from "./cli_error.ts";
+import { didYouMean } from "./did_you_mean.ts";
 import { EXIT } from "./exit_codes.ts";
 
 /** One option of `node:util` parseArgs. */
@@ -57,8 +58,16 @@ export function parseCommandLine(argv: readonly string[], options: Record<string
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, ".") : String(error);
-    throw new CliError(`${message}\nSee \`${usage}\`.`, EXIT.usage);
+    throw new CliError(`${message}${_suggestOption(message, all)}\nSee \`${usage}\`.`, EXIT.usage);
   }
+}
+
+/** ` Did you mean --json?` for `Unknown option '--jsno'`, or nothing. */
+function _suggestOption(message: string, options: Record<string, OptionSpec>): string {
+  const unknown = /^Unknown option '--([^'=]+)/.exec(message)?.[1];
+  if (unknown === undefined) return "";
+  const suggestion = didYouMean(unknown, Object.keys(options));
+  return suggestion === undefined ? "" : ` Did you mean --${suggestion}?`;
 }
 
 /** `--bbox -89.4,43.0,…`: a value starting with a minus sign is a value, not an option. */
@@ -77,24 +86,43 @@ function _joinNegativeValues(argv: readonly string[], options: Record<string, Op
   return args;
 }
 
-/** The command words at the start of `argv` (`["mapiq", "get"]`), skipping global options and their values. */
-export function splitCommand(argv: readonly string[]): { words: string[]; rest: string[] } {
+/**
+ * The command words at the start of `argv` (`["mapiq", "get"]`), skipping global options and
+ * their values wherever they stand (`mly -p v2 me`, `mly --profile=v2 me`, `mly me -p v2`), and
+ * a leading `--` (`pnpm … mly -- me` passes it on). `groups` are the words that take a
+ * subcommand (`mapiq`).
+ *
+ * @example
+ * ```ts
+ * import { splitCommand } from "./options.ts";
+ *
+ * splitCommand(["-p", "v2", "me", "--json"], ["mapiq"]); // { words: ["me"], rest: ["-p", "v2", "--json"] }
+ * ```
+ */
+export function splitCommand(argv: readonly string[], groups: readonly string[] = ["mapiq"]): { words: string[]; rest: string[] } {
+  const args = argv[0] === "--" ? argv.slice(1) : argv;
   const words: string[] = [];
   const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    if (words.length < 2 && !arg.startsWith("-") && (words.length === 0 || words[0] === "mapiq") && !_isValueOf(argv[i - 1])) {
+  let optionsEnded = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    const takesWord = words.length === 0 || (words.length === 1 && groups.includes(words[0] ?? ""));
+    if (!optionsEnded && takesWord && !arg.startsWith("-") && !_isGlobalValue(args, i)) {
       words.push(arg);
       continue;
     }
+    if (arg === "--") optionsEnded = true;
     rest.push(arg);
   }
   return { words, rest };
 }
 
-function _isValueOf(previous: string | undefined): boolean {
-  if (previous === undefined || !previous.startsWith("--") || previous.includes("=")) return false;
-  const spec = (GLOBAL_OPTIONS as Record<string, OptionSpec>)[previous.slice(2)];
+/** Whether `args[i]` is the value of the global string option before it (`--profile v2`, `-p v2`). */
+function _isGlobalValue(args: readonly string[], i: number): boolean {
+  const previous = args[i - 1];
+  if (previous === undefined || previous.includes("=") || previous === "--" || _isGlobalValue(args, i - 1)) return false;
+  const globals = GLOBAL_OPTIONS as Record<string, OptionSpec>;
+  const spec = previous.startsWith("--") ? globals[previous.slice(2)] : Object.values(globals).find((o) => previous === `-${o.short ?? "\u0000"}`);
   return spec?.type === "string";
 }
 

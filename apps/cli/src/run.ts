@@ -3,8 +3,9 @@ import { COMMANDS } from "./commands/mod.ts";
 import { createContext } from "./context.ts";
 import { describeError } from "./describe_error.ts";
 import { EXIT, type ExitCode } from "./exit_codes.ts";
-import { EXIT_HELP, GLOBAL_HELP, mainHelp } from "./help.ts";
-import { parseCommandLine, splitCommand, type GlobalValues } from "./options.ts";
+import { didYouMean } from "./did_you_mean.ts";
+import { commandGroups, commandHelp, groupHelp, mainHelp } from "./help.ts";
+import { GLOBAL_OPTIONS, parseCommandLine, splitCommand, type GlobalValues, type OptionSpec } from "./options.ts";
 import { colorEnabled, createStyle } from "./style.ts";
 
 /** Options of {@link run}. */
@@ -28,31 +29,46 @@ export interface RunOptions {
  */
 export async function run(argv: readonly string[], options: RunOptions): Promise<ExitCode> {
   const env = options.env ?? process.env;
-  const { words, rest } = splitCommand(argv);
+  const groups = commandGroups(COMMANDS);
+  const { words, rest } = splitCommand(argv, groups);
   const errStyle = createStyle(colorEnabled(process.stderr, env, argv.includes("--no-color")));
   const fail = (message: string, code: ExitCode): ExitCode => {
     process.stderr.write(`${errStyle.red("error:")} ${message}\n`);
     return code;
+  };
+  const help = (text: string): ExitCode => {
+    process.stdout.write(`${text}\n`);
+    return EXIT.ok;
   };
   if (words.length === 0) {
     if (rest.includes("--version")) {
       process.stdout.write("mly 0.1.0\n");
       return EXIT.ok;
     }
-    const help = rest.includes("--help") || rest.includes("-h");
-    (help ? process.stdout : process.stderr).write(`${mainHelp(COMMANDS)}\n`);
-    return help ? EXIT.ok : EXIT.usage;
+    const unknown = rest.find((arg) => arg.startsWith("-") && !_isHelpOrGlobal(arg));
+    if (unknown !== undefined) return fail(`Unknown option ${JSON.stringify(unknown)} without a command.${_suggestion(unknown.replace(/^-+/, "").replace(/=.*$/, ""), ["version", "help"], "--")}\nSee \`mly --help\`.`, EXIT.usage);
+    // `mly`, like `gh` and `git`: the help, on stdout, exit 0.
+    return help(mainHelp(COMMANDS));
   }
   if (words[0] === "help") {
-    const target = _find(words.slice(1).concat(rest.filter((a) => !a.startsWith("-"))));
-    process.stdout.write(`${target === undefined ? mainHelp(COMMANDS) : _commandHelp(target)}\n`);
-    return EXIT.ok;
+    const topic = words.slice(1).concat(rest.filter((a) => !a.startsWith("-")));
+    const target = _find(topic);
+    if (target !== undefined) return help(commandHelp(target));
+    return help(groups.includes(topic[0] ?? "") ? groupHelp(topic[0] ?? "", COMMANDS) : mainHelp(COMMANDS));
   }
   const command = _find(words);
   if (command === undefined) {
-    const name = words.join(" ");
-    if (words[0] === "mapiq") return fail("`mly mapiq` needs a subcommand: `mly mapiq token` or `mly mapiq get /v2/…`.", EXIT.usage);
-    return fail(`Unknown command ${JSON.stringify(name)}. Commands: ${COMMANDS.map((c) => c.name).join(", ")}. See \`mly --help\`.`, EXIT.usage);
+    const group = groups.find((g) => g === words[0]);
+    if (group !== undefined && words.length === 1) {
+      // `mly mapiq` and `mly mapiq --help`: the group's help.
+      return help(groupHelp(group, COMMANDS));
+    }
+    if (group !== undefined) {
+      const subcommands = COMMANDS.filter((c) => c.name.startsWith(`${group} `)).map((c) => c.name.slice(group.length + 1));
+      return fail(`Unknown command "mly ${words.join(" ")}".${_suggestion(words[1] ?? "", subcommands, `mly ${group} `)}\nSee \`mly ${group} --help\`.`, EXIT.usage);
+    }
+    const names = [...new Set(COMMANDS.map((c) => c.name.split(" ")[0] ?? ""))];
+    return fail(`Unknown command ${JSON.stringify(words[0])}.${_suggestion(words[0] ?? "", names, "mly ")}\nSee \`mly --help\` for the commands.`, EXIT.usage);
   }
   let parsed;
   try {
@@ -61,10 +77,7 @@ export async function run(argv: readonly string[], options: RunOptions): Promise
     const report = describeError(error);
     return fail(report.message, report.exitCode);
   }
-  if (parsed.values["help"] === true) {
-    process.stdout.write(`${_commandHelp(command)}\n`);
-    return EXIT.ok;
-  }
+  if (parsed.values["help"] === true) return help(commandHelp(command));
   const globals = parsed.values as GlobalValues;
   let context;
   try {
@@ -97,7 +110,15 @@ function _find(words: readonly string[]): Command | undefined {
   return COMMANDS.find((c) => c.name === two) ?? COMMANDS.find((c) => c.name === words[0]);
 }
 
-function _commandHelp(command: Command): string {
-  return `${command.help}\n\n${GLOBAL_HELP}\n\n${EXIT_HELP}`;
+/** ` Did you mean \`mly status\`?` or nothing. */
+function _suggestion(input: string, candidates: readonly string[], prefix: string): string {
+  const match = didYouMean(input, candidates);
+  return match === undefined ? "" : ` Did you mean \`${prefix}${match}\`?`;
 }
 
+function _isHelpOrGlobal(arg: string): boolean {
+  const name = arg.replace(/=.*$/, "");
+  if (name === "-h" || name === "--help" || name === "--version" || name === "--") return true;
+  const globals = GLOBAL_OPTIONS as Record<string, OptionSpec>;
+  return name.startsWith("--") ? globals[name.slice(2)] !== undefined : Object.values(globals).some((o) => name === `-${o.short ?? "\u0000"}`);
+}

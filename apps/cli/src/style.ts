@@ -1,5 +1,5 @@
 /**
- * Terminal colours: only when the stream is a TTY, never with `NO_COLOR` (https://no-color.org)
+ * Terminal colours: on a TTY or with `FORCE_COLOR`, never with `NO_COLOR` (https://no-color.org)
  * or `--no-color`.
  *
  * @module
@@ -23,9 +23,23 @@ export interface Style {
   cyan(text: string): string;
 }
 
-/** Whether colours should be used on a stream. */
+/**
+ * Whether colours should be used on a stream, in this order: `--no-color` turns them off;
+ * `FORCE_COLOR` turns them on (`FORCE_COLOR=0` or `false`: off), even when piped, and wins over
+ * `NO_COLOR`, as in Node; a non-empty `NO_COLOR` or `TERM=dumb` turns them off; otherwise they
+ * are on only on a terminal.
+ *
+ * @example
+ * ```ts
+ * import { colorEnabled } from "./style.ts";
+ *
+ * colorEnabled({ isTTY: false }, { FORCE_COLOR: "1" }); // true
+ * ```
+ */
 export function colorEnabled(stream: { isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>, noColorFlag = false): boolean {
   if (noColorFlag) return false;
+  const force = env["FORCE_COLOR"];
+  if (force !== undefined) return force !== "0" && force.toLowerCase() !== "false";
   if (env["NO_COLOR"] !== undefined && env["NO_COLOR"] !== "") return false;
   if (env["TERM"] === "dumb") return false;
   return stream.isTTY === true;

@@ -73,7 +73,7 @@ Endpoint overrides: MAPIQ_TOKEN_URL, MAPIQ_API_URL.
  */
 export function parseWorkerConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): WorkerConfig {
   const { values } = parseArgs({
-    args: [...argv],
+    args: _withoutLeadingDashDash(argv),
     options: {
       workers: { type: "string" },
       duration: { type: "string" },
@@ -127,4 +127,9 @@ function _int(flag: string, text: string | undefined, fallback: number, min: num
 
 function _nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+/** `pnpm --filter … start -- --sandbox` passes the `--` on: a leading `--` only separates, it ends nothing. */
+function _withoutLeadingDashDash(argv: readonly string[]): string[] {
+  return argv[0] === "--" ? argv.slice(1) : [...argv];
 }

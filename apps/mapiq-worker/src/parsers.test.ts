@@ -5,6 +5,11 @@ import { quotaReport } from "./quota.ts";
 import { emptyStats, formatLiveLine, sumStats } from "./stats.ts";
 
 describe("parseWorkerConfig", () => {
+  it("accepts the leading `--` that `pnpm --filter @mly/mapiq-worker start -- --sandbox` passes on", () => {
+    expect(parseWorkerConfig(["--", "--sandbox", "--workers", "2"], {})).toMatchObject({ sandbox: true, workers: 2 });
+    expect(() => parseWorkerConfig(["--sandbox", "--", "--workers"], {})).toThrow(/Unexpected argument/);
+  });
+
   it("has Mapiq's limit by default and the scaled one with --sandbox", () => {
     expect(parseWorkerConfig([], {})).toMatchObject({ workers: 4, durationS: 30, limit: 20, windowMs: 60_000, redisUrl: "redis://127.0.0.1:6379" });
     expect(parseWorkerConfig(["--sandbox"], { REDIS_URL: "redis://r:1" })).toMatchObject({ windowMs: 2000, tokenLifetimeS: 6, clockSkewMs: 500, refreshMinMarginMs: 2000, redisUrl: "redis://r:1" });

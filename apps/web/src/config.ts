@@ -69,7 +69,7 @@ Endpoint overrides: MAPILLARY_AUTHORIZATION_URL, MAPILLARY_TOKEN_URL, MAPILLARY_
  */
 export function parseWebConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): WebConfig {
   const { values } = parseArgs({
-    args: [...argv],
+    args: _withoutLeadingDashDash(argv),
     options: {
       sandbox: { type: "boolean" },
       "auto-approve": { type: "boolean" },
@@ -153,4 +153,9 @@ function _nonEmpty(value: string | undefined): string | undefined {
 
 function _truthy(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
+}
+
+/** `pnpm --filter … start -- --sandbox` passes the `--` on: a leading `--` only separates, it ends nothing. */
+function _withoutLeadingDashDash(argv: readonly string[]): string[] {
+  return argv[0] === "--" ? argv.slice(1) : [...argv];
 }

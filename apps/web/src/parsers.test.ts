@@ -78,6 +78,11 @@ describe("config", () => {
     expect(() => parseWebConfig(["--nope"], {})).toThrow();
   });
 
+  it("accepts the leading `--` that `pnpm --filter @mly/web start -- --sandbox` passes on", () => {
+    expect(parseWebConfig(["--", "--sandbox", "--port", "0"], {})).toMatchObject({ sandbox: true, port: 0 });
+    expect(() => parseWebConfig(["--sandbox", "--", "--port"], {})).toThrow(/Unexpected argument/);
+  });
+
   it("property: parseBbox accepts exactly the well-ordered in-range boxes", () => {
     const coord = (max: number): fc.Arbitrary<number> => fc.integer({ min: -max * 1000, max: max * 1000 }).map((n) => n / 1000);
     fc.assert(

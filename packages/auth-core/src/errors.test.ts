@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   AbortedError,
   AuthorizationError,
@@ -95,5 +95,25 @@ describe("error hierarchy", () => {
     const error = new GraphApiError({ message: "m", code: 4, type: "MLYApiException", subcode: 2, isTransient: true, fbtraceId: "f" }, { status: 403 });
     expect([error.graphCode, error.type, error.subcode, error.isTransient, error.fbtraceId, error.status]).toEqual([4, "MLYApiException", 2, true, "f", 403]);
     expect(new GraphApiError({ message: "m" }).isTransient).toBe(false);
+  });
+});
+
+describe("isMlyError across module copies", () => {
+  it("recognises an error from a second copy of the module, where instanceof fails", async () => {
+    vi.resetModules(); // the next import evaluates errors.ts again: a second copy, as with two installed versions
+    const copy = await import("./errors.ts");
+    expect(copy.MlyError).not.toBe(MlyError);
+    const foreign = new copy.OAuthError("invalid_grant", {});
+    expect(foreign instanceof MlyError).toBe(false);
+    expect(isMlyError(foreign)).toBe(true);
+    expect(isMlyError(foreign, "oauth_error")).toBe(true);
+    expect(isMlyError(foreign, "aborted")).toBe(false);
+    expect(copy.isMlyError(new AbortedError(), "aborted")).toBe(true);
+  });
+
+  it("rejects look-alikes without the brand", () => {
+    for (const value of [null, undefined, "oauth_error", 42, { code: "aborted", name: "MlyError" }, new Error("x"), Object.assign(new Error("x"), { code: "aborted" })]) {
+      expect(isMlyError(value)).toBe(false);
+    }
   });
 });

@@ -360,10 +360,34 @@ export class AbortedError extends MlyError {
   }
 }
 
-/** Whether `value` is an {@link MlyError}, optionally with the given code. */
+// --- isMlyError: a cross-realm check (begin) ---
+/**
+ * The brand every {@link MlyError} carries, under a key from the global symbol registry, so it is
+ * the same symbol in every copy of this module and every realm (iframe, `vm` context, worker).
+ */
+const _MLY_ERROR_BRAND: unique symbol = Symbol.for("@mly/auth-core/MlyError");
+Object.defineProperty(MlyError.prototype, _MLY_ERROR_BRAND, { value: true, enumerable: false });
+
+/**
+ * Whether `value` is an {@link MlyError}, optionally with the given code. Unlike `instanceof`, it
+ * also recognises errors from another copy of `@mly/auth-core` (two versions installed side by
+ * side, a bundled copy) or from another realm: it checks a brand, not the prototype chain.
+ *
+ * @example
+ * ```ts
+ * import { AbortedError, isMlyError } from "@mly/auth-core";
+ *
+ * const error: unknown = new AbortedError();
+ * if (isMlyError(error, "aborted")) console.log("stopped:", error.message);
+ * ```
+ */
 export function isMlyError(value: unknown, code?: MlyErrorCode): value is MlyError {
-  return value instanceof MlyError && (code === undefined || value.code === code);
+  if (typeof value !== "object" || value === null) return false;
+  const branded = (value as { [_MLY_ERROR_BRAND]?: unknown })[_MLY_ERROR_BRAND] === true;
+  const valueCode = (value as { code?: unknown }).code;
+  return branded && typeof valueCode === "string" && (code === undefined || valueCode === code);
 }
+// --- isMlyError (end) ---
 
 /** Graph error codes that mean "slow down", not "bad token". */
 export const GRAPH_THROTTLE_CODES: readonly number[] = [4, 17, 613];

@@ -38,7 +38,29 @@ Mapiq
   clientId               ${c.mapiq.clientId}
   clientSecret           ${c.mapiq.clientSecret}
 
+To point \`mly\` (and the apps) at this sandbox, paste into your shell:
+${_exportLines(sb)}
+
 Redirect URIs: ${registered}any http://127.0.0.1:<port>/<path> or http://localhost:<port>/<path>.
 Consent: ${sb.settings.autoApprove ? "auto-approve" : "page with Approve / Deny"}. Press Ctrl-C to stop.
 `;
+}
+
+/**
+ * The sandbox's URL and credentials as `export NAME='value'` lines a POSIX shell accepts as pasted
+ * (values single-quoted: client tokens contain `|`), under the names `mly` reads.
+ */
+function _exportLines(sb: Sandbox): string {
+  const c = sb.credentials;
+  const variables: [string, string][] = [
+    ["MLY_SANDBOX_URL", sb.url],
+    ["MAPILLARY_CLIENT_ID", c.mapillary.clientId],
+    ["MAPILLARY_CLIENT_SECRET", c.mapillary.clientSecret],
+    ["MAPILLARY_CLIENT_TOKEN", c.mapillary.clientToken],
+    ["MAPILLARY_V2_CLIENT_ID", c.mapillaryV2.clientId],
+    ["MAPILLARY_V2_CLIENT_SECRET", c.mapillaryV2.clientSecret],
+    ["MAPIQ_CLIENT_ID", c.mapiq.clientId],
+    ["MAPIQ_CLIENT_SECRET", c.mapiq.clientSecret],
+  ];
+  return variables.map(([name, value]) => `export ${name}='${value.replaceAll("'", `'"'"'`)}'`).join("\n");
 }

@@ -1,4 +1,5 @@
-import { createClient, formatTokenKey } from "@mly/auth-core";
+import { createClient, formatTokenKey, isMlyError } from "@mly/auth-core";
+import { HTTPError } from "ky";
 import { createApiClient, type ApiClient } from "@mly/fetch";
 import { CliError } from "../cli_error.ts";
 import type { Command } from "../command.ts";
@@ -38,6 +39,9 @@ export const mapiqTokenCommand: Command = {
 Gets (or reuses) a Mapiq access token with the client-credentials grant. Prints its expiry;
 with --reveal, prints only the token on stdout, for scripts.
 
+Options:
+  --reveal  print the token itself (only the token, on stdout)
+
 ${_CREDENTIALS}`,
   async run(context, { values }) {
     const api = mapiqApi(context);
@@ -72,8 +76,33 @@ ${_CREDENTIALS}`,
       throw new CliError(`mly mapiq get needs one API path starting with /v2/, e.g. \`mly mapiq get /v2/buildings\`${path === undefined ? "" : ` (got ${JSON.stringify(positionals.join(" "))})`}.`, EXIT.usage);
     }
     const api = mapiqApi(context);
-    const body: unknown = await api.ky.get(path.replace(/^\//, ""), { signal: context.signal }).json();
+    let body: unknown;
+    try {
+      body = await api.ky.get(path.replace(/^\//, ""), { signal: context.signal }).json();
+    } catch (error) {
+      if (_status(error) === 404) throw _notFound(path, error);
+      throw error;
+    }
     context.out(JSON.stringify(body, null, 2));
     return EXIT.ok;
   },
 };
+
+/** The HTTP status behind an error of the API client (a core `MlyError` or ky's `HTTPError`). */
+function _status(error: unknown): number | undefined {
+  if (isMlyError(error)) return error.status;
+  if (error instanceof HTTPError) return error.response.status;
+  return undefined;
+}
+
+/** A 404 from `mly mapiq get`: what it means and what to try. */
+function _notFound(path: string, cause: unknown): CliError {
+  const clean = `/${path.replace(/^\//, "").replace(/\?.*$/, "")}`;
+  const parent = clean.replace(/\/[^/]+$/, "");
+  const tryList = parent.split("/").length >= 3 ? ` To see what exists there, list it: \`mly mapiq get ${parent}\`.` : "";
+  return new CliError(
+    `GET ${clean} answered 404: Mapiq has no such path or id.\nHint: check the spelling and the id (paths start with /v2/, e.g. \`mly mapiq get /v2/buildings\`).${tryList}`,
+    EXIT.other,
+    { cause },
+  );
+}

@@ -7,10 +7,13 @@ export const meCommand: Command = {
   name: "me",
   summary: "Show the user the profile's token belongs to",
   options: { json: { type: "boolean" } },
-  help: `Usage: mly me [--profile NAME] [--json]
+  help: `Usage: mly me [--json]
 
 Calls the provider's "me" endpoint with the profile's token (Mapillary v4: GET /me?fields=id,username;
-v2: GET /v2/me) and prints the user.`,
+v2: GET /v2/me) and prints the user.
+
+Options:
+  --json  print the API's JSON answer as is`,
   async run(context, { values }) {
     const record = await requireProfile(context);
     const api = profileApi(context, record);

@@ -1,7 +1,7 @@
 import { isUsable, needsRefresh, parseTokenKey } from "@mly/auth-core";
 import type { Command } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
-import { humanDuration, humanExpiry } from "../human_time.ts";
+import { humanExpiry, relativeTime } from "../human_time.ts";
 
 /** `mly status`: profiles, providers, scopes and expiry — never a token value. */
 export const statusCommand: Command = {
@@ -65,11 +65,11 @@ Exit code: 0 when at least one listed profile has a usable token, 2 otherwise.`,
           ? s.red("no token (log in again)")
           : row.usable
             ? s.green(`valid, expires ${humanExpiry(row.expiresAt, now)}`) + (row.refreshDue ? s.yellow(" (refresh due)") : "")
-            : s.red(`expired ${humanDuration(now - (row.expiresAt ?? now))} ago (log in again)`);
+            : s.red(`${humanExpiry(row.expiresAt, now)} (log in again)`);
       context.out(`${s.bold(row.profile)}  ${row.provider}  client ${row.clientId}`);
       context.out(`  scopes: ${row.scopes.length > 0 ? row.scopes.join(" ") : "(none)"}`);
       context.out(`  token:  ${state}`);
-      context.out(`  logged in ${humanDuration(now - row.loggedInAt)} ago${row.sandboxUrl === null ? "" : `, sandbox ${row.sandboxUrl}`}`);
+      context.out(`  logged in ${relativeTime(row.loggedInAt, now)}${row.sandboxUrl === null ? "" : `, sandbox ${row.sandboxUrl}`}`);
     }
     for (const app of appTokens) {
       context.out(`${s.dim("app token")}  ${app.provider}  client ${app.clientId}  ${app.kind}  ${app.usable ? `expires ${humanExpiry(app.expiresAt, now)}` : "expired"}`);

@@ -8,12 +8,15 @@ export const tokenCommand: Command = {
   name: "token",
   summary: "Print the profile's access token (only with --reveal), refreshed first when due",
   options: { reveal: { type: "boolean" } },
-  help: `Usage: mly token [--profile NAME] --reveal
+  help: `Usage: mly token [--reveal]
 
 Prints the profile's access token on stdout (nothing else), for scripts:
   curl -H "Authorization: OAuth $(mly token --reveal)" "https://graph.mapillary.com/me?fields=id"
 The token is refreshed first when it is due. Without --reveal, prints what the token is
 (type, scopes, expiry) but not its value.
+
+Options:
+  --reveal  print the token itself (only the token, on stdout)
 
 The token is equivalent to the user's password: do not paste it into chats or logs.`,
   async run(context, { values }) {
