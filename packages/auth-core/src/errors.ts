@@ -13,6 +13,7 @@ export type MlyErrorCode =
   | "invalid_callback"
   | "state_mismatch"
   | "login_required"
+  | "invalid_token"
   | "invalid_response"
   | "graph_error"
   | "mapiq_error"
@@ -357,6 +358,22 @@ export class AbortedError extends MlyError {
   /** Creates an error for an aborted operation. */
   constructor(message = "The operation was aborted by the caller.", options?: MlyErrorOptions) {
     super("aborted", message, options);
+  }
+}
+
+/** Why {@link InvalidTokenError} refused a token. */
+export type InvalidTokenReason = "malformed" | "wrong_app" | "expired" | "revoked" | "invalid";
+
+/** A token handed in from elsewhere (import, validation) is not usable; `reason` says why. */
+export class InvalidTokenError extends MlyError {
+  override name = "InvalidTokenError";
+  /** Why the token was refused. */
+  declare readonly reason: InvalidTokenReason;
+
+  /** Creates an error saying why a token was refused (never containing the token). */
+  constructor(reason: InvalidTokenReason, message: string, options?: MlyErrorOptions) {
+    super("invalid_token", message, options);
+    this.reason = reason;
   }
 }
 
