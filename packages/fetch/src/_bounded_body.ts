@@ -1,4 +1,4 @@
-import { InvalidResponseError } from "./_core.ts";
+import { InvalidResponseError } from "./_core_subpaths.ts";
 
 /**
  * Reads a response body as text, at most `maxBytes` of it: a larger body (announced by

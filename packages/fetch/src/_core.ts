@@ -49,20 +49,3 @@ export type {
   TransportOptions,
   ValidateCallbackOptions,
 } from "@mly/auth-core";
-// Discovery, revocation, token validation and import (issue 15).
-export {
-  ConfigError,
-  GraphApiError,
-  HttpError,
-  InvalidTokenError,
-  MapillaryV2Error,
-  MapiqApiError,
-  toSecret,
-  discoveryRequest,
-  parseErrorResponse,
-  processDiscoveryResponse,
-  processRevocationResponse,
-  profileFromMetadata,
-  revocationRequest,
-} from "@mly/auth-core";
-export type { AuthorizationServerMetadata, DiscoveredProfileOptions, DiscoveryDocument, TokenKind, TokenTypeHint } from "@mly/auth-core";

@@ -9,7 +9,7 @@ import {
   profileFromMetadata,
   type ProviderProfile,
   TransportError,
-} from "./_core.ts";
+} from "./_core_subpaths.ts";
 import { _readBounded } from "./_bounded_body.ts";
 
 /** Options of {@link discoverMetadata}. */
@@ -44,7 +44,7 @@ export interface DiscoverProfileOptions extends DiscoverOptions, DiscoveredProfi
  *
  * @example
  * ```ts
- * import { discoverMetadata } from "@mly/fetch";
+ * import { discoverMetadata } from "@mly/fetch/oauth2";
  *
  * const metadata = await discoverMetadata("https://auth.example.com");
  * console.log(metadata.tokenEndpoint, metadata.revocationEndpoint);
@@ -74,7 +74,8 @@ export async function discoverMetadata(issuer: string, options: DiscoverOptions 
  * @example
  * ```ts
  * import { createClient } from "@mly/auth-core";
- * import { discoverProfile, revokeToken, startLogin } from "@mly/fetch";
+ * import { startLogin } from "@mly/fetch";
+ * import { discoverProfile } from "@mly/fetch/oauth2";
  *
  * const profile = await discoverProfile("https://auth.example.com", { tokenEndpointAuth: "none", defaultScopes: ["read"] });
  * const client = createClient({ clientId: "my-app" });

@@ -19,5 +19,3 @@ export * from "./auth_fetch.ts";
 export * from "./api_client.ts";
 export * from "./login.ts";
 export * from "./mapillary_images.ts";
-export { discoverMetadata, discoverProfile, type DiscoverOptions, type DiscoverProfileOptions } from "./discover_profile.ts";
-export { revokeToken, type RevokeTokenOptions } from "./revoke_token.ts";

@@ -10,7 +10,7 @@ import {
   type TokenSet,
   type TokenTypeHint,
   toSecret,
-} from "./_core.ts";
+} from "./_core_subpaths.ts";
 import { createKyTransport } from "./ky_transport.ts";
 
 /** Options of {@link revokeToken}. */
@@ -35,7 +35,7 @@ export interface RevokeTokenOptions {
  * @example
  * ```ts
  * import type { TokenSet } from "@mly/auth-core";
- * import { discoverProfile, revokeToken } from "@mly/fetch";
+ * import { discoverProfile, revokeToken } from "@mly/fetch/oauth2";
  *
  * declare const tokens: TokenSet;
  * const profile = await discoverProfile("https://auth.example.com");
