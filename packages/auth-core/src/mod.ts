@@ -50,3 +50,4 @@ export * from "./route_key.ts";
 export { discoveryRequest, processDiscoveryResponse, type AuthorizationServerMetadata, type DiscoveryDocument } from "./discovery.ts";
 export { profileFromMetadata, type DiscoveredProfileOptions } from "./discovered_profile.ts";
 export { processRevocationResponse, revocationRequest, type RevocationOptions, type TokenTypeHint } from "./revocation.ts";
+export { renewDue, type RenewDueOptions, type RenewOutcome, type RenewReport } from "./renew_due.ts";
