@@ -13,6 +13,7 @@ export type MlyErrorCode =
   | "invalid_callback"
   | "state_mismatch"
   | "login_required"
+  | "invalid_token"
   | "invalid_response"
   | "graph_error"
   | "mapiq_error"
@@ -360,7 +361,22 @@ export class AbortedError extends MlyError {
   }
 }
 
-// --- isMlyError: a cross-realm check (begin) ---
+/** Why {@link InvalidTokenError} refused a token. */
+export type InvalidTokenReason = "malformed" | "wrong_app" | "expired" | "revoked" | "invalid";
+
+/** A token handed in from elsewhere (import, validation) is not usable; `reason` says why. */
+export class InvalidTokenError extends MlyError {
+  override name = "InvalidTokenError";
+  /** Why the token was refused. */
+  declare readonly reason: InvalidTokenReason;
+
+  /** Creates an error saying why a token was refused (never containing the token). */
+  constructor(reason: InvalidTokenReason, message: string, options?: MlyErrorOptions) {
+    super("invalid_token", message, options);
+    this.reason = reason;
+  }
+}
+
 /**
  * The brand every {@link MlyError} carries, under a key from the global symbol registry, so it is
  * the same symbol in every copy of this module and every realm (iframe, `vm` context, worker).
@@ -387,7 +403,6 @@ export function isMlyError(value: unknown, code?: MlyErrorCode): value is MlyErr
   const valueCode = (value as { code?: unknown }).code;
   return branded && typeof valueCode === "string" && (code === undefined || valueCode === code);
 }
-// --- isMlyError (end) ---
 
 /** Graph error codes that mean "slow down", not "bad token". */
 export const GRAPH_THROTTLE_CODES: readonly number[] = [4, 17, 613];

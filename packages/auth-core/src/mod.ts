@@ -48,3 +48,7 @@ export * from "./memory_store.ts";
 export * from "./token_renewer.ts";
 export * from "./refresh_coordinator.ts";
 export * from "./route_key.ts";
+export { discoveryRequest, processDiscoveryResponse, type AuthorizationServerMetadata, type DiscoveryDocument } from "./discovery.ts";
+export { profileFromMetadata, type DiscoveredProfileOptions } from "./discovered_profile.ts";
+export { processRevocationResponse, revocationRequest, type RevocationOptions, type TokenTypeHint } from "./revocation.ts";
+export { renewDue, type RenewDueOptions, type RenewOutcome, type RenewReport } from "./renew_due.ts";

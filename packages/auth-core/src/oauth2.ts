@@ -35,6 +35,8 @@ export interface OAuth2ProfileOptions {
   authorizationEndpoint?: string;
   /** The token endpoint. */
   tokenEndpoint: string;
+  /** The RFC 7009 revocation endpoint (enables `revocationRequest` / `revokeToken`). */
+  revocationEndpoint?: string;
   /** The API base URL. */
   apiBaseUrl?: string;
   /** How the client authenticates: `client_secret_basic` (default), `client_secret_post` or `none`. */
@@ -62,6 +64,7 @@ export function oauth2Profile(options: OAuth2ProfileOptions): ProviderProfile {
     requireIssuerInCallback: options.requireIssuerInCallback ?? false,
     authorizationEndpoint: options.authorizationEndpoint,
     tokenEndpoint: options.tokenEndpoint,
+    revocationEndpoint: options.revocationEndpoint,
     apiBaseUrl: options.apiBaseUrl === undefined ? undefined : _trimSlash(options.apiBaseUrl),
     tilesBaseUrl: undefined,
     scopes: options.scopes ?? null,

@@ -69,6 +69,8 @@ export interface ProviderProfile {
   readonly authorizationEndpoint: string | undefined;
   /** The token endpoint. */
   readonly tokenEndpoint: string;
+  /** The RFC 7009 revocation endpoint, when the server has one (see `revocationRequest`). */
+  readonly revocationEndpoint?: string | undefined;
   /** The API base URL (no trailing slash). */
   readonly apiBaseUrl: string | undefined;
   /** The vector-tiles base URL, if the provider has tiles. */

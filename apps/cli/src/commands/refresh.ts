@@ -1,21 +1,32 @@
 import { LoginRequiredError, supportsGrant } from "@mly/auth-core";
+import { CliError } from "../cli_error.ts";
 import type { Command } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { humanExpiry } from "../human_time.ts";
 import { profileApi, requireProfile } from "../session.ts";
+import { refreshDue } from "./refresh_due.ts";
 
 /** `mly refresh`: renews the profile's token now. */
 export const refreshCommand: Command = {
   name: "refresh",
   summary: "Renew the profile's token now (Mapillary v4: before it expires)",
-  options: {},
-  help: `Usage: mly refresh [--profile NAME]
+  options: { all: { type: "boolean" }, "if-needed": { type: "boolean" } },
+  help: `Usage: mly refresh [--profile NAME] [--all] [--if-needed]
 
 Renews the profile's token now and saves the new one (atomically, under the store's lock).
 Mapillary v4 renews with the current, still-valid token: once it has expired, log in again.
 Other commands refresh automatically ahead of expiry; use this to renew a long-lived token early.
-Needs the app secret (MAPILLARY_CLIENT_SECRET or --client-secret).`,
-  async run(context) {
+Needs the app secret (MAPILLARY_CLIENT_SECRET or --client-secret).
+
+Options:
+  --if-needed  renew only tokens inside their refresh margin (a 60-day token: its last 6 days);
+               prints nothing when nothing is due: safe for cron and systemd timers
+  --all        every saved profile (with --if-needed)
+
+Exit code: 0 when every token is fine, 2 when a profile needs a new login.`,
+  async run(context, { values }) {
+    if (values["if-needed"] === true) return refreshDue(context, values["all"] === true);
+    if (values["all"] === true) throw new CliError("--all renews only what is due: use mly refresh --all --if-needed", EXIT.usage);
     const record = await requireProfile(context);
     const api = profileApi(context, record);
     const coordinator = api.coordinator;
