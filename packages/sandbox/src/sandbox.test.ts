@@ -67,11 +67,12 @@ describe("startSandbox", () => {
     await new Promise((r) => setTimeout(r, 50));
     const t0 = performance.now();
     await sb.close();
-    expect(performance.now() - t0).toBeLessThan(1000);
+    // Hang detection only: a close() that waited for the request would take the full 60 s.
+    expect(performance.now() - t0).toBeLessThan(30_000);
     expect(await pending).toBeInstanceOf(Error);
     agent.destroy();
     await expect(fetch(sb.url)).rejects.toThrow();
-  });
+  }, 50_000);
 
   it("expireAllTokens expires user and app tokens but not the client token", async () => {
     const sb = await startSandbox();
