@@ -12,12 +12,13 @@ afterAll(async () => {
 
 describe("uniqueTestPrefix", () => {
   it("is marked, labelled, unique, and carries the run id when one is set", () => {
-    const a = uniqueTestPrefix("Storage Redis!");
-    expect(a.startsWith(`${TEST_KEY_MARK}storage-redis-`)).toBe(true);
-    expect(a).toMatch(/^[a-z0-9-]+$/);
-    expect(uniqueTestPrefix("Storage Redis!")).not.toBe(a);
-    vi.stubEnv(TEST_RUN_ENV, "Run 42");
     try {
+      vi.stubEnv(TEST_RUN_ENV, ""); // the root `pnpm test` sets one
+      const a = uniqueTestPrefix("Storage Redis!");
+      expect(a.startsWith(`${TEST_KEY_MARK}storage-redis-`)).toBe(true);
+      expect(a).toMatch(/^[a-z0-9-]+$/);
+      expect(uniqueTestPrefix("Storage Redis!")).not.toBe(a);
+      vi.stubEnv(TEST_RUN_ENV, "Run 42");
       expect(uniqueTestPrefix("x").startsWith(`${TEST_KEY_MARK}run-42-x-`)).toBe(true);
     } finally {
       vi.unstubAllEnvs();
