@@ -61,7 +61,7 @@ export function startCli(args: readonly string[], env: Record<string, string>): 
     child,
     output: () => ({ stdout, stderr }),
     done,
-    waitForStderr(pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+    waitForStderr(pattern: RegExp, timeoutMs = 45_000): Promise<RegExpMatchArray> {
       const now = stderr.match(pattern);
       if (now !== null) return Promise.resolve(now);
       return new Promise((resolve, reject) => {

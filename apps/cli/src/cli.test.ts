@@ -326,16 +326,15 @@ describe("--sandbox (embedded, per invocation)", () => {
 });
 
 describe("mly demo", () => {
+  // No speed check: the test timeout (generous, for a busy machine) only catches a hang.
   it("runs the whole story against its embedded sandbox and exits 0 with 0 × 429", async () => {
-    const started = Date.now();
     const result = await runCli(["demo"], { NO_COLOR: "1" });
     expect(result.stderr).toContain("0 × 429, 0 × Graph throttle");
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/token grants\s+authorization_code 1, refresh_token [1-9]\d*, client_credentials 1/);
     expect(result.stderr).toContain("✓ 600 images in 24 pages");
     expect(result.stderr).toContain("You can close this tab");
-    expect(Date.now() - started).toBeLessThan(40_000);
-  });
+  }, 180_000);
 });
 
 describe("help and mistakes, like gh and git", () => {

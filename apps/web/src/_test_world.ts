@@ -1,10 +1,13 @@
 // Test helpers: a sandbox plus the web app pointed at it, and a tiny cookie-keeping HTTP client.
 import { randomUUID } from "node:crypto";
 import { mapillaryProfile } from "@mly/auth-core";
+import { redisTestPrefix } from "@mly/redis-test";
 import { DATASET_BBOX, startSandbox, type Sandbox } from "@mly/sandbox";
 import { startWebServer, type WebServer, type WebServerOptions } from "./server.ts";
 
 export const REDIS_URL = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
+/** The Redis keys of the test file importing this module; all are deleted after that file. */
+const FILE_PREFIX = redisTestPrefix("web", REDIS_URL);
 
 export interface World {
   sandbox: Sandbox;
@@ -16,7 +19,7 @@ export interface World {
 export async function startWorld(options: { autoApprove: boolean; redis?: boolean } & Partial<WebServerOptions>): Promise<World> {
   const { autoApprove, redis = true, ...rest } = options;
   const sandbox = await startSandbox({ autoApprove });
-  const prefix = `mly:web-test:${randomUUID()}`;
+  const prefix = `${FILE_PREFIX}:${randomUUID()}`;
   const web = await startWebServer({
     profile: mapillaryProfile(sandbox.endpoints.mapillary),
     client: sandbox.credentials.mapillary,

@@ -11,8 +11,8 @@ describe("delay", () => {
 
   it("rejects with AbortedError as soon as the signal aborts, with the reason as cause", async () => {
     const controller = new AbortController();
-    const started = performance.now();
-    const waiting = delay(10_000, { signal: controller.signal });
+    // Far longer than the test timeout: only the abort can end it (a hang fails the test).
+    const waiting = delay(600_000, { signal: controller.signal });
     setTimeout(() => {
       controller.abort("stop");
     }, 5);
@@ -20,7 +20,6 @@ describe("delay", () => {
     expect(error).toBeInstanceOf(AbortedError);
     expect((error as AbortedError).code).toBe("aborted");
     expect((error as AbortedError).cause).toBe("stop");
-    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it("rejects at once when the signal has already aborted", async () => {

@@ -45,9 +45,9 @@ async function run(shape: ServerShape, mode: RateLimitMode, windows: number): Pr
 }
 
 describe("real time, loopback server", () => {
-  // Behaviour only (0 × 429): the share of quota depends on the machine's load, so its figures are in
-  // the precision bench (`pnpm --filter @mly/ratelimit bench`), not here.
-  it("gets no 429 from any server shape in even mode, nor from exact servers in burst mode", async () => {
+  // Behaviour only: how much of the quota a run uses depends on how busy the machine is (the
+  // figures are in bench/precision.bench.ts); a 429 never does.
+  it("gets no 429 from any server shape in even mode, nor from exact servers in burst mode, and never more than the quota", async () => {
     const cases: [ServerShape, RateLimitMode][] = [
       ["sliding-log", "even"],
       ["fixed-window", "even"],
@@ -59,7 +59,9 @@ describe("real time, loopback server", () => {
     for (const [index, result] of results.entries()) {
       const label = cases[index]!.join("/");
       expect(result.rejected, label).toBe(0);
+      // Requests did go out, and never more than the quota of the windows the run touched.
       expect(result.accepted, label).toBeGreaterThan(0);
+      expect(result.accepted, label).toBeLessThanOrEqual(N * (Math.ceil(result.durationMs / W) + 1));
     }
   });
 });

@@ -1,3 +1,4 @@
+import { redisTestPrefix } from "@mly/redis-test";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { afterAll, describe, expect, it } from "vitest";
@@ -5,6 +6,8 @@ import { clientMistake } from "./client_mistake.ts";
 import { firstKeyOf, toRedisCommander, type RedisCommander } from "./redis_client.ts";
 
 const url = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
+/** Every key of this file starts with it; all are deleted after the file. */
+const PREFIX = redisTestPrefix("redis-script client", url);
 const io = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
 const node = createClient({ url });
 
@@ -18,7 +21,7 @@ describe("toRedisCommander", () => {
     await io.connect();
     const redis = toRedisCommander(io);
     expect(await redis.send(["PING"])).toBe("PONG");
-    const key = `mly:redis-script:test:${crypto.randomUUID()}`;
+    const key = `${PREFIX}:${crypto.randomUUID()}`;
     expect(await redis.send(["SET", key, "v", "PX", "10000"])).toBe("OK");
     expect(await redis.send(["GET", key])).toBe("v");
     await expect(redis.send(["NOSUCHCOMMAND"])).rejects.toThrow(/unknown command/i);
@@ -28,9 +31,9 @@ describe("toRedisCommander", () => {
     await node.connect();
     const redis = toRedisCommander(node);
     expect(await redis.send(["PING"])).toBe("PONG");
-    const key = `mly:redis-script:test:${crypto.randomUUID()}`;
-    expect(await redis.send(["HSET", key, "f", "1"])).toBe(1);
-    expect(await redis.send(["HGET", key, "f"])).toBe("1");
+    const key = `${PREFIX}:${crypto.randomUUID()}`;
+    expect(await redis.send(["SET", key, "1", "PX", "60000"])).toBe("OK"); // tests never write a key without a TTL
+    expect(await redis.send(["INCR", key])).toBe(2);
     await redis.send(["DEL", key]);
   });
 

@@ -1,3 +1,4 @@
+import { redisTestPrefix } from "@mly/redis-test";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -5,6 +6,8 @@ import { toRedisCommander, type RedisCommander } from "./redis_client.ts";
 import { RedisScript } from "./redis_script.ts";
 
 const url = process.env["REDIS_URL"] ?? "redis://127.0.0.1:6379";
+/** Every key of this file starts with it; all are deleted after the file. */
+const PREFIX = redisTestPrefix("redis-script", url);
 const io = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 });
 const node = createClient({ url });
 
@@ -20,7 +23,8 @@ afterAll(async () => {
 
 /** A script no server has cached yet (a fresh nonce in a comment), so its first EVALSHA gets NOSCRIPT. */
 function freshScript(): RedisScript {
-  return new RedisScript(`-- ${crypto.randomUUID()}\nreturn {KEYS[1], ARGV[1], redis.call('INCR', KEYS[1])}`);
+  // The key gets a TTL: tests never leave a key without one, even when they fail before their DEL.
+  return new RedisScript(`-- ${crypto.randomUUID()}\nlocal n = redis.call('INCR', KEYS[1])\nredis.call('PEXPIRE', KEYS[1], 60000)\nreturn {KEYS[1], ARGV[1], n}`);
 }
 
 /** `commander`, recording the command name of every round trip. */
@@ -45,7 +49,7 @@ const clients = [
 describe.each(clients)("RedisScript through %s", (_, commander) => {
   it("runs with EVAL after NOSCRIPT, then with one EVALSHA round trip", async () => {
     const script = freshScript();
-    const key = `mly:redis-script:test:${crypto.randomUUID()}`;
+    const key = `${PREFIX}:${crypto.randomUUID()}`;
     const { redis, sent } = counted(commander());
     expect(await script.run(redis, [key], ["a"])).toEqual([key, "a", 1]);
     expect(sent).toEqual(["EVALSHA", "EVAL"]);
@@ -79,7 +83,7 @@ describe("RedisScript", () => {
 
   it("recognises NOSCRIPT in the cause chain of a wrapping commander's error", async () => {
     const script = freshScript();
-    const key = `mly:redis-script:test:${crypto.randomUUID()}`;
+    const key = `${PREFIX}:${crypto.randomUUID()}`;
     const raw = toRedisCommander(io);
     const sent: string[] = [];
     const wrapping: RedisCommander = {

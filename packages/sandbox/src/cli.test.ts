@@ -12,7 +12,8 @@ describe("mly-sandbox (child process)", () => {
     let output = "";
     child.stdout.setEncoding("utf8");
     const base = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => { reject(new Error(`no URL printed: ${output}`)); }, 10_000);
+      // Hang detection only (a busy machine can take many seconds to start a process).
+      const timer = setTimeout(() => { reject(new Error(`no URL printed: ${output}`)); }, 45_000);
       child.stdout.on("data", (chunk: string) => {
         output += chunk;
         const match = /http:\/\/127\.0\.0\.1:\d+/.exec(output);
@@ -29,5 +30,5 @@ describe("mly-sandbox (child process)", () => {
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     child.kill("SIGINT");
     expect(await exited).toBe(0);
-  });
+  }, 90_000);
 });

@@ -62,16 +62,18 @@ describe("startSandbox", () => {
         .end();
     });
     expect(status).toBe(200);
-    sb.faults.inject({ fault: { kind: "latency", ms: 60_000 } });
+    const latency = sb.faults.inject({ fault: { kind: "latency", ms: 60_000 } });
     const pending = fetch(`${sb.url}/mapiq/api/v2/users`).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 50));
+    // Wait until the request is inside the latency (a fixed 50 ms was too short on a busy machine).
+    await expect.poll(() => latency.hits, { timeout: 30_000 }).toBe(1);
     const t0 = performance.now();
     await sb.close();
-    expect(performance.now() - t0).toBeLessThan(1000);
+    // Hang detection only: a close() that waited for the request would take the full 60 s.
+    expect(performance.now() - t0).toBeLessThan(30_000);
     expect(await pending).toBeInstanceOf(Error);
     agent.destroy();
     await expect(fetch(sb.url)).rejects.toThrow();
-  });
+  }, 50_000);
 
   it("expireAllTokens expires user and app tokens but not the client token", async () => {
     const sb = await startSandbox();

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { testRedis } from "@mly/redis-test";
+import { redisTestPrefix, testRedis } from "@mly/redis-test";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleChild } from "../../storage/test/_bundle.ts";
@@ -8,6 +8,8 @@ import { RedisTokenStore } from "../src/redis_token_store.ts";
 
 const target = await testRedis();
 const url = target?.url;
+/** The keys of this file (also those the child processes write); all deleted after the file. */
+const PREFIX = redisTestPrefix("storage-redis refresh-once", url);
 let script: string;
 let client: Redis;
 beforeAll(async () => {
@@ -23,7 +25,7 @@ afterAll(async () => {
 
 describe.skipIf(url === undefined)("one refresh across processes (RedisTokenStore)", () => {
   it(`${PROCESSES} processes × ${CALLERS} concurrent callers on a token about to expire → exactly one refresh request`, async () => {
-    const prefix = `mly-once-${Date.now().toString(36)}`;
+    const prefix = PREFIX;
     const store = new RedisTokenStore({ client, prefix });
     const { key } = await expectOneRefresh({
       store,

@@ -22,7 +22,9 @@ afterAll(async () => {
 describe("kill -9 of a writer process", () => {
   it(`${ROUNDS} kills at random moments: the file always parses and holds the last acknowledged token or the one in flight`, async () => {
     const key = formatTokenKey({ provider: "mapillary", clientId: "1234", profile: "crash" });
-    const store = new FileTokenStore({ directory });
+    // A dead writer's lock lives 10 s (the default TTL); giving up after 5 s means a lock that is
+    // not recovered at once fails the round with LockTimeoutError, whatever the machine's load.
+    const store = new FileTokenStore({ directory, writeLockWaitMs: 5_000 });
     await store.set(key, sampleTokenSet("0"));
     let acknowledged = 0;
     const outcomes = { old: 0, new: 0 };
@@ -49,10 +51,8 @@ describe("kill -9 of a writer process", () => {
       else outcomes.new++;
       acknowledged = n;
       // The store stays usable: a stale write lock of the dead pid is recovered at once.
-      const started = Date.now();
       expect((await store.get(key))?.tokens.accessToken.reveal()).toBe(`at-${n}`);
       await store.set(key, sampleTokenSet(String(n)), { expectedVersion: document.version });
-      expect(Date.now() - started).toBeLessThan(2_000);
     }
     const names = await readdir(directory);
     expect(names.filter((name) => name.includes(".corrupt-"))).toEqual([]);

@@ -222,12 +222,12 @@ export const checks = [
         }),
       );
       times.sort((a, b) => a - b);
-      // Never early: permit i comes at least i spacings after the first (a late wake-up of one
-      // permit, which a loaded machine causes, must not make the next gap look short).
+      // Never early: permit i comes at least i spacings after t0, taken before the first acquire (a
+      // late wake-up of one permit, which a loaded machine causes, must not make a gap look short).
+      // No upper bound: how late a busy machine wakes up is not the limiter's behaviour.
       for (let i = 1; i < times.length; i++) {
-        assert(times[i] - times[0] >= i * 100 - 15, `permit ${i} after ${times[i] - times[0]} ms in ${times.join(",")}`);
+        assert(times[i] >= i * 100 - 15, `permit ${i} at ${times[i]} ms in ${times.join(",")}`);
       }
-      assert(times[4] < 400 + 1_000, `5 permits took ${times[4]} ms`);
     },
   },
   {
