@@ -24,7 +24,7 @@ export type { LogEntry, LogFilter, RequestLog } from "./request_log.ts";
 export type { Fault, FaultHandle, FaultInjector, FaultKind, FaultSpec, FaultTarget } from "./fault_types.ts";
 export type { ApiName, CredentialKind, CredentialLocation } from "./http_types.ts";
 export type { SandboxUser } from "./state.ts";
-export type { SandboxImage } from "./dataset.ts";
+export type { Dataset, SandboxImage } from "./dataset.ts";
 export { DATASET_BBOX } from "./dataset.ts";
 export { fingerprint } from "./fingerprint.ts";
 export { MAPIQ_SCOPE } from "./mapiq/token.ts";
