@@ -1,7 +1,7 @@
 // The Quick start demo from a fresh clone, in one command (`npx -y pnpm@10.34.8 demo`):
-//   1. installs only what the demo runs: this package's dependencies (esbuild, and ky, the one
-//      runtime dependency of the packages the CLI uses) from its own lockfile, outside the
-//      workspace: not the test tooling, browsers or other runtimes;
+//   1. installs only what the demo runs: this package's dependencies (esbuild, and the runtime
+//      dependencies of the packages the CLI uses: ky, and the sandbox's vector-tile encoder) from
+//      its own lockfile, outside the workspace: not the test tooling, browsers or other runtimes;
 //   2. bundles the mly CLI from its TypeScript sources with esbuild (no type-checking: that is
 //      `pnpm typecheck`'s job), resolving `@mly/*` imports to the workspace packages' sources
 //      through their `@mly/source` export condition;
@@ -31,7 +31,7 @@ function installDemoDependencies() {
   if (pnpm === undefined || pnpm === "") {
     throw new Error("Run this through pnpm: npx -y pnpm@10.34.8 demo");
   }
-  step("installing what the demo runs (esbuild, ky; tests and other runtimes are not installed)");
+  step("installing what the demo runs (esbuild, ky, the sandbox's tile encoder; not the tests or other runtimes)");
   const since = performance.now();
   const command = pnpm.endsWith(".js") || pnpm.endsWith(".cjs") ? process.execPath : pnpm;
   const args = command === process.execPath ? [pnpm] : [];
@@ -95,7 +95,7 @@ async function bundleCli() {
     platform: "node",
     format: "esm",
     target: "node20",
-    // `@mly/*` resolve to workspace sources; npm packages (ky) are not installed beside their
+    // `@mly/*` resolve to workspace sources; npm packages (ky, …) are not installed beside their
     // importers (the demo installs only this package), so they resolve from its node_modules.
     // The packages' tsconfig files extend configs that are not installed: compile without them.
     plugins: [workspaceSources()],
