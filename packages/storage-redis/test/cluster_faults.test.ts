@@ -1,37 +1,53 @@
 // Faults of a Redis Cluster under load, each on its own private cluster (they kill and stop nodes):
 // the master owning the keys killed (kill -9 by pid), CLUSTER FAILOVER on its replica, DEBUG SLEEP
-// longer than the node timeout. Under load from a RedisTokenStore (writes and reads) and a shared
-// RedisRateLimiter in front of a server that answers 429 above its limit, with both clients:
+// longer than the node timeout. The load runs in 4 OS processes, each with its own cluster client
+// (ioredis `Cluster` or node-redis `createCluster`): token writers on a RedisTokenStore, and callers
+// of the sandbox's Mapiq API (20 per window) through a shared RedisRateLimiter. With both clients:
 // callers see only BackendUnavailableError while it lasts, every acknowledged token is still
-// readable after, the server sees 0 × 429, and calls succeed again. The figures (errors seen,
-// recovery time) are printed: a time bound is not asserted (a busy machine must not turn it red).
-import { BackendUnavailableError, formatTokenKey } from "@mly/auth-core";
+// readable after, the sandbox sees 0 × 429, and calls succeed again. The figures (errors seen,
+// recovery time against the node timeout) are printed: a time bound is not asserted (a busy machine
+// must not turn it red).
+import { BackendUnavailableError, formatTokenKey, mapiqProfile, rateLimitKeys } from "@mly/auth-core";
 import { clusterNodeCommand, redisServerBinary, skipLoudly, slotOwner, startRedisCluster, type ClusterAddress, type RedisClusterProcesses } from "@mly/redis-test";
-import { sampleTokenSet } from "@mly/storage/conformance";
-import { afterAll, describe, expect, it } from "vitest";
-import { _startShapeServer } from "../../ratelimit-redis/src/_test_server.ts";
+import { startSandbox, type Sandbox } from "@mly/sandbox";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleChild } from "../../storage/test/_bundle.ts";
+import { spawnNode, type Child } from "../../storage/test/_children.ts";
 import { RedisRateLimiter } from "../../ratelimit-redis/src/redis_rate_limiter.ts";
 import { RedisTokenStore } from "../src/redis_token_store.ts";
-import { closeClusterClients, ioredisCluster, nodeRedisCluster } from "./_cluster_clients.ts";
+import { closeClusterClients, ioredisCluster } from "./_cluster_clients.ts";
+import type { FaultLoadConfig, FaultLoadReport } from "./_fault_load.ts";
 
 const hasBinary = redisServerBinary() !== undefined;
 if (!hasBinary) skipLoudly("REDIS CLUSTER FAULT TESTS SKIPPED: redis-server is not installed");
 
 const NODE_TIMEOUT_MS = 1000;
-const KEYS = 4;
+const PROCESSES = 4;
 const WRITERS_PER_KEY = 2;
-const LIMITER_CALLERS = 4;
+const CALLERS_PER_PROCESS = 2;
 const LIMIT = 20;
 const WINDOW_MS = 1000;
+/** node-redis' topology refresh after a node stops answering, as the README recommends. */
+const TOPOLOGY_REFRESH_MS = 250;
 /** Load before the fault, and at least this long after calls succeed again. */
 const STEADY_MS = 1000;
 /** A generous bound on the outage: past it, the test fails (not a speed claim: recovery is measured and printed). */
 const GIVE_UP_MS = 30_000;
 
 const clusters: RedisClusterProcesses[] = [];
+const children: Child[] = [];
+let sandbox: Sandbox;
+let script: string;
+beforeAll(async () => {
+  script = await bundleChild(join(import.meta.dirname, "children", "cluster_fault_load.ts"), join(import.meta.dirname, ".."), ["ioredis", "redis"]);
+  sandbox = await startSandbox({ datasetSize: 10, settings: { mapiqRateLimit: { limit: LIMIT, windowMs: WINDOW_MS, shape: "sliding-log" } } });
+}, 120_000);
 afterAll(async () => {
+  for (const child of children.splice(0)) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill("SIGKILL");
   await closeClusterClients();
   for (const cluster of clusters.splice(0)) await cluster.stop(); // every node, by pid
+  await sandbox?.close();
 });
 
 type Fault = "kill -9 the master" | "CLUSTER FAILOVER on its replica" | "DEBUG SLEEP on the master";
@@ -44,11 +60,11 @@ interface Outcome {
 }
 
 /** `count` token keys (and a limiter prefix) whose slots the same master serves. */
-async function keysOnOneMaster(via: ClusterAddress, store: RedisTokenStore, run: string): Promise<{ master: ClusterAddress; replicas: readonly ClusterAddress[]; keys: string[]; limiterPrefix: string }> {
+async function keysOnOneMaster(via: ClusterAddress, store: RedisTokenStore, run: string, count: number): Promise<{ master: ClusterAddress; replicas: readonly ClusterAddress[]; keys: string[]; limiterPrefix: string }> {
   const first = formatTokenKey({ provider: "mapillary", clientId: "1234", profile: `${run}-0` });
   const owner = await slotOwner(via, store.tokenKeyOf(first));
   const keys = [first];
-  for (let i = 1; keys.length < KEYS; i += 1) {
+  for (let i = 1; keys.length < count; i += 1) {
     const key = formatTokenKey({ provider: "mapillary", clientId: "1234", profile: `${run}-${i}` });
     if ((await slotOwner(via, store.tokenKeyOf(key))).master.port === owner.master.port) keys.push(key);
   }
@@ -78,66 +94,56 @@ async function untilAnswered<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A bearer token for the sandbox's Mapiq API (client credentials). */
+async function mapiqToken(): Promise<string> {
+  const response = await fetch(sandbox.endpoints.mapiq.tokenEndpoint, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", scope: "https://api.mapiq.com/public/.default", client_id: sandbox.credentials.mapiq.clientId, client_secret: sandbox.credentials.mapiq.clientSecret }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
 async function underFault(kind: "ioredis" | "node-redis", fault: Fault): Promise<Outcome> {
   const cluster = await startRedisCluster({ nodeTimeoutMs: NODE_TIMEOUT_MS });
   clusters.push(cluster);
   const seeds = cluster.nodes.map(({ host, port }) => ({ host, port }));
-  const client = kind === "ioredis" ? ioredisCluster(seeds) : await nodeRedisCluster(seeds);
   const run = Math.random().toString(36).slice(2, 8);
-  const store = new RedisTokenStore({ client, prefix: `mly-fault-${run}`, timeoutMs: 500 });
-  const target = await keysOnOneMaster(seeds[0]!, store, run);
-  const server = await _startShapeServer("sliding-log", LIMIT, WINDOW_MS);
-  const limiter = new RedisRateLimiter({ client, limit: LIMIT, windowMs: WINDOW_MS, prefix: target.limiterPrefix, timeoutMs: 500 });
+  const storePrefix = `mly-fault-${run}`;
+  const reader = new RedisTokenStore({ client: ioredisCluster(seeds), prefix: storePrefix, timeoutMs: 2_000 });
+  const target = await keysOnOneMaster(seeds[0]!, reader, run, PROCESSES);
+  const { apiBaseUrl } = sandbox.endpoints.mapiq;
+  const url = `${apiBaseUrl}/v2/buildings`;
+  const path = new URL(url).pathname;
+  const logBefore = sandbox.log.entries({ method: "GET", path }).length;
+  const base = {
+    kind, nodes: seeds, topologyRefreshMs: TOPOLOGY_REFRESH_MS, storePrefix, writersPerKey: WRITERS_PER_KEY, limiterPrefix: target.limiterPrefix,
+    limit: LIMIT, windowMs: WINDOW_MS, url, token: await mapiqToken(), routeKey: rateLimitKeys(mapiqProfile({ apiBaseUrl }), "GET", url)[0] ?? "", callers: CALLERS_PER_PROCESS,
+  } satisfies Omit<FaultLoadConfig, "keys">;
+  const load = target.keys.map((key) => spawnNode(script, [JSON.stringify({ ...base, keys: [key] } satisfies FaultLoadConfig)]));
+  children.push(...load);
 
   const errors = new Map<string, number>();
-  const acked = new Map<string, number>(); // key → the highest sequence number a set acknowledged
   let lastError = 0;
   let firstSuccessAfterError = 0;
-  let faultAt = 0;
-  let stopAt = Number.POSITIVE_INFINITY;
-  const noteError = (error: unknown): void => {
-    const name = error instanceof BackendUnavailableError ? "BackendUnavailableError" : `${(error as Error).name}: ${(error as Error).message}`;
-    errors.set(name, (errors.get(name) ?? 0) + 1);
-    lastError = Date.now();
-    firstSuccessAfterError = 0;
-  };
-  const noteSuccess = (): void => {
-    if (lastError > 0 && firstSuccessAfterError === 0) firstSuccessAfterError = Date.now();
-  };
+  for (const child of load) {
+    child.onLine = (line: string): void => {
+      if (line.startsWith("err ")) {
+        const name = line.slice(4);
+        errors.set(name, (errors.get(name) ?? 0) + 1);
+        lastError = Date.now();
+        firstSuccessAfterError = 0;
+      } else if (line === "ok" && lastError > 0 && firstSuccessAfterError === 0) {
+        firstSuccessAfterError = Date.now();
+      }
+    };
+  }
+  await Promise.all(load.map((child) => child.waitFor((line) => line === "ready", 60_000)));
+  for (const child of load) child.process.stdin?.write("go\n");
   const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-  let sequence = 0;
-  const writer = async (key: string): Promise<void> => {
-    while (Date.now() < stopAt) {
-      const seq = ++sequence;
-      try {
-        await store.set(key, sampleTokenSet(`seq-${seq}`, { expiresAt: Date.now() + 60_000, refreshToken: undefined }));
-        acked.set(key, Math.max(acked.get(key) ?? 0, seq));
-        await store.get(key);
-        noteSuccess();
-      } catch (error) {
-        noteError(error);
-        await pause(20);
-      }
-    }
-  };
-  const limited = async (): Promise<void> => {
-    while (Date.now() < stopAt) {
-      try {
-        const permit = await limiter.acquire("GET /v2/buildings");
-        const response = await fetch(server.url);
-        await response.text();
-        await permit.settle({ status: response.status });
-        noteSuccess();
-      } catch (error) {
-        noteError(error);
-        await pause(20);
-      }
-    }
-  };
-  const load = Promise.all([...target.keys.flatMap((key) => Array.from({ length: WRITERS_PER_KEY }, () => writer(key))), ...Array.from({ length: LIMITER_CALLERS }, () => limited())]);
 
   await pause(STEADY_MS);
-  faultAt = Date.now();
+  const faultAt = Date.now();
   if (fault === "kill -9 the master") process.kill(pidOf(cluster, target.master), "SIGKILL");
   else if (fault === "CLUSTER FAILOVER on its replica") await clusterNodeCommand(target.replicas[0]!, ["CLUSTER", "FAILOVER"]);
   else void clusterNodeCommand(target.master, ["DEBUG", "SLEEP", String((NODE_TIMEOUT_MS + 1500) / 1000)]).catch(() => undefined);
@@ -150,28 +156,32 @@ async function underFault(kind: "ioredis" | "node-redis", fault: Fault): Promise
     const healthy = now - lastError > STEADY_MS && (lastError === 0 || firstSuccessAfterError > 0);
     if ((observed && healthy) || now > deadline) break;
   }
-  stopAt = Date.now();
-  await load;
-  await server.close();
+  for (const child of load) child.process.stdin?.write("stop\n");
+  const reports = await Promise.all(load.map(async (child) => JSON.parse(await child.waitFor((line) => line.startsWith("{"), 60_000)) as FaultLoadReport));
+  await Promise.all(load.map((child) => child.exited));
 
-  if (process.env["MLY_DEBUG_CLUSTER"] !== undefined) {
-    for (const node of cluster.nodes) console.log(node.port, String(await clusterNodeCommand(node, ["CLUSTER", "NODES"]).catch((e: unknown) => String(e))));
-  }
   let lost = 0;
-  const reader = new RedisTokenStore({ client, prefix: `mly-fault-${run}`, timeoutMs: 2_000 });
-  for (const [key, seq] of acked) {
-    const stored = await untilAnswered(() => reader.get(key));
-    const readSeq = Number(stored?.tokens.accessToken.reveal().replace(/^at-seq-/, "") ?? 0);
-    if (!(readSeq >= seq)) lost += 1;
-    await untilAnswered(() => reader.delete(key));
+  let keys = 0;
+  for (const report of reports) {
+    for (const [key, seq] of Object.entries(report.acked)) {
+      keys += 1;
+      const stored = await untilAnswered(() => reader.get(key));
+      const readSeq = Number(stored?.tokens.accessToken.reveal().replace(/^at-seq-/, "") ?? 0);
+      if (!(readSeq >= seq)) lost += 1;
+      await untilAnswered(() => reader.delete(key));
+    }
   }
+  const entries = sandbox.log.entries({ method: "GET", path }).slice(logBefore);
+  const rejected = entries.filter((entry) => entry.status === 429).length;
   const recoveryMs = lastError === 0 ? 0 : firstSuccessAfterError > 0 ? firstSuccessAfterError - faultAt : Number.NaN;
   console.log(
-    `cluster fault [${kind}] ${fault}: errors ${JSON.stringify(Object.fromEntries(errors))}, calls succeed again ${recoveryMs} ms after the fault ` +
-      `(node timeout ${NODE_TIMEOUT_MS} ms), acknowledged tokens lost ${lost} of ${acked.size} keys, server 429s ${server.rejected}, accepted ${server.accepted.length}`,
+    `cluster fault [${kind}] ${fault}, ${PROCESSES} processes: errors ${JSON.stringify(Object.fromEntries(errors))}, calls succeed again ${recoveryMs} ms after the fault ` +
+      `(node timeout ${NODE_TIMEOUT_MS} ms), acknowledged tokens lost ${lost} of ${keys} keys, sandbox 429s ${rejected}, 200s ${entries.length - rejected}`,
   );
+  expect(reports.reduce((sum, report) => sum + report.rejected, 0)).toBe(rejected);
+  await closeClusterClients();
   await cluster.stop();
-  return { errors, lost, rejected: server.rejected, recoveryMs };
+  return { errors, lost, rejected, recoveryMs };
 }
 
 describe.skipIf(!hasBinary)("Redis Cluster faults under load (own private cluster per test)", () => {
@@ -183,7 +193,7 @@ describe.skipIf(!hasBinary)("Redis Cluster faults under load (own private cluste
         expect(outcome.lost).toBe(0);
         expect(outcome.rejected).toBe(0);
         expect(Number.isFinite(outcome.recoveryMs)).toBe(true);
-      }, 90_000);
+      }, 150_000);
     }
   }
 });

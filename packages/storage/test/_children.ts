@@ -8,6 +8,8 @@ export interface Child {
   /** Resolves with the first line matching `test`. */
   waitFor(test: (line: string) => boolean, timeoutMs?: number): Promise<string>;
   exited: Promise<number | null>;
+  /** Called with every stdout line as it arrives (set it to follow a long-running child). */
+  onLine?: (line: string) => void;
 }
 
 /** Spawns `node script ...args`, collecting stdout lines. */
@@ -19,13 +21,14 @@ export function spawnNode(script: string, args: string[]): Child {
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
   createInterface({ input: child.stdout }).on("line", (line) => {
     lines.push(line);
+    result.onLine?.(line);
     for (const waiter of waiters.splice(0)) {
       if (waiter.test(line)) waiter.resolve(line);
       else waiters.push(waiter);
     }
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => { resolve(code); }));
-  return {
+  const result: Child = {
     process: child,
     lines,
     exited,
@@ -39,4 +42,5 @@ export function spawnNode(script: string, args: string[]): Child {
       });
     },
   };
+  return result;
 }
