@@ -37,17 +37,19 @@ const GIVE_UP_MS = 30_000;
 
 const clusters: RedisClusterProcesses[] = [];
 const children: Child[] = [];
+const closers: (() => Promise<void>)[] = [];
 let sandbox: Sandbox;
 let script: string;
 beforeAll(async () => {
   script = await bundleChild(join(import.meta.dirname, "children", "cluster_fault_load.ts"), join(import.meta.dirname, ".."), ["ioredis", "redis"]);
   sandbox = await startSandbox({ datasetSize: 10, settings: { mapiqRateLimit: { limit: LIMIT, windowMs: WINDOW_MS, shape: "sliding-log" } } });
+  closers.push(() => sandbox.close());
 }, 120_000);
 afterAll(async () => {
   for (const child of children.splice(0)) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill("SIGKILL");
   await closeClusterClients();
   for (const cluster of clusters.splice(0)) await cluster.stop(); // every node, by pid
-  await sandbox?.close();
+  for (const close of closers.splice(0)) await close();
 });
 
 type Fault = "kill -9 the master" | "CLUSTER FAILOVER on its replica" | "DEBUG SLEEP on the master";
