@@ -1,7 +1,7 @@
 // Packs every publishable workspace package with pnpm (workspace: ranges become real versions,
 // as on publish), then runs publint and @arethetypeswrong/cli on the tarball, checks
-// `sideEffects: false`, and finally installs each tarball ALONE (plus the tarballs of the @mly
-// packages it depends on) with npm into a fresh project outside the workspace and runs a small
+// `sideEffects: false` and that no test file (`*.test.*`, `_test_*`) ships, and finally
+// installs each tarball ALONE (plus the tarballs of the @mly packages it depends on) with npm into a fresh project outside the workspace and runs a small
 // consumer script there that imports only that package (every export entry) on this Node;
 // its non-@mly peer dependencies are installed from the registry alongside. The packed
 // package.json must not name the development-only `@mly/source` export condition (stripped through
@@ -135,6 +135,8 @@ try {
     try {
       checkPublishedManifest(name, tarballs.get(name).manifest, run("tar", ["-xzOf", path, "package/package.json"], root));
       if (tarballs.get(name).manifest.sideEffects !== false) throw new Error(`${name}: package.json needs "sideEffects": false`);
+      const testFiles = run("tar", ["-tzf", path], root).split("\n").filter((file) => /(^|\/)(_test_[^/]*|[^/]*\.test\.[^/]*)$/.test(file));
+      if (testFiles.length > 0) throw new Error(`${name}: the tarball ships test code (${testFiles.join(", ")}); exclude it in package.json "files"`);
       process.stdout.write(run(bin("publint"), ["run", path, "--strict"], root));
       process.stdout.write(run(bin("attw"), [path, "--profile", "esm-only", "--format", "table-flipped"], root));
       console.log(`ok ${name}`);
