@@ -208,3 +208,67 @@ describe("RefreshCoordinator", () => {
     expect(await rejected(v4.getToken(KEY))).toBeInstanceOf(LoginRequiredError);
   });
 });
+
+describe("RefreshCoordinator.refresh (renew now, due or not)", () => {
+  /** A 60-day Mapillary token 1 day old: fresh, nowhere near its refresh margin. */
+  function fresh(): { clock: ReturnType<typeof createManualClock>; tokens: TokenSet } {
+    return { clock: createManualClock(DAY), tokens: tokenSet({ accessToken: new Secret("MLYfresh"), issuedAt: 0, expiresAt: 60 * DAY }) };
+  }
+
+  it("renews a fresh token once for 50 concurrent callers, with the current token as the grant, and saves it", async () => {
+    const { clock, tokens } = fresh();
+    const store = new SpyStore({ clock });
+    await store.set(KEY, tokens);
+    const transport = new FakeTransport(() => json(200, { access_token: "MLYrenewed", expires_in: 5_184_000, token_type: "bearer" }));
+    const coordinator = new RefreshCoordinator({ store, clock, renew: createTokenRenewer({ profile: mapillary, client: v4client, transport, clock }) });
+    expect((await coordinator.getToken(KEY)).accessToken.reveal()).toBe("MLYfresh"); // getToken leaves a fresh token alone
+    expect(transport.requests).toHaveLength(0);
+    const results = await Promise.all(Array.from({ length: 50 }, () => coordinator.refresh(KEY)));
+    expect(transport.requests).toHaveLength(1);
+    expect(JSON.parse(transport.requests[0]!.body!)).toMatchObject({ grant_type: "refresh_token", refresh_token: "MLYfresh" });
+    expect(new Set(results).size).toBe(1);
+    expect(results[0]!.accessToken.reveal()).toBe("MLYrenewed");
+    expect((await store.get(KEY))?.tokens.accessToken.reveal()).toBe("MLYrenewed");
+    expect(store.locks).toBe(1);
+  });
+
+  it("a renewal another process saved between the read and the lock is the answer: the grant is not used twice", async () => {
+    const { clock, tokens } = fresh();
+    const store = new MemoryTokenStore({ clock });
+    await store.set(KEY, tokens);
+    const transport = new FakeTransport(() => json(200, { access_token: "MLYmine", expires_in: 5_184_000, token_type: "bearer" }));
+    const renewedElsewhere = tokenSet({ accessToken: new Secret("MLYtheirs"), issuedAt: DAY, expiresAt: 61 * DAY });
+    const racing: TokenStore = {
+      get: (key) => store.get(key),
+      set: (key, value, options) => store.set(key, value, options),
+      delete: (key) => store.delete(key),
+      list: (prefix) => store.list(prefix),
+      // The other process takes the lock first and saves its renewal; ours gets the lock after.
+      lock: async (key, options) => {
+        const current = await store.get(key);
+        await store.set(key, renewedElsewhere, { expectedVersion: current?.version ?? null });
+        return store.lock(key, options);
+      },
+    };
+    const coordinator = new RefreshCoordinator({ store: racing, clock, renew: createTokenRenewer({ profile: mapillary, client: v4client, transport, clock }) });
+    expect((await coordinator.refresh(KEY)).accessToken.reveal()).toBe("MLYtheirs");
+    expect(transport.requests).toHaveLength(0);
+  });
+
+  it("a transient failure is thrown (the old token is not handed back as if renewed); the stored token is untouched", async () => {
+    const { clock, tokens } = fresh();
+    const store = new MemoryTokenStore({ clock });
+    await store.set(KEY, tokens);
+    const transport = new FakeTransport(() => { throw new TransportError("connection reset"); });
+    const coordinator = new RefreshCoordinator({ store, clock, renew: createTokenRenewer({ profile: mapillary, client: v4client, transport, clock }) });
+    expect(await rejected(coordinator.refresh(KEY))).toBeInstanceOf(TransportError);
+    expect((await store.get(KEY))?.tokens.accessToken.reveal()).toBe("MLYfresh");
+  });
+
+  it("nothing stored → LoginRequiredError, no request", async () => {
+    const transport = new FakeTransport(() => json(200, {}));
+    const coordinator = new RefreshCoordinator({ store: new MemoryTokenStore(), renew: createTokenRenewer({ profile: mapillary, client: v4client, transport }) });
+    expect(await rejected(coordinator.refresh(KEY))).toBeInstanceOf(LoginRequiredError);
+    expect(transport.requests).toHaveLength(0);
+  });
+});

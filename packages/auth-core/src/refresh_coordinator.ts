@@ -38,6 +38,12 @@ export interface GetTokenOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** Why a renewal runs: it is due, the API rejected a token, or a caller asked for it. */
+type RenewalReason =
+  | { kind: "due" }
+  | { kind: "rejected"; token: Secret }
+  | { kind: "requested"; seenVersion: number };
+
 /**
  * Hands out a usable access token per key: refreshes ahead of expiry, at most one refresh in
  * flight per key in this process (every waiter gets the same result or the same error), the
@@ -86,7 +92,7 @@ export class RefreshCoordinator {
     if (inflight !== undefined) return _withSignal(inflight, options.signal);
     const stored = await this.#current(key);
     if (stored !== undefined && this.#fresh(stored.tokens)) return stored.tokens;
-    return _withSignal(this.#single(key, undefined), options.signal);
+    return _withSignal(this.#single(key, { kind: "due" }), options.signal);
   }
 
   /**
@@ -102,7 +108,24 @@ export class RefreshCoordinator {
     if (inflight !== undefined) return _withSignal(inflight, options.signal);
     const stored = await this.#current(key);
     if (stored !== undefined && !stored.tokens.accessToken.equals(rejected) && isUsable(stored.tokens, this.#clock.now())) return stored.tokens;
-    return _withSignal(this.#single(key, rejected), options.signal);
+    return _withSignal(this.#single(key, { kind: "rejected", token: rejected }), options.signal);
+  }
+
+  /**
+   * Renews the token of `key` now, due or not (`mly refresh`: renew a long-lived token early).
+   * Shares a renewal already in flight for `key`; when another process renews it between this
+   * call's read and the store's lock, that renewal is the answer (the grant is not used twice).
+   * A transient failure is thrown, never answered with the old token.
+   *
+   * @throws {LoginRequiredError} nothing is stored under `key`, or the renewal was refused.
+   */
+  async refresh(key: string, options: GetTokenOptions = {}): Promise<TokenSet> {
+    if (options.signal?.aborted === true) throw new AbortedError();
+    const inflight = this.#inflight.get(key);
+    if (inflight !== undefined) return _withSignal(inflight, options.signal);
+    const stored = await this.#current(key);
+    if (stored === undefined) throw new LoginRequiredError("No token is stored under this key to renew: log in first.");
+    return _withSignal(this.#single(key, { kind: "requested", seenVersion: stored.version }), options.signal);
   }
 
   #fresh(tokens: TokenSet): boolean {
@@ -110,28 +133,28 @@ export class RefreshCoordinator {
     return isUsable(tokens, now, this.#options.policy?.clockSkewMs) && !needsRefresh(tokens, now, this.#options.policy);
   }
 
-  #single(key: string, rejected: Secret | undefined): Promise<TokenSet> {
+  #single(key: string, reason: RenewalReason): Promise<TokenSet> {
     const existing = this.#inflight.get(key);
     if (existing !== undefined) return existing;
-    const promise = this.#renew(key, rejected).finally(() => this.#inflight.delete(key));
+    const promise = this.#renew(key, reason).finally(() => this.#inflight.delete(key));
     this.#inflight.set(key, promise);
     return promise;
   }
 
-  async #renew(key: string, rejected: Secret | undefined): Promise<TokenSet> {
+  async #renew(key: string, reason: RenewalReason): Promise<TokenSet> {
     const store = this.#options.store;
     const ttlMs = this.#options.lockTtlMs ?? 90_000;
     let lock: TokenLock | undefined;
     if (store.lock !== undefined) lock = await store.lock(key, { ttlMs, waitMs: this.#options.lockWaitMs ?? ttlMs });
     try {
       const stored = await this.#current(key);
-      if (stored !== undefined && this.#renewedElsewhere(stored, rejected)) return stored.tokens;
+      if (stored !== undefined && this.#renewedElsewhere(stored, reason)) return stored.tokens;
       let renewed: TokenSet;
       try {
         this.#refreshes++;
         renewed = await this.#options.renew(stored?.tokens, { signal: AbortSignal.timeout(Math.max(1_000, ttlMs - 10_000)) });
       } catch (error) {
-        return await this.#afterFailure(key, stored, rejected, error);
+        return await this.#afterFailure(key, stored, reason, error);
       }
       await this.#save(key, renewed, stored);
       return renewed;
@@ -185,12 +208,19 @@ export class RefreshCoordinator {
     }
   }
 
-  #renewedElsewhere(stored: StoredToken, rejected: Secret | undefined): boolean {
-    if (rejected !== undefined) return !stored.tokens.accessToken.equals(rejected) && isUsable(stored.tokens, this.#clock.now());
-    return this.#fresh(stored.tokens);
+  /** Under the lock: has another caller already done what `reason` asks? */
+  #renewedElsewhere(stored: StoredToken, reason: RenewalReason): boolean {
+    switch (reason.kind) {
+      case "due":
+        return this.#fresh(stored.tokens);
+      case "rejected":
+        return !stored.tokens.accessToken.equals(reason.token) && isUsable(stored.tokens, this.#clock.now());
+      case "requested":
+        return stored.version !== reason.seenVersion && isUsable(stored.tokens, this.#clock.now());
+    }
   }
 
-  async #afterFailure(key: string, stored: StoredToken | undefined, rejected: Secret | undefined, error: unknown): Promise<TokenSet> {
+  async #afterFailure(key: string, stored: StoredToken | undefined, reason: RenewalReason, error: unknown): Promise<TokenSet> {
     if (_grantRejected(error)) {
       // Another process may have rotated the refresh token: re-read once.
       const again = await this.#options.store.get(key);
@@ -201,9 +231,10 @@ export class RefreshCoordinator {
       });
     }
     // A transient failure while the current token still works: keep using it; the next call
-    // retries. Not when the API has just rejected that very token: handing it out again would
-    // only earn another 401, so the transient error is the honest answer.
-    if (_transient(error) && rejected === undefined && stored !== undefined && isUsable(stored.tokens, this.#clock.now())) return stored.tokens;
+    // retries. Not when the API has just rejected that very token (handing it out again would
+    // only earn another 401), nor when the caller asked for a renewal: there the transient error
+    // is the honest answer.
+    if (_transient(error) && reason.kind === "due" && stored !== undefined && isUsable(stored.tokens, this.#clock.now())) return stored.tokens;
     throw error;
   }
 }

@@ -38,7 +38,7 @@ Exit code: 0 when every token is fine, 2 when a profile needs a new login.`,
       context.err(`${api.profile.name} tokens cannot be refreshed (they ${stored.tokens.expiresAt === null ? "never expire" : "expire"}); nothing to do.`);
       return EXIT.ok;
     }
-    const renewed = await coordinator.renewRejected(record.tokenKey, stored.tokens.accessToken, { signal: context.signal });
+    const renewed = await coordinator.refresh(record.tokenKey, { signal: context.signal });
     context.err(`${context.style.green("✓")} Refreshed profile ${record.name}: the new token expires ${humanExpiry(renewed.expiresAt, Date.now())}.`);
     return EXIT.ok;
   },
