@@ -20,13 +20,4 @@
  *
  * @module
  */
-export * from "./redis_client.ts";
 export * from "./redis_rate_limiter.ts";
-export {
-  toRedisCommander,
-  type IoRedisLike,
-  type IoRedisLike as IoredisLike,
-  type NodeRedisLike,
-  type RedisClientLike,
-  type RedisCommander,
-} from "@mly/redis-script";

@@ -3,7 +3,6 @@ import { freePort, redisServerBinary, redisTestPrefix, skipLoudly, startRedisSer
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { _startShapeServer } from "./_test_server.ts";
-import { sendRedisCommand } from "./redis_client.ts";
 import { RedisRateLimiter, type RedisRateLimiterOptions } from "./redis_rate_limiter.ts";
 
 const target = await testRedis();
@@ -223,8 +222,6 @@ describe.skipIf(target === undefined)("RedisRateLimiter against a real Redis", (
   it("works through a node-redis-shaped client (sendCommand)", async () => {
     const redis = client();
     const rl = new RedisRateLimiter({ client: { sendCommand: (args) => redis.call(args[0] ?? "", ...args.slice(1)) }, limit: 2, windowMs: 100, prefix: PREFIX });
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- kept for existing users: it must keep working
-    expect(await sendRedisCommand({ sendCommand: (args) => redis.call(args[0] ?? "", ...args.slice(1)) }, ["PING"])).toBe("PONG");
     await (await rl.acquire(uniqueKey("node-redis"))).settle();
   });
 });

@@ -14,4 +14,3 @@
  * @module
  */
 export { RedisTokenStore, type RedisTokenStoreOptions } from "./redis_token_store.ts";
-export { toRedisCommander, type IoRedisLike, type NodeRedisLike, type RedisClientLike, type RedisCommander } from "@mly/redis-script";
