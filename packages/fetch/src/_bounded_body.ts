@@ -1,4 +1,4 @@
-import { InvalidResponseError } from "./_core_subpaths.ts";
+import { InvalidResponseError } from "@mly/auth-core";
 
 /**
  * Reads a response body as text, at most `maxBytes` of it: a larger body (announced by

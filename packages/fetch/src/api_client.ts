@@ -13,7 +13,7 @@ import {
   RefreshCoordinator,
   type RefreshPolicy,
   type TokenStore,
-} from "./_core.ts";
+} from "@mly/auth-core";
 import ky, { type KyInstance } from "ky";
 import { createAuthFetch, type RateLimitRetry } from "./auth_fetch.ts";
 import { createKyTransport } from "./ky_transport.ts";

@@ -15,7 +15,7 @@ import {
   systemClock,
   TransportError,
   type TokenSet,
-} from "./_core.ts";
+} from "@mly/auth-core";
 import { policiesFor } from "@mly/ratelimit";
 import type { TokenSource } from "./token_source.ts";
 

@@ -9,7 +9,7 @@ import {
   profileFromMetadata,
   type ProviderProfile,
   TransportError,
-} from "./_core_subpaths.ts";
+} from "@mly/auth-core";
 import { _readBounded } from "./_bounded_body.ts";
 
 /** Options of {@link discoverMetadata}. */

@@ -8,7 +8,7 @@ import {
   type TokenSet,
   type TokenStore,
   toSecret,
-} from "./_core_subpaths.ts";
+} from "@mly/auth-core";
 import { type TokenInfo, validateToken, type ValidateTokenOptions } from "./validate_token.ts";
 
 /** The lifetime assumed for a Mapillary v4 user token of unknown age: the observed ~60 days. */

@@ -9,7 +9,7 @@ import {
   readBoundedText,
   TransportError,
   type TransportOptions,
-} from "./_core.ts";
+} from "@mly/auth-core";
 import ky, { type KyInstance, type Options } from "ky";
 
 /** Options of {@link createKyTransport}. */

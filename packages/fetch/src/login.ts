@@ -15,7 +15,7 @@ import {
   type TokenSet,
   validateCallback,
   type ValidateCallbackOptions,
-} from "./_core.ts";
+} from "@mly/auth-core";
 import { createKyTransport } from "./ky_transport.ts";
 
 /** What every login helper needs. */

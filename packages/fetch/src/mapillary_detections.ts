@@ -1,5 +1,5 @@
 import { ConfigError, parseErrorResponse, readResponse } from "@mly/auth-core";
-import { InvalidResponseError } from "./_core.ts";
+import { InvalidResponseError } from "@mly/auth-core";
 import { HTTPError, type KyInstance } from "ky";
 
 /**

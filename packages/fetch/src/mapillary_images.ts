@@ -1,4 +1,4 @@
-import { InvalidResponseError } from "./_core.ts";
+import { InvalidResponseError } from "@mly/auth-core";
 import type { KyInstance } from "ky";
 
 /** A Mapillary v4 image as the Graph API returns it (the fields asked for). */

@@ -10,7 +10,7 @@ import {
   type TokenSet,
   type TokenTypeHint,
   toSecret,
-} from "./_core_subpaths.ts";
+} from "@mly/auth-core";
 import { createKyTransport } from "./ky_transport.ts";
 
 /** Options of {@link revokeToken}. */

@@ -1,4 +1,4 @@
-import { clientTokenSet, type RefreshCoordinator, type Secret, type TokenSet } from "./_core.ts";
+import { clientTokenSet, type RefreshCoordinator, type Secret, type TokenSet } from "@mly/auth-core";
 
 /** Where an API client gets its token, and what it does when the API rejects one. */
 export interface TokenSource {

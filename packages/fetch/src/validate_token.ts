@@ -17,7 +17,7 @@ import {
   type TokenSet,
   toSecret,
   TransportError,
-} from "./_core_subpaths.ts";
+} from "@mly/auth-core";
 import { _readBounded } from "./_bounded_body.ts";
 
 /** What {@link validateToken} learnt about a token. */

@@ -1,5 +1,5 @@
 import type { AcquireOptions, Clock, PermitOutcome, RateLimitPermit, RateLimiter } from "@mly/auth-core";
-import { AbortedError, ConfigError, QueueFullError } from "./_core.ts";
+import { AbortedError, ConfigError, QueueFullError } from "@mly/auth-core";
 import { KeyTable } from "./_key_table.ts";
 import { preciseClock } from "./precise_clock.ts";
 import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.ts";

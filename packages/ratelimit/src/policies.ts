@@ -1,5 +1,5 @@
 import type { HttpMethod, ProviderProfile, RateLimitPolicy, RateLimiter } from "@mly/auth-core";
-import { ConfigError, policyOfKey, rateLimitTargets } from "./_core.ts";
+import { ConfigError, policyOfKey, rateLimitTargets } from "@mly/auth-core";
 import { CompositeLimiter, type CompositePart } from "./composite_limiter.ts";
 import { LocalRateLimiter, type RateLimiterOptions } from "./local_limiter.ts";
 

@@ -1,7 +1,0 @@
-/**
- * The values this package takes from `@mly/auth-core`, imported in one place so a bundle holds a
- * single import of core.
- *
- * @module
- */
-export { AbortedError, ConfigError, policyOfKey, QueueFullError, rateLimitTargets } from "@mly/auth-core";
