@@ -24,7 +24,7 @@ export function mlyConfig({ tsconfigRootDir, pure = false }) {
         "@typescript-eslint/explicit-module-boundary-types": "error",
         "@typescript-eslint/consistent-type-imports": "error",
         "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
-        "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+        "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", ignoreRestSiblings: true }],
         "no-console": "off",
       },
     },
