@@ -21,11 +21,6 @@ export function _string(object: _JsonObject, key: string): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-/** A finite number given as a JSON number or a numeric string (`"3599"`), else `undefined`. */
-export function _number(object: _JsonObject, key: string): number | undefined {
-  return _toNumber(object[key]);
-}
-
 /** Converts a JSON number or numeric string to a finite number, else `undefined`. */
 export function _toNumber(value: unknown): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
