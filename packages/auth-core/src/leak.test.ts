@@ -6,7 +6,7 @@ import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parseErrorResponse } from "./api_error.ts";
 import { buildAuthorizationUrl, serializePendingAuthorization, type PendingAuthorization } from "./authorization_request.ts";
-import { authorizeRequest } from "./authorize_request.ts";
+import { authorizeRequest } from "./credential_placement.ts";
 import { validateCallback } from "./callback.ts";
 import { createClient } from "./client.ts";
 import { buildClientCredentials } from "./client_credentials.ts";

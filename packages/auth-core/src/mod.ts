@@ -40,7 +40,7 @@ export * from "./code_exchange.ts";
 export * from "./refresh.ts";
 export * from "./client_credentials.ts";
 export * from "./implicit.ts";
-export * from "./authorize_request.ts";
+export * from "./credential_placement.ts";
 export * from "./api_error.ts";
 export * from "./rate_limit_signal.ts";
 export * from "./ports.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authorizationHeaderValue, authorizeRequest, tileUrlTemplate } from "./authorize_request.ts";
+import { authorizationHeaderValue, authorizeRequest, tileUrlTemplate } from "./credential_placement.ts";
 import { createClient } from "./client.ts";
 import { ConfigError, TokenNotYetValidError } from "./errors.ts";
 import { mapillary } from "./mapillary.ts";
