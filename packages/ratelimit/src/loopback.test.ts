@@ -46,12 +46,16 @@ async function run(shape: ServerShape, mode: RateLimitMode, windows: number): Pr
 
 describe("real time, loopback server", () => {
   // Behaviour only: how much of the quota a run uses depends on how busy the machine is (the
-  // figures are in bench/precision.bench.ts); a 429 never does.
-  it("gets no 429 from any server shape in even mode, nor from exact servers in burst mode, and never more than the quota", async () => {
+  // figures are in bench/precision.bench.ts); a 429 from a counting server never does, because a
+  // slot counts from when its response arrived. A weighted-counter server is not run here: its
+  // estimate is safe only while the delay to the server varies less than the margin (6 ms at this
+  // scale), which a loaded machine does not keep; that claim, with its premise, is tested on a
+  // manual clock in limiter_properties.test.ts ("even: no server shape rejects (weighted
+  // included) while the delay to the server varies less than the margin") and measured in the bench.
+  it("gets no 429 from exact sliding-log and fixed-window servers in either mode, and never more than the quota", async () => {
     const cases: [ServerShape, RateLimitMode][] = [
       ["sliding-log", "even"],
       ["fixed-window", "even"],
-      ["weighted", "even"],
       ["sliding-log", "burst"],
       ["fixed-window", "burst"],
     ];
