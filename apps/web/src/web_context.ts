@@ -160,7 +160,10 @@ export function createWebContext(options: WebAppOptions): WebContext {
     },
     signOut: async (id, session) => {
       await options.sessions.delete(id);
-      if (session.kind === "user") await options.tokens.delete(session.tokenKey);
+      if (session.kind === "user") {
+        await options.tokens.delete(session.tokenKey);
+        coordinator.forget(session.tokenKey); // the coordinator keeps a fresh token in process
+      }
     },
   };
   return context;

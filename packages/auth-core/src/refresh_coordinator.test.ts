@@ -272,3 +272,76 @@ describe("RefreshCoordinator.refresh (renew now, due or not)", () => {
     expect(transport.requests).toHaveLength(0);
   });
 });
+
+describe("RefreshCoordinator keeps a fresh token in process", () => {
+  /** A 60-day Mapillary token 1 day old at the clock's start. */
+  function warm(): { clock: ReturnType<typeof createManualClock>; tokens: TokenSet } {
+    return { clock: createManualClock(DAY), tokens: tokenSet({ accessToken: new Secret("MLYmine"), issuedAt: 0, expiresAt: 60 * DAY }) };
+  }
+  const noRenewal = (): Promise<TokenSet> => Promise.reject(new Error("no renewal expected"));
+
+  it("1,000 concurrent warm getToken calls cost one store read; 1,000 more cost none", async () => {
+    const { clock, tokens } = warm();
+    const store = new SpyStore({ clock });
+    await store.set(KEY, tokens);
+    const coordinator = new RefreshCoordinator({ store, clock, renew: noRenewal });
+    const first = await Promise.all(Array.from({ length: 1000 }, () => coordinator.getToken(KEY)));
+    expect(store.gets).toBe(1);
+    expect(new Set(first.map((t) => t.accessToken.reveal()))).toEqual(new Set(["MLYmine"]));
+    await Promise.all(Array.from({ length: 1000 }, () => coordinator.getToken(KEY)));
+    expect(store.gets).toBe(1);
+  });
+
+  it("a token another process renewed is picked up once the cached one enters its refresh margin", async () => {
+    const { clock, tokens } = warm();
+    const store = new SpyStore({ clock });
+    await store.set(KEY, tokens);
+    const coordinator = new RefreshCoordinator({ store, clock, renew: noRenewal });
+    expect((await coordinator.getToken(KEY)).accessToken.reveal()).toBe("MLYmine");
+    const current = await store.get(KEY);
+    await store.set(KEY, tokenSet({ accessToken: new Secret("MLYtheirs"), issuedAt: DAY, expiresAt: 70 * DAY }), { expectedVersion: current?.version ?? null });
+    const reads = store.gets;
+    expect((await coordinator.getToken(KEY)).accessToken.reveal()).toBe("MLYmine"); // still fresh: kept
+    expect(store.gets).toBe(reads);
+    clock.set(55 * DAY); // MLYmine is inside its 6-day margin now
+    expect((await coordinator.getToken(KEY)).accessToken.reveal()).toBe("MLYtheirs");
+    expect(store.gets).toBe(reads + 1);
+    expect(coordinator.refreshCount).toBe(0);
+  });
+
+  it("a token another process renewed is picked up when the cached one draws a 401", async () => {
+    const { clock, tokens } = warm();
+    const store = new MemoryTokenStore({ clock });
+    await store.set(KEY, tokens);
+    const coordinator = new RefreshCoordinator({ store, clock, renew: noRenewal });
+    const mine = await coordinator.getToken(KEY);
+    const current = await store.get(KEY);
+    await store.set(KEY, tokenSet({ accessToken: new Secret("MLYtheirs"), issuedAt: DAY, expiresAt: 70 * DAY }), { expectedVersion: current?.version ?? null });
+    expect((await coordinator.renewRejected(KEY, mine.accessToken)).accessToken.reveal()).toBe("MLYtheirs");
+    expect((await coordinator.getToken(KEY)).accessToken.reveal()).toBe("MLYtheirs");
+    expect(coordinator.refreshCount).toBe(0);
+  });
+
+  it("cacheSize bounds the keys kept (least recently used out); 0 reads the store every time; forget drops a key", async () => {
+    const { clock, tokens } = warm();
+    const store = new SpyStore({ clock });
+    const keys = ["mapillary:1234:a", "mapillary:1234:b", "mapillary:1234:c"];
+    for (const key of keys) await store.set(key, tokens);
+    const two = new RefreshCoordinator({ store, clock, renew: noRenewal, cacheSize: 2 });
+    for (const key of keys) await two.getToken(key); // a is evicted by c
+    store.gets = 0;
+    await two.getToken(keys[1]!);
+    await two.getToken(keys[2]!);
+    expect(store.gets).toBe(0);
+    await two.getToken(keys[0]!);
+    expect(store.gets).toBe(1);
+    two.forget(keys[0]!);
+    await two.getToken(keys[0]!);
+    expect(store.gets).toBe(2);
+
+    const none = new RefreshCoordinator({ store, clock, renew: noRenewal, cacheSize: 0 });
+    store.gets = 0;
+    for (let i = 0; i < 3; i += 1) await none.getToken(keys[0]!);
+    expect(store.gets).toBe(3);
+  });
+});

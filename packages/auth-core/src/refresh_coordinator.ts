@@ -30,6 +30,16 @@ export interface RefreshCoordinatorOptions {
    * call, so a rotated refresh token is never lost to a failing store.
    */
   onStoreError?: (error: unknown, key: string) => void;
+  /**
+   * How many keys keep their fresh token in process (least recently used first out). A cached
+   * token is handed out without reading the store until it enters its refresh margin or the API
+   * rejects it (`renewRejected`); then the store is read again, so a token another process renewed
+   * is picked up by then. Concurrent reads of one key share one store read. `0` reads the store on
+   * every call.
+   *
+   * @default {1000}
+   */
+  cacheSize?: number;
 }
 
 /** Options of one {@link RefreshCoordinator.getToken} call. */
@@ -68,12 +78,18 @@ export class RefreshCoordinator {
   readonly #inflight = new Map<string, Promise<TokenSet>>();
   /** Renewed tokens the store failed to take, by key (retried on the next call). */
   readonly #unsaved = new Map<string, TokenSet>();
+  /** Fresh tokens by key, least recently used first. */
+  readonly #cache = new Map<string, TokenSet>();
+  readonly #cacheSize: number;
+  /** Store reads in flight, by key, shared by concurrent callers. */
+  readonly #reads = new Map<string, Promise<StoredToken | undefined>>();
   #refreshes = 0;
 
   /** Creates a coordinator over a store and a renewer. */
   constructor(options: RefreshCoordinatorOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
+    this.#cacheSize = options.cacheSize ?? 1000;
   }
 
   /** How many renewals this coordinator has started (for tests, metrics and demos). */
@@ -90,9 +106,22 @@ export class RefreshCoordinator {
     if (options.signal?.aborted === true) throw new AbortedError();
     const inflight = this.#inflight.get(key);
     if (inflight !== undefined) return _withSignal(inflight, options.signal);
-    const stored = await this.#current(key);
-    if (stored !== undefined && this.#fresh(stored.tokens)) return stored.tokens;
+    const cached = this.#cached(key);
+    if (cached !== undefined) return cached;
+    const stored = await _withSignal(this.#sharedRead(key), options.signal);
+    if (stored !== undefined && this.#fresh(stored.tokens)) {
+      this.#remember(key, stored.tokens);
+      return stored.tokens;
+    }
     return _withSignal(this.#single(key, { kind: "due" }), options.signal);
+  }
+
+  /**
+   * Drops what this coordinator keeps in process for `key` (call it after deleting the key from
+   * the store yourself, e.g. at logout): the next call reads the store.
+   */
+  forget(key: string): void {
+    this.#cache.delete(key);
   }
 
   /**
@@ -104,10 +133,14 @@ export class RefreshCoordinator {
    */
   async renewRejected(key: string, rejected: Secret, options: GetTokenOptions = {}): Promise<TokenSet> {
     if (options.signal?.aborted === true) throw new AbortedError();
+    if (this.#cache.get(key)?.accessToken.equals(rejected) === true) this.#cache.delete(key);
     const inflight = this.#inflight.get(key);
     if (inflight !== undefined) return _withSignal(inflight, options.signal);
     const stored = await this.#current(key);
-    if (stored !== undefined && !stored.tokens.accessToken.equals(rejected) && isUsable(stored.tokens, this.#clock.now())) return stored.tokens;
+    if (stored !== undefined && !stored.tokens.accessToken.equals(rejected) && isUsable(stored.tokens, this.#clock.now())) {
+      this.#remember(key, stored.tokens);
+      return stored.tokens;
+    }
     return _withSignal(this.#single(key, { kind: "rejected", token: rejected }), options.signal);
   }
 
@@ -128,6 +161,36 @@ export class RefreshCoordinator {
     return _withSignal(this.#single(key, { kind: "requested", seenVersion: stored.version }), options.signal);
   }
 
+  /** The cached token of `key` while it is fresh (a stale one is dropped); none while a renewed token awaits its write. */
+  #cached(key: string): TokenSet | undefined {
+    const tokens = this.#cache.get(key);
+    if (tokens === undefined || this.#unsaved.has(key)) return undefined;
+    this.#cache.delete(key);
+    if (!this.#fresh(tokens)) return undefined;
+    this.#cache.set(key, tokens); // most recently used last
+    return tokens;
+  }
+
+  /** Keeps a fresh token of `key` in process, evicting the least recently used key past `cacheSize`. */
+  #remember(key: string, tokens: TokenSet): void {
+    this.#cache.delete(key);
+    if (this.#cacheSize <= 0 || !this.#fresh(tokens)) return;
+    this.#cache.set(key, tokens);
+    if (this.#cache.size > this.#cacheSize) {
+      const oldest = this.#cache.keys().next().value;
+      if (oldest !== undefined) this.#cache.delete(oldest);
+    }
+  }
+
+  /** One store read of `key` shared by every caller that asks while it runs. */
+  #sharedRead(key: string): Promise<StoredToken | undefined> {
+    const running = this.#reads.get(key);
+    if (running !== undefined) return running;
+    const read = this.#current(key).finally(() => this.#reads.delete(key));
+    this.#reads.set(key, read);
+    return read;
+  }
+
   #fresh(tokens: TokenSet): boolean {
     const now = this.#clock.now();
     return isUsable(tokens, now, this.#options.policy?.clockSkewMs) && !needsRefresh(tokens, now, this.#options.policy);
@@ -136,7 +199,13 @@ export class RefreshCoordinator {
   #single(key: string, reason: RenewalReason): Promise<TokenSet> {
     const existing = this.#inflight.get(key);
     if (existing !== undefined) return existing;
-    const promise = this.#renew(key, reason).finally(() => this.#inflight.delete(key));
+    this.#cache.delete(key);
+    const promise = this.#renew(key, reason)
+      .then((tokens) => {
+        this.#remember(key, tokens);
+        return tokens;
+      })
+      .finally(() => this.#inflight.delete(key));
     this.#inflight.set(key, promise);
     return promise;
   }

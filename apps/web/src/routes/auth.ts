@@ -115,6 +115,7 @@ export function authRoutes(context: WebContext): Hono {
       me = await whoAmI(context, tokenKey);
     } catch (error) {
       await context.tokens.delete(tokenKey);
+      context.coordinator.forget(tokenKey);
       context.log(`login failed at /me: ${error instanceof MlyError ? error.code : "unexpected error"}`);
       return loginFailed(context, c, "error", error instanceof MlyError ? error.code : undefined);
     }
