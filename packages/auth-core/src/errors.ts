@@ -328,9 +328,13 @@ export class QueueFullError extends MlyError {
 /** A token store failed (corrupt file, permission denied, …). */
 export class StorageError extends MlyError {
   override name = "StorageError";
+  /** What was wrong, when the store can say it in a word or two (`"version"`, `"accessToken"`, …). */
+  declare readonly reason: string | undefined;
+
   /** Creates an error for a failing token store. */
-  constructor(message: string, options?: MlyErrorOptions) {
+  constructor(message: string, options: MlyErrorOptions & { reason?: string | undefined } = {}) {
     super("storage_error", message, options);
+    this.reason = options.reason;
   }
 }
 

@@ -42,7 +42,7 @@ describe("serializeTokenSet / parseTokenSet", () => {
     );
   });
 
-  it("rejects unreadable text with StorageError naming the field", () => {
+  it("rejects unreadable text with StorageError naming the field, in its message and in `reason`", () => {
     const good = JSON.parse(serializeTokenSet(tokenSet())) as Record<string, unknown>;
     const cases: [unknown, string][] = [
       ["nope", "not a JSON object"],
@@ -63,6 +63,7 @@ describe("serializeTokenSet / parseTokenSet", () => {
       const error = caught(() => parseTokenSet(typeof value === "string" ? value : JSON.stringify(value)));
       expect(error).toBeInstanceOf(StorageError);
       expect((error as Error).message).toContain(field);
+      expect((error as StorageError).reason).toBe(field);
       expect((error as Error).message).not.toContain("access-token-value-1");
     }
   });

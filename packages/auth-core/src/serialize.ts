@@ -49,7 +49,7 @@ function _camel(key: string): string {
  */
 export function parseTokenSet(text: string): TokenSet {
   const value = _parseJson(text);
-  const fail = (what: string): StorageError => new StorageError(_logInAgain(`bad stored token (${what})`));
+  const fail = (what: string): StorageError => new StorageError(_logInAgain(`bad stored token (${what})`), { reason: what });
   if (!_isObject(value)) throw fail("not a JSON object");
   if (value["v"] !== TOKEN_FORMAT_VERSION) throw fail("version");
   const tokens: Record<string, unknown> = {};

@@ -398,7 +398,7 @@ export class FileTokenStore implements TokenStore {
     try {
       return parseTokenSet(payload);
     } catch (error) {
-      const reason = error instanceof StorageError ? (/\(([^)]*)\)/.exec(error.message)?.[1] ?? "token") : "token";
+      const reason = error instanceof StorageError ? (error.reason ?? "token") : "token";
       throw await this.#quarantineIfUnchanged(key, path, text, reason);
     }
   }
