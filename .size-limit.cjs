@@ -9,14 +9,16 @@
 //   auth-core code flow + refresh  target 3.5 kB
 //   fetch without ky               target 3.5 kB (issue 13; its own code, @mly/ratelimit has its own budget);
 //                                  3.75 kB today with bounded reads, same-origin redirects, the default limiter and
-//                                  getDetections: ratchet at 3.8 kB until the Mapillary helpers move to a subpath
+//                                  getDetections: ratchet at 3.8 kB until the Mapillary helpers move to a subpath;
+//                                  3.85 kB with issue 15's one-off clients (createApiClient accessToken / appOnly,
+//                                  ~100 B): ratchet raised to 3.9 kB (12.5 kB with core), reported to the lead
 //   ratelimit                      target 2.5 kB (issue 13 §6); 2.67 kB today with readable code and the bounded O(1) key table: ratchet
 const flow =
   "{ buildAuthorizationUrl, validateCallback, buildCodeExchange, buildRefresh, processTokenResponse, isUsable, needsRefresh, serializeTokenSet, parseTokenSet, mapillary }";
 
 module.exports = [
   { name: "@mly/auth-core: code flow + refresh (target 3.5 kB)", path: "packages/auth-core/dist/mod.js", import: flow, gzip: true, limit: "6.2 kB" },
-  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "12.4 kB" },
-  { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "3.8 kB" },
+  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "12.5 kB" },
+  { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "3.9 kB" },
   { name: "@mly/ratelimit: its own code, @mly/auth-core external", path: "packages/ratelimit/dist/mod.js", import: "*", ignore: ["@mly/auth-core"], gzip: true, limit: "2.7 kB" },
 ];

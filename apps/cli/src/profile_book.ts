@@ -19,6 +19,16 @@ export interface ProfileRecord {
   readonly sandboxUrl: string | null;
   /** When the login happened (ms since the epoch). */
   readonly loggedInAt: number;
+  /** The user behind the token, learnt once at login or import (`mly status` shows it without a request). */
+  readonly user?: ProfileUser | undefined;
+}
+
+/** The user behind a profile's token, as the provider's "me" call named it. */
+export interface ProfileUser {
+  /** The user id (Mapillary v4 `id`, v2 `key`). */
+  readonly id: string;
+  /** The user name, when the provider gave one. */
+  readonly username?: string | undefined;
 }
 
 /**
@@ -106,6 +116,7 @@ function _isRecord(value: unknown): value is ProfileRecord {
     typeof r["tokenKey"] === "string" &&
     Array.isArray(r["scopes"]) &&
     (r["sandboxUrl"] === null || typeof r["sandboxUrl"] === "string") &&
-    typeof r["loggedInAt"] === "number"
+    typeof r["loggedInAt"] === "number" &&
+    (r["user"] === undefined || (typeof r["user"] === "object" && r["user"] !== null && typeof (r["user"] as Record<string, unknown>)["id"] === "string"))
   );
 }

@@ -4,7 +4,7 @@ import { CliError } from "./cli_error.ts";
 import type { Context } from "./context.ts";
 import { EXIT } from "./exit_codes.ts";
 import { policiesFor } from "@mly/ratelimit";
-import type { ProfileRecord } from "./profile_book.ts";
+import type { ProfileRecord, ProfileUser } from "./profile_book.ts";
 import { loopbackLogin } from "./loopback_login.ts";
 import { providerProfile, type ProviderId } from "./providers.ts";
 import { followAsBrowser } from "./sandbox_browser.ts";
@@ -75,15 +75,30 @@ export async function profileToken(context: Context, api: ApiClient): Promise<To
   return api.coordinator.getToken(api.tokenKey, { signal: context.signal });
 }
 
+/** The token key of a profile in the store. */
+export function profileTokenKey(name: string, provider: ProviderId, clientId: string): string {
+  return formatTokenKey({ provider, clientId, profile: name });
+}
+
+/** What {@link saveLogin} saves. */
+export interface LoginToSave {
+  name: string;
+  provider: ProviderId;
+  clientId: string;
+  tokens: TokenSet;
+  sandboxUrl: string | undefined;
+  /** The user behind the token, cached for `mly status`. */
+  user?: ProfileUser | undefined;
+  /** The token is already in the store under {@link profileTokenKey} (`importToken` put it there). */
+  stored?: boolean;
+}
+
 /** Saves a fresh login: the token in the store, the profile record next to it. */
-export async function saveLogin(
-  context: Context,
-  login: { name: string; provider: ProviderId; clientId: string; tokens: TokenSet; sandboxUrl: string | undefined },
-): Promise<ProfileRecord> {
-  const tokenKey = formatTokenKey({ provider: login.provider, clientId: login.clientId, profile: login.name });
+export async function saveLogin(context: Context, login: LoginToSave): Promise<ProfileRecord> {
+  const tokenKey = profileTokenKey(login.name, login.provider, login.clientId);
   const previous = await context.profiles.get(login.name);
   if (previous !== undefined && previous.tokenKey !== tokenKey) await context.store.delete(previous.tokenKey);
-  await context.store.set(tokenKey, login.tokens);
+  if (login.stored !== true) await context.store.set(tokenKey, login.tokens);
   const record: ProfileRecord = {
     name: login.name,
     provider: login.provider,
@@ -92,6 +107,7 @@ export async function saveLogin(
     scopes: login.tokens.scopes,
     sandboxUrl: login.sandboxUrl ?? null,
     loggedInAt: Date.now(),
+    ...(login.user === undefined ? {} : { user: { id: login.user.id, ...(login.user.username === undefined ? {} : { username: login.user.username }) } }),
   };
   await context.profiles.put(record);
   return record;

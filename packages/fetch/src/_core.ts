@@ -31,6 +31,7 @@ export {
   rateLimitKeys,
   readBoundedText,
   systemClock,
+  toSecret,
   validateCallback,
 } from "@mly/auth-core";
 export type {
