@@ -1,4 +1,5 @@
-import { createClient, parseScopes, type TokenSet } from "@mly/auth-core";
+import { createClient, parseScopes, type ProviderProfile, type TokenSet } from "@mly/auth-core";
+import { discoverProfile } from "@mly/fetch/oauth2";
 import { CliError } from "../cli_error.ts";
 import type { Command } from "../command.ts";
 import { requireCredential } from "../credentials.ts";
@@ -9,7 +10,7 @@ import { loopbackLogin } from "../loopback_login.ts";
 import { openBrowser } from "../open_browser.ts";
 import { intOption, stringOption } from "../options.ts";
 import { pasteLogin } from "../paste_login.ts";
-import { isProviderId, LOGIN_PROVIDERS, providerProfile, type ProviderId } from "../providers.ts";
+import { isProviderId, LOGIN_PROVIDERS, oauth2Server, providerProfile, type OAuth2Server, type ProviderId } from "../providers.ts";
 import { profileName, saveLogin } from "../session.ts";
 import { tokenLogin } from "../token_login.ts";
 
@@ -27,8 +28,10 @@ export const loginCommand: Command = {
     paste: { type: "boolean" },
     "redirect-uri": { type: "string" },
     token: { type: "boolean" },
+    issuer: { type: "string" },
   },
   help: `Usage: mly login [--provider mapillary|mapillary-v2] [--profile NAME] [--scopes LIST] [--port N] [--no-browser]
+       mly login --issuer URL [--scopes LIST] [--paste --redirect-uri URL] …
        mly login --paste --redirect-uri URL [--provider …] [--profile NAME] [--scopes LIST]
        mly login --token [--provider …] [--profile NAME] < token.txt
 
@@ -44,7 +47,7 @@ With a token obtained elsewhere: --token reads it from stdin (never from the com
 checks it with one call to the API and saves it under the profile.
 
 Options:
-  --provider NAME    mapillary (API v4, default) or mapillary-v2 (legacy)
+  --provider NAME    mapillary (API v4, default), mapillary-v2 (legacy) or oauth2 (with --issuer)
   -p, --profile NAME the profile to save the token under (default: default)
   --scopes LIST      scopes, comma or space separated (default: read; v2: user:read)
   --port N           callback port; must match the callback registered with the app
@@ -55,6 +58,9 @@ Options:
   --paste            log in without a local callback: paste the redirected URL on stdin
   --redirect-uri URL with --paste: the app's registered callback URL (https://…)
   --token            save a user token read from stdin, after checking it
+  --issuer URL       any OAuth 2.0 server (--provider oauth2): its endpoints are discovered
+                     (RFC 8414 / OpenID); credentials OAUTH2_CLIENT_ID and OAUTH2_CLIENT_SECRET
+                     (no secret: a public client)
 
 Credentials: MAPILLARY_CLIENT_ID and MAPILLARY_CLIENT_SECRET (or --client-id/--client-secret;
 v2 also reads MAPILLARY_V2_CLIENT_ID/SECRET; --token needs the client id only). Register
@@ -69,22 +75,37 @@ http://127.0.0.1:8765/callback as the app's callback URL for the browser login.`
         EXIT.usage,
       );
     }
-    const provider = stringOption(values["provider"]) ?? "mapillary";
+    const issuer = stringOption(values["issuer"]);
+    const provider = stringOption(values["provider"]) ?? (issuer === undefined ? "mapillary" : "oauth2");
     if (!isProviderId(provider) || !LOGIN_PROVIDERS.includes(provider)) {
       throw new CliError(`--provider must be one of ${LOGIN_PROVIDERS.join(", ")} (got ${JSON.stringify(provider)}). Mapiq has no user login: use \`mly mapiq token\`.`, EXIT.usage);
     }
+    if ((provider === "oauth2") !== (issuer !== undefined)) {
+      throw new CliError(provider === "oauth2" ? "--provider oauth2 needs --issuer URL: the authorization server to discover." : `--issuer is for a generic OAuth 2.0 server, not ${provider}.`, EXIT.usage);
+    }
     const mode = _mode(values);
+    if (mode === "token" && provider === "oauth2") {
+      throw new CliError("--token checks a token with the provider's \"me\" call, which Mapillary v4 and v2 have and a generic OAuth 2.0 server does not.", EXIT.usage);
+    }
     const name = profileName(context);
     const credentials = context.credentials(provider);
     const clientId = requireCredential(provider, credentials, "clientId");
-    const sandboxUrl = context.server.kind === "sandbox" ? context.server.url : undefined;
-    const profile = providerProfile(provider, sandboxUrl);
+    const sandboxUrl = context.server.kind === "sandbox" && provider !== "oauth2" ? context.server.url : undefined;
     const style = context.style;
-    if (mode === "token") {
+    // A generic server without a client secret: a public client (`none`).
+    const clientSecret = provider === "oauth2" ? credentials.clientSecret : mode === "token" ? undefined : requireCredential(provider, credentials, "clientSecret");
+    let profile: ProviderProfile;
+    let server: OAuth2Server | undefined;
+    if (provider === "oauth2") {
+      profile = await discoverProfile(issuer ?? "", { ...(clientSecret === undefined ? { tokenEndpointAuth: "none" as const } : {}), signal: context.signal });
+      server = oauth2Server(profile);
+    } else {
+      profile = providerProfile(provider, sandboxUrl);
+    }
+    if (mode === "token" && provider !== "oauth2") {
       return tokenLogin(context, { name, provider, clientId, profile, sandboxUrl, input: process.stdin });
     }
-    const clientSecret = requireCredential(provider, credentials, "clientSecret");
-    const client = createClient({ clientId, clientSecret });
+    const client = createClient({ clientId, ...(clientSecret === undefined ? {} : { clientSecret }) });
     const scopesText = stringOption(values["scopes"]);
     const scopes = scopesText === undefined ? undefined : parseScopes(scopesText.replace(/,/g, " "), profile.scopes, profile.name);
     const pkce = values["pkce"] === true ? true : undefined;
@@ -135,7 +156,7 @@ http://127.0.0.1:8765/callback as the app's callback URL for the browser login.`
     }
 
     const user = await loginUser(profile, tokens, client, context.signal);
-    await saveLogin(context, { name, provider: provider satisfies ProviderId, clientId, tokens, sandboxUrl, user });
+    await saveLogin(context, { name, provider: provider satisfies ProviderId, clientId, tokens, sandboxUrl, user, server });
     context.err(
       `${style.green("✓")} Logged in to ${profile.name} as profile ${style.bold(name)}${user === undefined ? "" : ` (user ${user.username ?? user.id})`}` +
         ` (scopes: ${tokens.scopes.length > 0 ? tokens.scopes.join(" ") : "none"}; expires ${humanExpiry(tokens.expiresAt, Date.now())}).`,
