@@ -71,6 +71,7 @@ describe("mly login --paste", () => {
     const result = await cli.done;
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Login failed: .*state/i);
+    expect(result.stdout + result.stderr).not.toContain(location.searchParams.get("code") ?? "no code");
     expect(sandbox.log.count({ grantType: "authorization_code" })).toBe(0);
     const status = await mly("status", "-p", "forged");
     expect(status.code).toBe(2);
