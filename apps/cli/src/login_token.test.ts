@@ -82,6 +82,20 @@ describe("mly login --token", () => {
     expect(sandbox.log.count()).toBe(0);
   });
 
+  it("a failed user lookup after a browser login keeps the login and says so; status then shows no user", async () => {
+    sandbox.faults.inject({ route: "/mapillary/graph/me", fault: { kind: "status", status: 503 } });
+    const cli = startCli(["--config-dir", configDir, "login", "--no-browser", "--port", "0", "-p", "nouser"], { ...env, MAPILLARY_CLIENT_SECRET: sandbox.credentials.mapillary.clientSecret });
+    const [url] = await cli.waitForStderr(/http:\/\/127\.0\.0\.1:\d+\/mapillary\/connect\?\S+/);
+    await (await fetch(url)).text();
+    const result = await cli.done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain("Logged in, but the user name could not be looked up");
+    expect(result.stderr).toContain("Logged in to Mapillary as profile nouser (scopes");
+    const status = await mly("status", "-p", "nouser");
+    expect(status.code).toBe(0);
+    expect(status.stdout).not.toContain("user:");
+  });
+
   it("Mapillary v2: checked with GET /v2/me (client_id + Bearer), saved with the user", async () => {
     const v2 = sandbox.credentials.mapillaryV2;
     const token = await tokenFromElsewhere(mapillaryV2Profile(sandbox.endpoints.mapillaryV2), v2);

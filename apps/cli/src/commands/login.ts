@@ -155,7 +155,12 @@ http://127.0.0.1:8765/callback as the app's callback URL for the browser login.`
       });
     }
 
-    const user = await loginUser(profile, tokens, client, context.signal);
+    const user = await loginUser(profile, tokens, client, {
+      signal: context.signal,
+      onFailure: (message) => {
+        context.err(style.dim(`Logged in, but the user name could not be looked up (mly status will not show it): ${message}`));
+      },
+    });
     await saveLogin(context, { name, provider: provider satisfies ProviderId, clientId, tokens, sandboxUrl, user, server });
     context.err(
       `${style.green("✓")} Logged in to ${profile.name} as profile ${style.bold(name)}${user === undefined ? "" : ` (user ${user.username ?? user.id})`}` +
