@@ -8,17 +8,18 @@
 // trimmed towards the targets; lower each `limit` to its `target` once it fits.
 //   auth-core code flow + refresh  target 3.5 kB
 //   fetch without ky               target 3.5 kB (issue 13; its own code, @mly/ratelimit has its own budget);
-//                                  3.80 kB today with bounded reads, same-origin redirects, the default limiter and
-//                                  getDetections, importing core directly (the `_core.ts` barrel that saved a few
-//                                  bytes is gone, issue 13 §6): ratchet at 3.85 kB until the Mapillary helpers move
-//                                  to a subpath
+//                                  3.90 kB today with bounded reads, same-origin redirects, the default limiter,
+//                                  getDetections and issue 15's one-off / app-only clients, importing core directly
+//                                  (the `_core.ts` barrel that saved a few bytes is gone, issue 13 §6): ratchet at
+//                                  3.95 kB (12.85 kB with core, which gained the coordinator's token cache) until the
+//                                  Mapillary helpers and one-off clients move to subpaths
 //   ratelimit                      target 2.5 kB (issue 13 §6); 2.67 kB today with readable code and the bounded O(1) key table: ratchet
 const flow =
   "{ buildAuthorizationUrl, validateCallback, buildCodeExchange, buildRefresh, processTokenResponse, isUsable, needsRefresh, serializeTokenSet, parseTokenSet, mapillary }";
 
 module.exports = [
   { name: "@mly/auth-core: code flow + refresh (target 3.5 kB)", path: "packages/auth-core/dist/mod.js", import: flow, gzip: true, limit: "6.2 kB" },
-  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "12.55 kB" },
-  { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "3.85 kB" },
+  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "12.85 kB" },
+  { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "3.95 kB" },
   { name: "@mly/ratelimit: its own code, @mly/auth-core external", path: "packages/ratelimit/dist/mod.js", import: "*", ignore: ["@mly/auth-core"], gzip: true, limit: "2.7 kB" },
 ];

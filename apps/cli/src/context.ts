@@ -123,7 +123,7 @@ export async function createContext(options: CreateContextOptions): Promise<Cont
     outStyle,
     signal: options.signal,
     credentials(provider: ProviderId): AppCredentials {
-      if (embedded !== undefined) {
+      if (embedded !== undefined && provider !== "oauth2") {
         const c = embedded.credentials;
         if (provider === "mapillary") return { clientId: c.mapillary.clientId, clientSecret: c.mapillary.clientSecret, clientToken: c.mapillary.clientToken };
         if (provider === "mapillary-v2") return { clientId: c.mapillaryV2.clientId, clientSecret: c.mapillaryV2.clientSecret, clientToken: undefined };

@@ -25,6 +25,7 @@ export const CREDENTIAL_ENV: Readonly<Record<ProviderId, { id: readonly string[]
     token: [],
   },
   mapiq: { id: ["MAPIQ_CLIENT_ID"], secret: ["MAPIQ_CLIENT_SECRET"], token: [] },
+  oauth2: { id: ["OAUTH2_CLIENT_ID"], secret: ["OAUTH2_CLIENT_SECRET"], token: [] },
 };
 
 /**
@@ -70,7 +71,9 @@ export function requireCredential(
   const where =
     provider === "mapiq"
       ? "Mapiq support issues client credentials"
-      : "find them under https://www.mapillary.com/dashboard/developers";
+      : provider === "oauth2"
+        ? "the client registered with your authorization server"
+        : "find them under https://www.mapillary.com/dashboard/developers";
   throw new CliError(
     `Missing ${envNames[0] ?? flag}: export ${envNames[0] ?? "it"}=… or pass ${flag} (${where}). ` +
       "Or try everything locally against the embedded sandbox with --sandbox.",

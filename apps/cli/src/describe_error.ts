@@ -65,6 +65,8 @@ export function describeError(error: unknown, profileName = "default"): ErrorRep
       case "invalid_callback":
       case "scope_not_granted":
         return { message: `Login failed: ${error.message}`, exitCode: EXIT.loginRequired };
+      case "invalid_token":
+        return { message: `The token was refused: ${error.message}`, exitCode: EXIT.loginRequired };
       case "invalid_config":
         return { message: error.message, exitCode: EXIT.credentials };
       case "unknown_scope":

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { StorageError } from "@mly/auth-core";
-import { isProviderId, type ProviderId } from "./providers.ts";
+import { isProviderId, type OAuth2Server, type ProviderId } from "./providers.ts";
 
 /** What `mly login` remembers about a named profile (no secrets: the token lives in the token store). */
 export interface ProfileRecord {
@@ -19,6 +19,18 @@ export interface ProfileRecord {
   readonly sandboxUrl: string | null;
   /** When the login happened (ms since the epoch). */
   readonly loggedInAt: number;
+  /** The user behind the token, learnt once at login or import (`mly status` shows it without a request). */
+  readonly user?: ProfileUser | undefined;
+  /** For `oauth2` profiles: the server found by discovery at login. */
+  readonly server?: OAuth2Server | undefined;
+}
+
+/** The user behind a profile's token, as the provider's "me" call named it. */
+export interface ProfileUser {
+  /** The user id (Mapillary v4 `id`, v2 `key`). */
+  readonly id: string;
+  /** The user name, when the provider gave one. */
+  readonly username?: string | undefined;
 }
 
 /**
@@ -106,6 +118,20 @@ function _isRecord(value: unknown): value is ProfileRecord {
     typeof r["tokenKey"] === "string" &&
     Array.isArray(r["scopes"]) &&
     (r["sandboxUrl"] === null || typeof r["sandboxUrl"] === "string") &&
-    typeof r["loggedInAt"] === "number"
+    typeof r["loggedInAt"] === "number" &&
+    (r["user"] === undefined || (typeof r["user"] === "object" && r["user"] !== null && typeof (r["user"] as Record<string, unknown>)["id"] === "string")) &&
+    (r["provider"] !== "oauth2" || _isServer(r["server"]))
+  );
+}
+
+function _isServer(value: unknown): value is OAuth2Server {
+  if (typeof value !== "object" || value === null) return false;
+  const server = value as Record<string, unknown>;
+  return (
+    typeof server["issuer"] === "string" &&
+    typeof server["tokenEndpoint"] === "string" &&
+    ["client_secret_basic", "client_secret_post", "none"].includes(String(server["tokenEndpointAuth"])) &&
+    typeof server["pkce"] === "boolean" &&
+    typeof server["requireIssuerInCallback"] === "boolean"
   );
 }

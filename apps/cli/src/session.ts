@@ -1,12 +1,12 @@
-import { createClient, formatTokenKey, type RateLimiter, type RefreshPolicy, type TokenSet } from "@mly/auth-core";
+import { createClient, formatTokenKey, type ProviderProfile, type RateLimiter, type RefreshPolicy, type TokenSet } from "@mly/auth-core";
 import { createApiClient, type ApiClient } from "@mly/fetch";
 import { CliError } from "./cli_error.ts";
 import type { Context } from "./context.ts";
 import { EXIT } from "./exit_codes.ts";
 import { policiesFor } from "@mly/ratelimit";
-import type { ProfileRecord } from "./profile_book.ts";
+import type { ProfileRecord, ProfileUser } from "./profile_book.ts";
 import { loopbackLogin } from "./loopback_login.ts";
-import { providerProfile, type ProviderId } from "./providers.ts";
+import { oauth2ServerProfile, providerProfile, type OAuth2Server, type ProviderId } from "./providers.ts";
 import { followAsBrowser } from "./sandbox_browser.ts";
 
 /** The profile named by `--profile` (default `default`). */
@@ -51,8 +51,7 @@ export interface ProfileApiOptions {
  * was created against, the app secret from the flags or the environment.
  */
 export function profileApi(context: Context, record: ProfileRecord, options: ProfileApiOptions = {}): ApiClient {
-  const sandboxUrl = context.sandboxUrlFor(record.sandboxUrl);
-  const profile = providerProfile(record.provider, sandboxUrl);
+  const profile = recordProfile(context, record);
   const credentials = context.credentials(record.provider);
   const sameApp = credentials.clientId === undefined || credentials.clientId === record.clientId;
   return createApiClient({
@@ -69,21 +68,45 @@ export function profileApi(context: Context, record: ProfileRecord, options: Pro
   });
 }
 
+/** The auth-core profile of a saved profile: its provider's, pointed at its sandbox, or the discovered server's (`oauth2`). */
+export function recordProfile(context: Context, record: ProfileRecord): ProviderProfile {
+  if (record.provider !== "oauth2") return providerProfile(record.provider, context.sandboxUrlFor(record.sandboxUrl));
+  if (record.server === undefined) throw new CliError(`Profile ${record.name} has no server recorded. Run \`mly login --issuer URL --profile ${record.name}\` again.`, EXIT.loginRequired);
+  return oauth2ServerProfile(record.server);
+}
+
 /** A usable token of a profile, refreshed first when due. */
 export async function profileToken(context: Context, api: ApiClient): Promise<TokenSet> {
   if (api.coordinator === undefined) throw new Error("profileToken needs a stored-token client");
   return api.coordinator.getToken(api.tokenKey, { signal: context.signal });
 }
 
+/** The token key of a profile in the store. */
+export function profileTokenKey(name: string, provider: ProviderId, clientId: string): string {
+  return formatTokenKey({ provider, clientId, profile: name });
+}
+
+/** What {@link saveLogin} saves. */
+export interface LoginToSave {
+  name: string;
+  provider: ProviderId;
+  clientId: string;
+  tokens: TokenSet;
+  sandboxUrl: string | undefined;
+  /** The user behind the token, cached for `mly status`. */
+  user?: ProfileUser | undefined;
+  /** The token is already in the store under {@link profileTokenKey} (`importToken` put it there). */
+  stored?: boolean;
+  /** For `oauth2`: the discovered server. */
+  server?: OAuth2Server | undefined;
+}
+
 /** Saves a fresh login: the token in the store, the profile record next to it. */
-export async function saveLogin(
-  context: Context,
-  login: { name: string; provider: ProviderId; clientId: string; tokens: TokenSet; sandboxUrl: string | undefined },
-): Promise<ProfileRecord> {
-  const tokenKey = formatTokenKey({ provider: login.provider, clientId: login.clientId, profile: login.name });
+export async function saveLogin(context: Context, login: LoginToSave): Promise<ProfileRecord> {
+  const tokenKey = profileTokenKey(login.name, login.provider, login.clientId);
   const previous = await context.profiles.get(login.name);
   if (previous !== undefined && previous.tokenKey !== tokenKey) await context.store.delete(previous.tokenKey);
-  await context.store.set(tokenKey, login.tokens);
+  if (login.stored !== true) await context.store.set(tokenKey, login.tokens);
   const record: ProfileRecord = {
     name: login.name,
     provider: login.provider,
@@ -92,6 +115,8 @@ export async function saveLogin(
     scopes: login.tokens.scopes,
     sandboxUrl: login.sandboxUrl ?? null,
     loggedInAt: Date.now(),
+    ...(login.server === undefined ? {} : { server: login.server }),
+    ...(login.user === undefined ? {} : { user: { id: login.user.id, ...(login.user.username === undefined ? {} : { username: login.user.username }) } }),
   };
   await context.profiles.put(record);
   return record;

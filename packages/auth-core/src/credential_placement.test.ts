@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { authorizationHeaderValue, authorizeRequest, tileUrlTemplate } from "./credential_placement.ts";
+import { authorizationHeaderValue, authorizeRequest, placeCredential, tileUrlTemplate } from "./credential_placement.ts";
 import { createClient } from "./client.ts";
 import { ConfigError, TokenNotYetValidError } from "./errors.ts";
 import { mapillary } from "./mapillary.ts";
@@ -70,5 +70,17 @@ describe("authorizeRequest origins", () => {
     const allowed = authorizeRequest(mapiq, tokens, { url: "https://evil.example/x" }, { allowOtherOrigins: true });
     expect(allowed.headers.get("authorization")).toMatch(/^Bearer /);
     expect(authorizeRequest(mapiq, tokens, { url: "https://api.mapiq.com/v2/buildings" }).url).toBe("https://api.mapiq.com/v2/buildings");
+  });
+});
+
+describe("placeCredential without a token (app-level calls)", () => {
+  it("Mapillary v2: the client_id only, no Authorization", () => {
+    const placed = placeCredential(mapillaryV2, undefined, "https://a.mapillary.com/v2/status", { client: createClient({ clientId: "v2id" }) });
+    expect(placed).toEqual({ url: "https://a.mapillary.com/v2/status?client_id=v2id", authorization: undefined });
+  });
+
+  it("Mapiq: nothing placed; tiles: a ConfigError (they need the client token)", () => {
+    expect(placeCredential(mapiq, undefined, "https://api.mapiq.com/v2/buildings")).toEqual({ url: "https://api.mapiq.com/v2/buildings", authorization: undefined });
+    expect(caught(() => placeCredential(mapillary, undefined, "https://tiles.mapillary.com/maps/vtp/mly1_public/2/1/1/1"))).toBeInstanceOf(ConfigError);
   });
 });

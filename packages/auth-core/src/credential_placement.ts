@@ -89,7 +89,9 @@ export interface PlacedCredential {
 
 /**
  * The allocation-light core of {@link authorizeRequest}: decides where the token goes for a URL
- * without copying headers, for adapters on a hot path. Same rules and errors.
+ * without copying headers, for adapters on a hot path. Same rules and errors. Without `tokens`
+ * (an app-level call that needs no token, like Mapillary v2's `GET /v2/status`) only the app's
+ * `client_id` is placed, where the API wants it.
  *
  * @example
  * ```ts
@@ -99,17 +101,18 @@ export interface PlacedCredential {
  * const { url, authorization } = placeCredential(mapiq, tokens, "https://api.mapiq.com/v2/buildings");
  * ```
  */
-export function placeCredential(profile: ProviderProfile, tokens: TokenSet, url: string, options: AuthorizeOptions = {}): PlacedCredential {
-  if (tokens.notBefore !== undefined && (options.now ?? Date.now()) < tokens.notBefore) {
+export function placeCredential(profile: ProviderProfile, tokens: TokenSet | undefined, url: string, options: AuthorizeOptions = {}): PlacedCredential {
+  if (tokens?.notBefore !== undefined && (options.now ?? Date.now()) < tokens.notBefore) {
     throw new TokenNotYetValidError(tokens.notBefore);
   }
   if (profile.tilesBaseUrl !== undefined && url.startsWith(`${profile.tilesBaseUrl}/`)) {
+    if (tokens === undefined) throw new ConfigError(`${profile.name} tiles need the app's client token.`);
     _refuseUserTokenInUrl(tokens, options);
     const parsed = new URL(url);
     parsed.searchParams.set("access_token", tokens.accessToken.reveal());
     return { url: parsed.toString(), authorization: undefined };
   }
-  if (url.includes("access_token=")) _refuseUserTokenInUrl(tokens, options);
+  if (tokens !== undefined && url.includes("access_token=")) _refuseUserTokenInUrl(tokens, options);
   const base = profile.apiBaseUrl;
   if (base !== undefined && options.allowOtherOrigins !== true && !(url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`))) {
     throw new ConfigError(`Refusing to send a ${profile.name} token to ${_origin(url)}: it is outside the API base URL ${base}. Pass allowOtherOrigins: true if you mean it.`);
@@ -122,7 +125,7 @@ export function placeCredential(profile: ProviderProfile, tokens: TokenSet, url:
     parsed.searchParams.set("client_id", clientId);
     target = parsed.toString();
   }
-  return { url: target, authorization: authorizationHeaderValue(profile, tokens.accessToken) };
+  return { url: target, authorization: tokens === undefined ? undefined : authorizationHeaderValue(profile, tokens.accessToken) };
 }
 
 /**

@@ -12,12 +12,13 @@ import {
   type RateLimiter,
   RefreshCoordinator,
   type RefreshPolicy,
+  type Secret,
   type TokenStore,
 } from "@mly/auth-core";
 import ky, { type KyInstance } from "ky";
 import { createAuthFetch, type RateLimitRetry } from "./auth_fetch.ts";
 import { createKyTransport } from "./ky_transport.ts";
-import { clientTokenSource, coordinatedTokens, type TokenSource } from "./token_source.ts";
+import { accessTokenSource, clientTokenSource, coordinatedTokens, type TokenSource } from "./token_source.ts";
 
 /** Options of {@link createApiClient}. */
 export interface ApiClientOptions {
@@ -40,6 +41,17 @@ export interface ApiClientOptions {
    * calls and tiles). Requires `client.clientToken`.
    */
   useClientToken?: boolean;
+  /**
+   * A one-off client for a bare user access token obtained elsewhere (a dashboard, another
+   * tool): sent as is, never stored nor refreshed; a rejected token (expired, revoked) fails the
+   * call with `LoginRequiredError`. To keep and renew a token, `importToken` it into a store.
+   */
+  accessToken?: string | Secret;
+  /**
+   * Send no token at all, only the app's `client_id` where the API takes it: Mapillary v2's
+   * app-level calls (`GET /v2/status`). Mapillary v4 app-level calls use `useClientToken`.
+   */
+  appOnly?: boolean;
   /**
    * Spaces requests so the quota is never exceeded. Default: the profile's documented policies,
    * in memory (`policiesFor(profile)` of `@mly/ratelimit`); pass a shared one (`RedisRateLimiter`)
@@ -68,7 +80,7 @@ export interface ApiClientOptions {
 export interface ApiClient {
   /** The ky instance: `await api.get("images", { searchParams }).json()`. Paths are relative to the API base URL. */
   readonly ky: KyInstance;
-  /** The refresh coordinator behind it (`refreshCount`, `getToken`), when tokens are stored. */
+  /** The refresh coordinator behind it (`refreshCount`, `getToken`), when tokens are stored (not with `accessToken`, `appOnly` or `useClientToken`). */
   readonly coordinator: RefreshCoordinator | undefined;
   /** The profile. */
   readonly profile: ProviderProfile;
@@ -101,8 +113,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const client = createClient(options.client);
   const tokenKey = options.tokenKey ?? formatTokenKey({ provider: profile.id, clientId: client.clientId });
   let coordinator: RefreshCoordinator | undefined;
-  let tokens: TokenSource;
-  if (options.useClientToken === true) {
+  let tokens: TokenSource | null = null;
+  if (options.accessToken !== undefined) {
+    tokens = accessTokenSource(options.accessToken, profile.id);
+  } else if (options.appOnly === true) {
+    // No token: authFetch places the client_id only.
+  } else if (options.useClientToken === true) {
     if (client.clientToken === undefined) throw new TypeError("useClientToken needs client.clientToken");
     tokens = clientTokenSource(client.clientToken, profile.id);
   } else {

@@ -33,8 +33,8 @@ export interface AuthFetchOptions {
   profile: ProviderProfile;
   /** The app's credentials (Mapillary v2 sends `client_id` on every call). */
   client?: OAuthClient;
-  /** Where tokens come from: `coordinatedTokens(…)` or `clientTokenSource(…)`. */
-  tokens: TokenSource;
+  /** Where tokens come from: `coordinatedTokens(…)` or `clientTokenSource(…)`; `null`: no token, the app's `client_id` only (Mapillary v2). */
+  tokens: TokenSource | null;
   /**
    * Spaces requests; every attempt, retries included, acquires a permit for each rate-limit key.
    * Default: the profile's documented policies, in memory (`policiesFor(profile)` of
@@ -120,10 +120,10 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
       // The slot first, then the token: a call may queue in the limiter for a long time, and the
       // token must be the one that is usable when the request actually leaves.
       const permits = limiter === undefined || keys.length === 0 ? _NO_PERMITS : await _acquireAll(limiter, keys, signal);
-      let tokens: TokenSet;
+      let tokens: TokenSet | undefined;
       let placed: ReturnType<typeof placeCredential>;
       try {
-        tokens = await options.tokens.token(signal);
+        tokens = await options.tokens?.token(signal);
         placed = placeCredential(options.profile, tokens, request.url, { ...placeOptions, now: clock.now() });
       } catch (error) {
         for (const permit of permits) await permit.cancel();
@@ -149,7 +149,7 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
         // Inspect a bounded prefix of the body, only for the statuses whose body may matter.
         const inspected = _THROTTLE_STATUSES.has(response.status) || response.status === 401 ? await readBoundedText(response.clone(), { maxBytes: _INSPECT_BYTES, overflow: "truncate" }) : "";
         if (_THROTTLE_STATUSES.has(response.status) || response.headers.has("x-app-usage")) limited = _throttle(response, inspected, clock.now(), threshold);
-        rejected = _rejectsToken(response.status, inspected);
+        rejected = tokens !== undefined && _rejectsToken(response.status, inspected);
       } catch (error) {
         if (timeout.signal.aborted) throw new TransportError(`${request.method} ${request.url.split("?")[0]} timed out after ${timeoutMs} ms`);
         throw error;
@@ -170,7 +170,7 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
           continue;
         }
       }
-      if (rejected) {
+      if (rejected && tokens !== undefined && options.tokens !== null) {
         await response.body?.cancel();
         if (renewed || tokens.kind === "client_token") {
           throw _loginAgain(options.profile.name, response.status);

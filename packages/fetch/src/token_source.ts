@@ -1,4 +1,4 @@
-import { clientTokenSet, type RefreshCoordinator, type Secret, type TokenSet } from "@mly/auth-core";
+import { clientTokenSet, type RefreshCoordinator, type Secret, type TokenSet, toSecret } from "@mly/auth-core";
 
 /** Where an API client gets its token, and what it does when the API rejects one. */
 export interface TokenSource {
@@ -41,7 +41,26 @@ export function coordinatedTokens(coordinator: RefreshCoordinator, key: string):
  * ```
  */
 export function clientTokenSource(token: Secret, provider = "mapillary"): TokenSource {
-  const tokens = clientTokenSet(token, Date.now(), provider);
+  return _fixed(clientTokenSet(token, Date.now(), provider));
+}
+
+/**
+ * A {@link TokenSource} for one bare user access token obtained elsewhere: used as is, never
+ * refreshed; when the API rejects it (expired, revoked) the call fails with `LoginRequiredError`.
+ * `createApiClient({ accessToken })` uses it.
+ *
+ * @example
+ * ```ts
+ * import { accessTokenSource } from "@mly/fetch";
+ *
+ * const source = accessTokenSource(process.env["MAPILLARY_TOKEN"] ?? "", "mapillary");
+ * ```
+ */
+export function accessTokenSource(token: string | Secret, provider: string): TokenSource {
+  return _fixed({ ...clientTokenSet(toSecret(token), Date.now(), provider), kind: "user", tokenType: "bearer" });
+}
+
+function _fixed(tokens: TokenSet): TokenSource {
   return {
     token: () => Promise.resolve(tokens),
     renewRejected: () => Promise.resolve(undefined),

@@ -23,6 +23,7 @@ from authlib.integrations.flask_oauth2 import AuthorizationServer
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6749.errors import InvalidRequestError
 from authlib.oauth2.rfc6749.util import scope_to_list, list_to_scope
+from authlib.oauth2.rfc7009 import RevocationEndpoint
 from authlib.oauth2.rfc7636 import CodeChallenge
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
@@ -148,6 +149,7 @@ class Store:
         self.by_access = {}
         self.by_refresh = {}
         self.token_requests = {}
+        self.revocations = 0
 
     def count(self, grant_type):
         with self.lock:
@@ -252,9 +254,32 @@ def create_app(config):
     class ServiceGrant(grants.ClientCredentialsGrant):
         TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 
+    class Revocation(RevocationEndpoint):
+        """RFC 7009. A client may revoke only its own tokens (Authlib's check_client); an unknown
+        token is a 200 as the RFC says. Revoking a refresh token ends its grant: the access token
+        issued with it stops working too; revoking an access token leaves the refresh token."""
+
+        CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
+
+        def query_token(self, token_string, token_type_hint):
+            with store.lock:
+                by_access = store.by_access.get(token_string)
+                by_refresh = store.by_refresh.get(token_string)
+            if token_type_hint == "access_token":
+                return by_access or by_refresh
+            return by_refresh or by_access
+
+        def revoke_token(self, token, request):
+            with store.lock:
+                store.revocations += 1
+                token.revoked = True
+                if request.form.get("token") == token.refresh_token:
+                    token.refresh_spent = True
+
     server.register_grant(CodeGrant, [S256Required(required=True)])
     server.register_grant(RefreshGrant)
     server.register_grant(ServiceGrant)
+    server.register_endpoint(Revocation)
 
     @app.get("/.well-known/oauth-authorization-server")
     def metadata():
@@ -268,6 +293,8 @@ def create_app(config):
             grant_types_supported=["authorization_code", "refresh_token", "client_credentials"],
             token_endpoint_auth_methods_supported=["client_secret_basic", "client_secret_post", "none"],
             code_challenge_methods_supported=["S256"],
+            revocation_endpoint=f"{issuer}/revoke",
+            revocation_endpoint_auth_methods_supported=["client_secret_basic", "client_secret_post", "none"],
         )
 
     @app.get("/authorize")
@@ -281,6 +308,10 @@ def create_app(config):
     def issue_token():
         store.count(request.form.get("grant_type", ""))
         return server.create_token_response()
+
+    @app.post("/revoke")
+    def revoke():
+        return server.create_endpoint_response(Revocation.ENDPOINT_NAME)
 
     @app.get("/callback")
     def callback():
@@ -300,7 +331,7 @@ def create_app(config):
     @app.get("/_harness/stats")
     def stats():
         with store.lock:
-            return jsonify(token_requests=dict(store.token_requests))
+            return jsonify(token_requests=dict(store.token_requests), revocations=store.revocations)
 
     return app, store
 

@@ -55,7 +55,26 @@ describe.skipIf(!available)("the Authlib server on loopback", () => {
       authorization_endpoint: server.authorizationEndpoint,
       token_endpoint: server.tokenEndpoint,
       code_challenge_methods_supported: ["S256"],
+      revocation_endpoint: server.revocationEndpoint,
     });
+  });
+
+  it("RFC 7009 revocation: the client's own token stops working; unknown tokens and other clients' tokens are a 200 that revokes nothing", async () => {
+    const tokens = await codeFlow(server);
+    const access = String(tokens["access_token"]);
+    const bearer = { headers: { authorization: `Bearer ${access}` } };
+    const revoke = (clientId: string, token: string): Promise<Response> =>
+      fetch(server.revocationEndpoint, { method: "POST", body: new URLSearchParams({ token, token_type_hint: "access_token", client_id: clientId }) });
+    expect((await fetch(server.resourceUrl, bearer)).status).toBe(200);
+    const before = await server.revocations();
+    expect((await revoke("public-client", "never-issued")).status).toBe(200);
+    // Another client (here: one that cannot even authenticate this way) cannot revoke it.
+    expect((await revoke("basic-client", access)).status).toBe(401);
+    expect((await fetch(server.resourceUrl, bearer)).status).toBe(200);
+    expect(await server.revocations()).toBe(before);
+    expect((await revoke("public-client", access)).status).toBe(200);
+    expect(await server.revocations()).toBe(before + 1);
+    expect((await fetch(server.resourceUrl, bearer)).status).toBe(401);
   });
 
   it("registers its own /callback first on every code client, none on the service client", () => {

@@ -20,6 +20,8 @@ export interface AuthlibServer {
   readonly issuer: string;
   readonly authorizationEndpoint: string;
   readonly tokenEndpoint: string;
+  /** RFC 7009: `POST` `token` (+ `token_type_hint`) with the client's authentication → 200. */
+  readonly revocationEndpoint: string;
   /** `<issuer>/.well-known/oauth-authorization-server` (RFC 8414). */
   readonly metadataUrl: string;
   /** The server's own redirect URI (echoes the authorization response as JSON), first on every code client. */
@@ -35,6 +37,8 @@ export interface AuthlibServer {
   authorize(url: string | URL, options?: AuthlibAuthorizeOptions): Promise<string>;
   /** How many token requests the server has received, by `grant_type` (failed ones too). */
   tokenRequests(): Promise<Readonly<Record<string, number>>>;
+  /** How many tokens the revocation endpoint has revoked (unknown tokens and other clients' not counted). */
+  revocations(): Promise<number>;
   /** Stops the Python process (SIGTERM by pid) and waits until it has exited. */
   close(): Promise<void>;
 }
@@ -132,6 +136,7 @@ export async function startAuthlibServer(options: AuthlibServerOptions = {}): Pr
     issuer,
     authorizationEndpoint: `${issuer}/authorize`,
     tokenEndpoint: `${issuer}/token`,
+    revocationEndpoint: `${issuer}/revoke`,
     metadataUrl: `${issuer}/.well-known/oauth-authorization-server`,
     callbackUrl,
     resourceUrl: `${issuer}/resource`,
@@ -143,6 +148,10 @@ export async function startAuthlibServer(options: AuthlibServerOptions = {}): Pr
     tokenRequests: async () => {
       const response = await fetch(`${issuer}/_harness/stats`);
       return ((await response.json()) as { token_requests: Record<string, number> }).token_requests;
+    },
+    revocations: async () => {
+      const response = await fetch(`${issuer}/_harness/stats`);
+      return ((await response.json()) as { revocations: number }).revocations;
     },
     close: () => stop(child),
   };

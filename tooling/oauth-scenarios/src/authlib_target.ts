@@ -6,6 +6,9 @@ import type { ScenarioTarget } from "./target.ts";
 export async function startAuthlibTarget(): Promise<ScenarioTarget> {
   const server = await startAuthlibServer();
   return {
+    issuer: server.issuer,
+    // The harness revokes only the token it is given, unless it is the refresh token.
+    accessRevocationEndsGrant: false,
     metadataUrl: server.metadataUrl,
     resourceUrl: server.resourceUrl,
     subject: "user-1",

@@ -16,6 +16,9 @@ export async function startOidcProviderTarget(): Promise<ScenarioTarget> {
     count(ctx.oidc.params?.["grant_type"]);
   });
   return {
+    issuer: server.issuer,
+    // Oidc-provider revokes the whole grant whatever token it is given.
+    accessRevocationEndsGrant: true,
     metadataUrl: server.discoveryUrl,
     resourceUrl: server.resourceUrl,
     subject: "user-1",

@@ -16,6 +16,7 @@ import {
 import type { HttpTransport, ProviderProfile, Secret, TokenSet } from "@mly/auth-core";
 import { clientCredentialsToken, createApiClient, createKyTransport, finishLogin, refreshTokens, startLogin } from "@mly/fetch";
 import type { LoginContext } from "@mly/fetch";
+import { discoverProfile, revokeToken } from "@mly/fetch/oauth2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { ConsentChoice, ScenarioId, ScenarioTarget, TargetClient, Unsupported } from "./target.ts";
@@ -34,6 +35,9 @@ export const SCENARIOS: Readonly<Record<ScenarioId, string>> = {
   "access-denied": "an access_denied callback is an AuthorizationError",
   "invalid-scope": "an invalid_scope callback is an AuthorizationError",
   "concurrent-refresh": "50 concurrent API calls on an expired token make exactly 1 refresh request (counted by the server)",
+  discovery: "discoverProfile(issuer) builds the profile from the server's own metadata (endpoints, auth method, PKCE, revocation endpoint), and a login through it works",
+  revocation: "revokeToken(profile, client, tokens) revokes the refresh token then the access token: neither works afterwards",
+  "revoke-access-token": "revoking only the access token (public client, auth none) ends it, and the refresh token as the server's policy says; an unknown token is no error",
 };
 
 /** The value of a secret that must be there. */
@@ -250,6 +254,56 @@ export function describeScenarios({ name, start, unsupported = {}, skip = false 
         expect(error).toMatchObject({ code: "authorization_error", error: expected });
       });
     }
+
+    /** The profile as `discoverProfile` builds it for this client. */
+    function discovered(client: TargetClient): Promise<ProviderProfile> {
+      return discoverProfile(target.issuer, { tokenEndpointAuth: client.tokenEndpointAuthMethod, scopes: target.scopes, defaultScopes: ["read"], apiBaseUrl: target.issuer });
+    }
+
+    scenario("discovery", async () => {
+      const client = target.clients.post;
+      const profile = await discovered(client);
+      expect(profile).toMatchObject({
+        id: "oauth2",
+        issuer: metadata["issuer"],
+        authorizationEndpoint: metadata["authorization_endpoint"],
+        tokenEndpoint: metadata["token_endpoint"],
+        revocationEndpoint: metadata["revocation_endpoint"],
+        tokenEndpointAuth: "client_secret_post",
+        pkce: true,
+      });
+      // Without a choice: the first method the server lists of basic, post, none.
+      expect((await discoverProfile(target.issuer)).tokenEndpointAuth).toBe("client_secret_basic");
+      const tokens = await logIn({ profile, client: { clientId: client.clientId, clientSecret: client.clientSecret } }, client);
+      expect(await resource(tokens)).toMatchObject({ status: 200, body: { sub: target.subject } });
+    });
+
+    scenario("revocation", async () => {
+      const client = target.clients.basic;
+      const context: LoginContext = { profile: await discovered(client), client: { clientId: client.clientId, clientSecret: client.clientSecret } };
+      const tokens = await logIn(context, client);
+      expect((await resource(tokens)).status).toBe(200);
+      await revokeToken(context.profile, context.client, tokens);
+      expect((await resource(tokens)).status).toBe(401);
+      const refresh = await rejection(refreshTokens(context, tokens));
+      expect(refresh).toBeInstanceOf(OAuthError);
+      expect(refresh).toMatchObject({ error: "invalid_grant" });
+    });
+
+    scenario("revoke-access-token", async () => {
+      const client = target.clients.public;
+      const context: LoginContext = { profile: await discovered(client), client: { clientId: client.clientId } };
+      const tokens = await logIn(context, client);
+      await revokeToken(context.profile, context.client, tokens.accessToken, { tokenTypeHint: "access_token" });
+      expect((await resource(tokens)).status).toBe(401);
+      if (target.accessRevocationEndsGrant) {
+        await expect(refreshTokens(context, tokens)).rejects.toMatchObject({ code: "oauth_error", error: "invalid_grant" });
+      } else {
+        const refreshed = await refreshTokens(context, tokens);
+        expect((await resource(refreshed)).status).toBe(200);
+      }
+      await expect(revokeToken(context.profile, context.client, "never-issued-by-this-server", { tokenTypeHint: "refresh_token" })).resolves.toBeUndefined();
+    });
 
     scenario("concurrent-refresh", async () => {
       const client = target.clients.basic;

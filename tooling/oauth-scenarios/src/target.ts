@@ -32,7 +32,10 @@ export type ScenarioId =
   | "narrowed-scopes"
   | "access-denied"
   | "invalid-scope"
-  | "concurrent-refresh";
+  | "concurrent-refresh"
+  | "discovery"
+  | "revocation"
+  | "revoke-access-token";
 
 /**
  * One OAuth server under test, behind the few things the scenarios cannot do through the SDK:
@@ -41,6 +44,10 @@ export type ScenarioId =
 export interface ScenarioTarget {
   /** The server's metadata document (RFC 8414 or OpenID discovery): the profile is built from it. */
   readonly metadataUrl: string;
+  /** The issuer identifier, as `discoverProfile(issuer)` takes it. */
+  readonly issuer: string;
+  /** Whether revoking an access token also ends its grant, refresh token included (RFC 7009 §2.1 leaves it to the server). */
+  readonly accessRevocationEndsGrant: boolean;
   /** `GET` with a bearer token → 200 `{sub, scope, …}`, or 401. */
   readonly resourceUrl: string;
   /** The account the consent step signs in. */

@@ -1,3 +1,4 @@
+import { CliError } from "../cli_error.ts";
 import type { Command } from "../command.ts";
 import { EXIT } from "../exit_codes.ts";
 import { profileApi, requireProfile } from "../session.ts";
@@ -16,6 +17,7 @@ Options:
   --json  print the API's JSON answer as is`,
   async run(context, { values }) {
     const record = await requireProfile(context);
+    if (record.provider === "oauth2") throw new CliError(`mly me knows Mapillary's "me" calls; ${record.name} is a generic OAuth 2.0 profile (${record.server?.issuer ?? "?"}).`, EXIT.usage);
     const api = profileApi(context, record);
     const body: Record<string, unknown> =
       record.provider === "mapillary-v2"

@@ -10,9 +10,9 @@ export const statusCommand: Command = {
   options: { json: { type: "boolean" } },
   help: `Usage: mly status [--profile NAME] [--json]
 
-Lists the saved profiles (or one with --profile): provider, client id, scopes, when the token
-expires, and the server for sandbox profiles; also cached app tokens (Mapiq). Never prints a
-token value.
+Lists the saved profiles (or one with --profile): provider, client id, the user (learnt at login,
+no request here), scopes, when the token expires, and the server for sandbox profiles; also
+cached app tokens (Mapiq). Never prints a token value.
 
 Options:
   -p, --profile NAME  only this profile
@@ -31,6 +31,7 @@ Exit code: 0 when at least one listed profile has a usable token, 2 otherwise.`,
         profile: record.name,
         provider: record.provider,
         clientId: record.clientId,
+        user: record.user ?? null,
         scopes: tokens?.scopes ?? record.scopes,
         usable: tokens !== undefined && isUsable(tokens, now, 0),
         refreshDue: tokens !== undefined && needsRefresh(tokens, now),
@@ -67,6 +68,7 @@ Exit code: 0 when at least one listed profile has a usable token, 2 otherwise.`,
             ? s.green(`valid, expires ${humanExpiry(row.expiresAt, now)}`) + (row.refreshDue ? s.yellow(" (refresh due)") : "")
             : s.red(`${humanExpiry(row.expiresAt, now)} (log in again)`);
       context.out(`${s.bold(row.profile)}  ${row.provider}  client ${row.clientId}`);
+      if (row.user !== null) context.out(`  user:   ${row.user.username ?? "(no user name)"} (id ${row.user.id})`);
       context.out(`  scopes: ${row.scopes.length > 0 ? row.scopes.join(" ") : "(none)"}`);
       context.out(`  token:  ${state}`);
       context.out(`  logged in ${relativeTime(row.loggedInAt, now)}${row.sandboxUrl === null ? "" : `, sandbox ${row.sandboxUrl}`}`);
