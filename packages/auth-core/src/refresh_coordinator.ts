@@ -3,6 +3,7 @@ import { systemClock } from "./clock.ts";
 import { AbortedError, GraphApiError, HttpError, LoginRequiredError, MlyError, OAuthError, RateLimitedError, TransportError, VersionConflictError } from "./errors.ts";
 import type { StoredToken, TokenLock, TokenStore } from "./ports.ts";
 import type { Secret } from "./secret.ts";
+import { emitEvent, errorFields, type MlyEventListener } from "./telemetry.ts";
 import type { TokenRenewer } from "./token_renewer.ts";
 import { isUsable, needsRefresh, type RefreshPolicy, type TokenSet } from "./token_set.ts";
 
@@ -30,6 +31,12 @@ export interface RefreshCoordinatorOptions {
    * call, so a rotated refresh token is never lost to a failing store.
    */
   onStoreError?: (error: unknown, key: string) => void;
+  /**
+   * Receives `refresh.start`, `refresh.success`, `refresh.failure` (one each per token request,
+   * durations on `clock`) and `store.error` events; never a token. A listener that throws is
+   * ignored.
+   */
+  onEvent?: MlyEventListener;
 }
 
 /** Options of one {@link RefreshCoordinator.getToken} call. */
@@ -127,17 +134,22 @@ export class RefreshCoordinator {
       const stored = await this.#current(key);
       if (stored !== undefined && this.#renewedElsewhere(stored, rejected)) return stored.tokens;
       let renewed: TokenSet;
+      const onEvent = this.#options.onEvent;
+      const startedAt = this.#clock.now();
       try {
         this.#refreshes++;
+        emitEvent(onEvent, { type: "refresh.start", key });
         renewed = await this.#options.renew(stored?.tokens, { signal: AbortSignal.timeout(Math.max(1_000, ttlMs - 10_000)) });
       } catch (error) {
+        emitEvent(onEvent, { type: "refresh.failure", key, durationMs: this.#clock.now() - startedAt, ...errorFields(error) });
         return await this.#afterFailure(key, stored, rejected, error);
       }
+      emitEvent(onEvent, { type: "refresh.success", key, durationMs: this.#clock.now() - startedAt });
       await this.#save(key, renewed, stored);
       return renewed;
     } finally {
       // A failed release only delays the others by the TTL: it must not turn a refresh into an error.
-      await lock?.release().catch((error: unknown) => this.#options.onStoreError?.(error, key));
+      await lock?.release().catch((error: unknown) => this.#storeError(error, key));
     }
   }
 
@@ -155,7 +167,7 @@ export class RefreshCoordinator {
       this.#unsaved.delete(key);
       return { tokens: unsaved, version };
     } catch (error) {
-      this.#options.onStoreError?.(error, key);
+      this.#storeError(error, key);
       return { tokens: unsaved, version: stored?.version ?? 0 };
     }
   }
@@ -170,7 +182,7 @@ export class RefreshCoordinator {
     } catch (error) {
       if (!(error instanceof VersionConflictError)) {
         this.#unsaved.set(key, renewed);
-        this.#options.onStoreError?.(error, key);
+        this.#storeError(error, key);
         return;
       }
     }
@@ -181,8 +193,14 @@ export class RefreshCoordinator {
       this.#unsaved.delete(key);
     } catch (error) {
       this.#unsaved.set(key, renewed);
-      this.#options.onStoreError?.(error, key);
+      this.#storeError(error, key);
     }
+  }
+
+  /** Tells `onStoreError` and `onEvent` that the store failed. */
+  #storeError(error: unknown, key: string): void {
+    this.#options.onStoreError?.(error, key);
+    emitEvent(this.#options.onEvent, { type: "store.error", key, code: errorFields(error).code });
   }
 
   #renewedElsewhere(stored: StoredToken, rejected: Secret | undefined): boolean {
