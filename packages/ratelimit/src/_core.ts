@@ -4,4 +4,4 @@
  *
  * @module
  */
-export { AbortedError, ConfigError, policyOfKey, QueueFullError, rateLimitTargets } from "@mly/auth-core";
+export { AbortedError, ConfigError, emitEvent, policyOfKey, QueueFullError, rateLimitTargets } from "@mly/auth-core";
