@@ -36,7 +36,7 @@ export interface RefreshCoordinatorOptions {
    * durations on `clock`) and `store.error` events; never a token. A listener that throws is
    * ignored.
    */
-  onEvent?: MlyEventListener;
+  onEvent?: MlyEventListener | undefined;
 }
 
 /** Options of one {@link RefreshCoordinator.getToken} call. */
@@ -149,7 +149,9 @@ export class RefreshCoordinator {
       return renewed;
     } finally {
       // A failed release only delays the others by the TTL: it must not turn a refresh into an error.
-      await lock?.release().catch((error: unknown) => this.#storeError(error, key));
+      await lock?.release().catch((error: unknown) => {
+        this.#storeError(error, key);
+      });
     }
   }
 

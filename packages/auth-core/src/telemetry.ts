@@ -142,26 +142,14 @@ export function emitEvent(listener: MlyEventListener | undefined, event: MlyEven
  * ```
  */
 export function errorFields(error: unknown): { code: string; error?: string; status?: number } {
-  const fields: { code: string; error?: string; status?: number } = { code: "unknown" };
-  if (typeof error !== "object" || error === null) return fields;
-  const { code, error: oauthError, status } = error as { code?: unknown; error?: unknown; status?: unknown };
-  if (typeof code === "string" && /^[a-z_]{1,40}$/.test(code)) fields.code = code;
-  // A server may put anything into `error`: only registered codes are passed on.
-  if (typeof oauthError === "string") fields.error = _OAUTH_ERRORS.has(oauthError) ? oauthError : "other";
-  if (typeof status === "number") fields.status = status;
-  return fields;
+  const { code, error: oauthError, status } = (error ?? {}) as { code?: unknown; error?: unknown; status?: unknown };
+  return {
+    code: typeof code === "string" && /^[a-z_]{1,40}$/.test(code) ? code : "unknown",
+    // A server may put anything into `error` (even an echoed token): only registered codes are passed on.
+    ...(typeof oauthError === "string" ? { error: _OAUTH_ERROR.test(oauthError) ? oauthError : "other" } : {}),
+    ...(typeof status === "number" ? { status } : {}),
+  };
 }
 
-/** The OAuth error codes of RFC 6749 §5.2 / §4.1.2.1 (the only `error` values an event repeats). */
-const _OAUTH_ERRORS: ReadonlySet<string> = new Set([
-  "invalid_request",
-  "invalid_client",
-  "invalid_grant",
-  "unauthorized_client",
-  "unsupported_grant_type",
-  "invalid_scope",
-  "access_denied",
-  "unsupported_response_type",
-  "server_error",
-  "temporarily_unavailable",
-]);
+/** The OAuth error codes of RFC 6749 §4.1.2.1 and §5.2, the only `error` values an event repeats. */
+const _OAUTH_ERROR = /^(invalid_(request|client|grant|scope)|unauthorized_client|unsupported_(grant|response)_type|access_denied|server_error|temporarily_unavailable)$/;

@@ -161,7 +161,7 @@ describe.skipIf(target === undefined)("RedisRateLimiter against a real Redis", (
     await (await rl.acquire(key)).settle();
     expect(events.map((event) => event.type)).toEqual(["limiter.pause", "limiter.wait"]);
     expect(events[0]).toEqual({ type: "limiter.pause", key, durationMs: 300 });
-    const wait = events[1] as MlyEvent & { durationMs: number };
+    const wait = events[1] as MlyEvent & { key: string; durationMs: number };
     expect(wait.key).toBe(key);
     // Redis froze the key for 300 ms on its own clock; this process waited for it.
     expect(wait.durationMs).toBeGreaterThan(200);

@@ -55,7 +55,7 @@ export interface RedisRateLimiterOptions {
    * `clock`) and `limiter.pause` (`pause` froze a key for every process) events. A listener that
    * throws is ignored.
    */
-  onEvent?: MlyEventListener;
+  onEvent?: MlyEventListener | undefined;
   /** Timers for waits (default: the global ones). */
   scheduler?: Scheduler;
 }

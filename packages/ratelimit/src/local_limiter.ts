@@ -53,7 +53,7 @@ export interface RateLimiterOptions {
    * Receives `limiter.wait` (a caller was granted after waiting, with `durationMs` on `clock`) and
    * `limiter.pause` (`pause` froze a key) events. A listener that throws is ignored.
    */
-  onEvent?: MlyEventListener;
+  onEvent?: MlyEventListener | undefined;
 }
 
 /** What a limiter holds for one key, for tests, metrics and debugging. */
