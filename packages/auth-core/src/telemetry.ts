@@ -10,6 +10,7 @@ import type { RateLimitSource } from "./errors.ts";
 
 /** A token renewal (one token request) started for `key`. */
 export interface RefreshStartEvent {
+  /** `refresh.start`. */
   readonly type: "refresh.start";
   /** The token key in the store (`formatTokenKey`). */
   readonly key: string;
@@ -17,6 +18,7 @@ export interface RefreshStartEvent {
 
 /** A token renewal succeeded. */
 export interface RefreshSuccessEvent {
+  /** `refresh.success`. */
   readonly type: "refresh.success";
   /** The token key. */
   readonly key: string;
@@ -26,6 +28,7 @@ export interface RefreshSuccessEvent {
 
 /** A token renewal failed. */
 export interface RefreshFailureEvent {
+  /** `refresh.failure`. */
   readonly type: "refresh.failure";
   /** The token key. */
   readonly key: string;
@@ -41,6 +44,7 @@ export interface RefreshFailureEvent {
 
 /** The token store could not be written, or its lock not released. */
 export interface StoreErrorEvent {
+  /** `store.error`. */
   readonly type: "store.error";
   /** The token key. */
   readonly key: string;
@@ -50,6 +54,7 @@ export interface StoreErrorEvent {
 
 /** A caller waited in a rate limiter before its slot was granted. */
 export interface LimiterWaitEvent {
+  /** `limiter.wait`. */
   readonly type: "limiter.wait";
   /** The limiter key (a route key such as `mapiq:endpoint:GET /v2/users`). */
   readonly key: string;
@@ -59,6 +64,7 @@ export interface LimiterWaitEvent {
 
 /** A rate limiter froze a key because a server asked to wait. */
 export interface LimiterPauseEvent {
+  /** `limiter.pause`. */
   readonly type: "limiter.pause";
   /** The limiter key. */
   readonly key: string;
@@ -68,6 +74,7 @@ export interface LimiterPauseEvent {
 
 /** `authFetch` saw a throttle answer (429, Graph 4/17/613, APIM quota, `x-app-usage`). */
 export interface ThrottleSeenEvent {
+  /** `throttle.seen`. */
   readonly type: "throttle.seen";
   /** The rate-limit keys of the request. */
   readonly keys: readonly string[];
@@ -81,6 +88,7 @@ export interface ThrottleSeenEvent {
 
 /** `authFetch` got a response to one attempt. */
 export interface RequestEvent {
+  /** `request`. */
   readonly type: "request";
   /** The rate-limit keys of the request (route keys, never the URL). */
   readonly keys: readonly string[];

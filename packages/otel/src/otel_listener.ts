@@ -17,13 +17,21 @@ export interface OtelListenerOptions {
 
 /** The instruments {@link createOtelListener} records, by name. */
 export const OTEL_INSTRUMENTS = {
+  /** Counter: token requests, by `mly.outcome`. */
   refreshCount: "mly.refresh.count",
+  /** Histogram (ms): duration of token requests. */
   refreshDuration: "mly.refresh.duration",
+  /** Counter: token store failures. */
   storeErrorCount: "mly.store.error.count",
+  /** Histogram (ms): waits for a rate-limit slot. */
   limiterWaitDuration: "mly.limiter.wait.duration",
+  /** Counter: keys frozen on a server's request. */
   limiterPauseCount: "mly.limiter.pause.count",
+  /** Counter: throttle answers seen. */
   throttleCount: "mly.throttle.count",
+  /** Histogram (ms): API request attempts. */
   requestDuration: "mly.request.duration",
+  /** The span of one token request. */
   tokenRequestSpan: "mly.token.request",
 } as const;
 
