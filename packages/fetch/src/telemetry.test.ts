@@ -2,7 +2,7 @@
 // sandbox (a real loopback server): right fields, right order, never a secret.
 import { createClient, type MlyEvent } from "@mly/auth-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startWorld, type TestWorld } from "./_test_helpers.ts";
+import { loggedInStore, startWorld, type TestWorld } from "./_test_helpers.ts";
 import { createApiClient } from "./api_client.ts";
 
 let world: TestWorld;
@@ -101,5 +101,50 @@ describe("telemetry of createApiClient (Mapiq, client credentials)", () => {
     const body = await api.ky.get("v2/buildings").json<{ items: unknown[] }>();
     expect(body.items.length).toBeGreaterThan(0);
     expect(calls).toBe(3);
+  });
+});
+
+describe("telemetry of a Mapillary v4 user token (code flow, rotating refresh tokens)", () => {
+  it("a 401 on an expired token: request 401 → refresh.start → refresh.success → request 200; no token, refresh token or secret in any event", async () => {
+    world.sandbox.settings.mapillaryRefreshTokens = true;
+    try {
+      const { store, tokens } = await loggedInStore(world.mapillary, world.mlyClient);
+      const events: MlyEvent[] = [];
+      const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, store, onEvent: (event) => events.push(event) });
+      world.sandbox.faults.inject({ route: "/mapillary/graph/me", fault: { kind: "expire-token" } });
+      await api.ky.get("me").json();
+      expect(events.map((event) => (event.type === "request" ? `request ${event.status}` : event.type))).toEqual(["request 401", "refresh.start", "refresh.success", "request 200"]);
+      expect(events[1]).toEqual({ type: "refresh.start", key: api.tokenKey });
+      expect(events[0]).toMatchObject({ keys: ["mapillary:graph"], method: "GET" });
+      const renewed = (await store.get(api.tokenKey))!.tokens;
+      const secrets = [tokens.accessToken, tokens.refreshToken, renewed.accessToken, renewed.refreshToken].map((secret) => secret!.reveal());
+      expectNoSecret(events, [...secrets, world.sandbox.credentials.mapillary.clientSecret, world.sandbox.credentials.mapillary.clientToken]);
+    } finally {
+      world.sandbox.settings.mapillaryRefreshTokens = false;
+    }
+  });
+
+  it("the app budget: x-app-usage at 100 % is throttle.seen (app-usage, on a 200); past it, 403 code 4 is throttle.seen (graph-code); each pauses mapillary:graph", async () => {
+    world.sandbox.settings.mapillaryAppBudget = { limit: 1, windowMs: 60_000 };
+    world.sandbox.resetRateLimits();
+    try {
+      const images = (api: ReturnType<typeof createApiClient>): Promise<unknown> => api.ky.get("images", { searchParams: { bbox: "-180,-90,180,90", limit: "1" } }).json();
+      const usage: MlyEvent[] = [];
+      await images(createApiClient({ profile: world.mapillary, client: world.mlyClient, useClientToken: true, onEvent: (event) => usage.push(event) }));
+      const seen = usage.filter((event) => event.type === "throttle.seen");
+      expect(seen).toEqual([{ type: "throttle.seen", keys: ["mapillary:graph"], status: 200, retryAfterMs: expect.any(Number) as number, reason: "app-usage" }]);
+      // The next client ignores x-app-usage: the server's 403 code 4 is what it sees.
+      const refused: MlyEvent[] = [];
+      await images(createApiClient({ profile: world.mapillary, client: world.mlyClient, useClientToken: true, appUsageThreshold: 1000, onEvent: (event) => refused.push(event) })).catch(() => undefined);
+      const throttle = refused.find((event) => event.type === "throttle.seen");
+      expect(throttle).toMatchObject({ keys: ["mapillary:graph"], status: 403, reason: "graph-code" });
+      const waitMs = (throttle as { retryAfterMs: number }).retryAfterMs;
+      expect(waitMs).toBeGreaterThan(0);
+      expect(refused).toContainEqual({ type: "limiter.pause", key: "mapillary:graph", durationMs: waitMs });
+      expectNoSecret([...usage, ...refused], [world.sandbox.credentials.mapillary.clientToken, world.sandbox.credentials.mapillary.clientSecret]);
+    } finally {
+      world.sandbox.settings.mapillaryAppBudget = { limit: 50_000, windowMs: 60_000 };
+      world.sandbox.resetRateLimits();
+    }
   });
 });
