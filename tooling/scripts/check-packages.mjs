@@ -83,6 +83,11 @@ if (typeof transport.send !== "function") throw new Error("createKyTransport() h
 const limiter = m0.createRateLimiter({ limit: 10, windowMs: 1000 });
 const permit = await limiter.acquire("GET /x");
 await permit.settle({ status: 200 });`,
+  "@mly/otel": `
+const added = [];
+const meter = { createCounter: (name) => ({ add: (n, attributes) => added.push([name, n, attributes]) }), createHistogram: (name) => ({ record: (n, attributes) => added.push([name, n, attributes]) }) };
+m0.createOtelListener({ meter })({ type: "limiter.pause", key: "mapillary:graph", durationMs: 1000 });
+if (JSON.stringify(added) !== JSON.stringify([["mly.limiter.pause.count", 1, { "mly.rate_limit.key": "mapillary:graph" }]])) throw new Error("createOtelListener recorded " + JSON.stringify(added));`,
   "@mly/redis-script": `
 const sha = await new m0.RedisScript("return 1").sha();
 if (sha !== "e0e1f9fabfc9d4800c877a703b823ac0578ff8db") throw new Error("RedisScript SHA-1: " + sha);

@@ -58,6 +58,9 @@ async function main(): Promise<number> {
     onLine: (line) => {
       console.log(line);
     },
+    onChart: (lines) => {
+      console.log(lines.join("\n"));
+    },
   });
   const server: QuotaReport | undefined = sandbox === undefined ? undefined : quotaReport(sandbox.log.entries(), { limit: config.limit, windowMs: config.windowMs });
   await sandbox?.close();
@@ -70,6 +73,11 @@ async function main(): Promise<number> {
   }
   console.log(`  requests ${summary.total.requests}, 429s ${summary.total.rateLimited}, 401s ${summary.total.unauthorized}, errors ${summary.total.errors}`);
   console.log(`  token requests ${summary.total.refreshes} (per worker: ${summary.perWorker.map((w) => w.refreshes).join(", ")})`);
+  const events = summary.total.events;
+  console.log(
+    `  events: limiter waits ${events.waits}${events.waits > 0 ? ` (avg ${Math.round(events.waitMs / events.waits)} ms)` : ""}, pauses ${events.pauses}, throttles seen ${events.throttles}, ` +
+      `token requests ${events.refreshes} (${events.refreshFailures} failed), store errors ${events.storeErrors}`,
+  );
   if (server !== undefined) {
     console.log(`  sandbox saw: ${server.tokenRequests.length} token requests, ${server.rateLimited} × 429, ${server.unauthorized} × 401`);
   }

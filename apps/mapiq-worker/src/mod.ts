@@ -27,9 +27,11 @@
  * @module
  */
 export * from "./config.ts";
+export * from "./event_tally.ts";
 export * from "./job.ts";
 export * from "./operations.ts";
 export * from "./quota.ts";
+export * from "./quota_chart.ts";
 export * from "./run_worker.ts";
 export * from "./stats.ts";
 export * from "./supervisor.ts";

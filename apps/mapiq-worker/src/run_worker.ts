@@ -9,6 +9,7 @@ import { createApiClient } from "@mly/fetch";
 import { RedisRateLimiter } from "@mly/ratelimit-redis";
 import { RedisTokenStore } from "@mly/storage-redis";
 import { Redis } from "ioredis";
+import { tallyEvents } from "./event_tally.ts";
 import type { WorkerJob } from "./job.ts";
 import { OPERATIONS, type Operation } from "./operations.ts";
 import { emptyStats, type WorkerStats } from "./stats.ts";
@@ -35,8 +36,10 @@ export async function runWorker(job: WorkerJob, signal: AbortSignal, report: (st
   const stats = emptyStats();
   const profile = mapiqProfile(job.endpoints);
   const store = new RedisTokenStore({ client: redis, prefix: `${job.redisPrefix}:tokens` });
+  // Every event of the client, its coordinator and the limiter is counted for the quota chart.
+  const onEvent = tallyEvents(stats.events);
   // The quota is per client and per operation: the client id is part of the limiter's keys.
-  const limiter = new RedisRateLimiter({ client: redis, limit: job.limit, windowMs: job.windowMs, prefix: `${job.redisPrefix}:rl:${job.client.clientId}` });
+  const limiter = new RedisRateLimiter({ client: redis, limit: job.limit, windowMs: job.windowMs, prefix: `${job.redisPrefix}:rl:${job.client.clientId}`, onEvent });
   const countingFetch = async (input: Request | string | URL, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request ? input : new Request(input, init);
     const operation = routeTemplate(profile, request.method, request.url);
@@ -65,10 +68,11 @@ export async function runWorker(job: WorkerJob, signal: AbortSignal, report: (st
     retryOnRateLimit: { maxWaitMs: Math.max(job.windowMs * 2, 120_000), maxRetries: 5 },
     refreshPolicy: job.refreshPolicy,
     fetch: countingFetch,
+    onEvent,
   });
   const timer = setInterval(() => {
     stats.refreshes = api.coordinator?.refreshCount ?? 0;
-    report({ ...stats, perOperation: { ...stats.perOperation } });
+    report({ ...stats, perOperation: { ...stats.perOperation }, events: { ...stats.events, used: { ...stats.events.used } } });
   }, job.reportEveryMs);
   let buildingIds: string[] = [];
   let idsReady: () => void = () => undefined;

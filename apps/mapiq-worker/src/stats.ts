@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { emptyEventCounters, sumEventCounters, type EventCounters } from "./event_tally.ts";
 
 /** What one worker (or all of them) did. */
 export interface WorkerStats {
@@ -20,6 +21,8 @@ export interface WorkerStats {
   refreshes: number;
   /** 2xx answers per operation. */
   perOperation: Record<string, number>;
+  /** What the telemetry events (of the client, the limiter and the coordinator) reported. */
+  events: EventCounters;
 }
 
 /**
@@ -33,7 +36,7 @@ export interface WorkerStats {
  * ```
  */
 export function emptyStats(): WorkerStats {
-  return { requests: 0, ok: 0, rateLimited: 0, unauthorized: 0, errors: 0, refreshes: 0, perOperation: {} };
+  return { requests: 0, ok: 0, rateLimited: 0, unauthorized: 0, errors: 0, refreshes: 0, perOperation: {}, events: emptyEventCounters() };
 }
 
 /**
@@ -57,6 +60,7 @@ export function sumStats(all: readonly WorkerStats[]): WorkerStats {
     total.refreshes += s.refreshes;
     for (const [op, n] of Object.entries(s.perOperation)) total.perOperation[op] = (total.perOperation[op] ?? 0) + n;
   }
+  total.events = sumEventCounters(all.map((s) => s.events));
   return total;
 }
 

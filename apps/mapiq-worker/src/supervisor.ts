@@ -7,6 +7,8 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { SupervisorMessage, WorkerJob, WorkerMessage } from "./job.ts";
+import { OPERATIONS } from "./operations.ts";
+import { QuotaChart } from "./quota_chart.ts";
 import { emptyStats, formatLiveLine, sumStats, type WorkerStats } from "./stats.ts";
 
 /** Options of {@link runWorkers}. */
@@ -19,6 +21,8 @@ export interface RunWorkersOptions {
   durationMs: number;
   /** Receives the live line once a second (default: none). */
   onLine?: (line: string) => void;
+  /** Receives the quota chart's lines once a second, after the live line (default: none). */
+  onChart?: (lines: readonly string[]) => void;
   /** The worker entry script (default: `worker.js` next to this module, built). */
   workerScript?: string;
 }
@@ -78,9 +82,12 @@ export async function runWorkers(options: RunWorkersOptions): Promise<RunSummary
   }
   const started = performance.now();
   let previous = emptyStats();
+  const chart = new QuotaChart({ limit: options.job.limit, windowMs: options.job.windowMs, operations: OPERATIONS.map((op) => op.name) });
   const ticker = setInterval(() => {
     const now = sumStats(latest);
-    options.onLine?.(formatLiveLine(performance.now() - started, now, previous));
+    const elapsed = performance.now() - started;
+    options.onLine?.(formatLiveLine(elapsed, now, previous));
+    if (options.onChart !== undefined) options.onChart(chart.update(elapsed, now.events));
     previous = now;
   }, 1000);
   await Promise.race([new Promise((resolve) => setTimeout(resolve, options.durationMs)), Promise.all(exits)]);

@@ -93,6 +93,29 @@ describe(`${WORKERS} worker processes against the sandbox (${LIMIT} per ${WINDOW
     expect(result.stdout).not.toContain(sandbox.credentials.mapiq.clientSecret);
   });
 
+  it("prints the quota chart from the telemetry events every second: each operation against the limit, and what the events reported", () => {
+    const headers = result.stdout.split("\n").filter((line) => /^\[\s*\d+s\] quota: requests answered in the last 2 s per operation, against the limit of 20$/.test(line));
+    expect(headers.length).toBeGreaterThanOrEqual(2);
+    for (const op of ["GET /v2/buildings", "GET /v2/buildings/{id}", "GET /v2/users"]) {
+      const rows = result.stdout.split("\n").filter((line) => line.startsWith(`  ${op} `) && line.includes("▕"));
+      expect(rows).toHaveLength(headers.length);
+      // The operation was used at some point of the run.
+      expect(rows.some((row) => Number(/(\d+)\/20/.exec(row)?.[1]) > 0)).toBe(true);
+    }
+    const events = result.stdout.split("\n").filter((line) => line.startsWith("  events this second:"));
+    expect(events).toHaveLength(headers.length);
+    // 0 × 429: no throttle event ever.
+    for (const line of events) expect(line).toContain("throttles seen 0");
+    const { summary } = jsonLine(result.stdout);
+    // The events agree with the counting fetch and the coordinators: same 2xx answers, same token requests.
+    expect(Object.values(summary.total.events.used).reduce((a, b) => a + b, 0)).toBe(summary.total.ok);
+    expect(summary.total.events.used).toEqual(summary.total.perOperation);
+    expect(summary.total.events.refreshes).toBe(summary.total.refreshes);
+    expect(summary.total.events.throttles).toBe(0);
+    // 4 processes sharing 3 budgets: callers waited for slots.
+    expect(summary.total.events.waits).toBeGreaterThan(0);
+  });
+
   it("gets 0 × 429 (and 0 × 401) from the server", () => {
     const report = quotaReport(sandbox.log.entries(), { limit: LIMIT, windowMs: WINDOW_MS });
     expect(sandbox.log.count({ api: "mapiq", status: 429 })).toBe(0);

@@ -27,6 +27,7 @@ import { parseTokenSet, serializeTokenSet } from "./serialize.ts";
 import { processTokenResponse, type TokenRequest } from "./token_request.ts";
 import { createTokenRenewer } from "./token_renewer.ts";
 import { parseTokenResponse } from "./token_response.ts";
+import type { MlyEvent } from "./telemetry.ts";
 import { FakeTransport, REDIRECT, json } from "./_test_util.ts";
 
 const CLIENT_SECRET = "MLY|1234|c1ient5ecret0000aaaa1111bbbb2222";
@@ -200,5 +201,22 @@ describe("no secret ever prints", () => {
     expectNoLeak("LoginRequiredError with cause", error);
     expectNoLeak("MemoryTokenStore", store);
     expectNoLeak("RefreshCoordinator", coordinator);
+  });
+
+  it("telemetry events of the coordinator, whatever the token endpoint echoes", { timeout: 60_000 }, async () => {
+    const events: MlyEvent[] = [];
+    const responses = [...echoes(SECRETS), json(200, { access_token: ACCESS, refresh_token: REFRESH, expires_in: 3600 })];
+    const transport = new FakeTransport((_request, index) => responses[index % responses.length]!);
+    const store = new MemoryTokenStore();
+    const coordinator = new RefreshCoordinator({ store, renew: createTokenRenewer({ profile: mapillary, client, transport }), onEvent: (event) => events.push(event) });
+    for (const _response of responses) {
+      // An expired token with a refresh token: every call renews.
+      await store.set("k", parseTokenResponse(json(200, { access_token: ACCESS, refresh_token: REFRESH, expires_in: 1 }), { profile: mapillary, now: 0, kind: "user" }));
+      await coordinator.getToken("k").catch(() => undefined);
+    }
+    expect(transport.requests.length).toBe(responses.length);
+    expect(events.filter((event) => event.type === "refresh.failure").length).toBeGreaterThan(100);
+    expect(events.filter((event) => event.type === "refresh.success").length).toBeGreaterThan(0);
+    expectNoLeak("telemetry events", events);
   });
 });

@@ -47,6 +47,7 @@ export * from "./ports.ts";
 export * from "./memory_store.ts";
 export * from "./token_renewer.ts";
 export * from "./refresh_coordinator.ts";
+export * from "./telemetry.ts";
 export * from "./route_key.ts";
 export { discoveryRequest, processDiscoveryResponse, type AuthorizationServerMetadata, type DiscoveryDocument } from "./discovery.ts";
 export { profileFromMetadata, type DiscoveredProfileOptions } from "./discovered_profile.ts";

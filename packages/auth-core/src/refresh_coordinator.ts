@@ -3,6 +3,7 @@ import { systemClock } from "./clock.ts";
 import { AbortedError, GraphApiError, HttpError, LoginRequiredError, MlyError, OAuthError, RateLimitedError, TransportError, VersionConflictError } from "./errors.ts";
 import type { StoredToken, TokenLock, TokenStore } from "./ports.ts";
 import type { Secret } from "./secret.ts";
+import { emitEvent, errorFields, type MlyEventListener } from "./telemetry.ts";
 import type { TokenRenewer } from "./token_renewer.ts";
 import { isUsable, needsRefresh, type RefreshPolicy, type TokenSet } from "./token_set.ts";
 
@@ -40,6 +41,12 @@ export interface RefreshCoordinatorOptions {
    * @default {1000}
    */
   cacheSize?: number;
+  /**
+   * Receives `refresh.start`, `refresh.success`, `refresh.failure` (one each per token request,
+   * durations on `clock`) and `store.error` events; never a token. A listener that throws is
+   * ignored.
+   */
+  onEvent?: MlyEventListener | undefined;
 }
 
 /** Options of one {@link RefreshCoordinator.getToken} call. */
@@ -219,17 +226,24 @@ export class RefreshCoordinator {
       const stored = await this.#current(key);
       if (stored !== undefined && this.#renewedElsewhere(stored, reason)) return stored.tokens;
       let renewed: TokenSet;
+      const onEvent = this.#options.onEvent;
+      const startedAt = this.#clock.now();
       try {
         this.#refreshes++;
+        emitEvent(onEvent, { type: "refresh.start", key });
         renewed = await this.#options.renew(stored?.tokens, { signal: AbortSignal.timeout(Math.max(1_000, ttlMs - 10_000)) });
       } catch (error) {
+        emitEvent(onEvent, { type: "refresh.failure", key, durationMs: this.#clock.now() - startedAt, ...errorFields(error) });
         return await this.#afterFailure(key, stored, reason, error);
       }
+      emitEvent(onEvent, { type: "refresh.success", key, durationMs: this.#clock.now() - startedAt });
       await this.#save(key, renewed, stored);
       return renewed;
     } finally {
       // A failed release only delays the others by the TTL: it must not turn a refresh into an error.
-      await lock?.release().catch((error: unknown) => this.#options.onStoreError?.(error, key));
+      await lock?.release().catch((error: unknown) => {
+        this.#storeError(error, key);
+      });
     }
   }
 
@@ -247,7 +261,7 @@ export class RefreshCoordinator {
       this.#unsaved.delete(key);
       return { tokens: unsaved, version };
     } catch (error) {
-      this.#options.onStoreError?.(error, key);
+      this.#storeError(error, key);
       return { tokens: unsaved, version: stored?.version ?? 0 };
     }
   }
@@ -262,7 +276,7 @@ export class RefreshCoordinator {
     } catch (error) {
       if (!(error instanceof VersionConflictError)) {
         this.#unsaved.set(key, renewed);
-        this.#options.onStoreError?.(error, key);
+        this.#storeError(error, key);
         return;
       }
     }
@@ -273,8 +287,14 @@ export class RefreshCoordinator {
       this.#unsaved.delete(key);
     } catch (error) {
       this.#unsaved.set(key, renewed);
-      this.#options.onStoreError?.(error, key);
+      this.#storeError(error, key);
     }
+  }
+
+  /** Tells `onStoreError` and `onEvent` that the store failed. */
+  #storeError(error: unknown, key: string): void {
+    this.#options.onStoreError?.(error, key);
+    emitEvent(this.#options.onEvent, { type: "store.error", key, code: errorFields(error).code });
   }
 
   /** Under the lock: has another caller already done what `reason` asks? */

@@ -7,6 +7,7 @@ import {
   type HttpTransport,
   MemoryTokenStore,
   MlyError,
+  type MlyEventListener,
   type OAuthClient,
   type ProviderProfile,
   type RateLimiter,
@@ -74,6 +75,12 @@ export interface ApiClientOptions {
   clock?: Clock;
   /** The fetch to call (default `globalThis.fetch`). */
   fetch?: typeof fetch;
+  /**
+   * Telemetry: given to `createAuthFetch` (requests, throttles), the default limiter and the
+   * coordinator this creates (refreshes, store errors). A limiter or coordinator you pass gets its
+   * own `onEvent`.
+   */
+  onEvent?: MlyEventListener | undefined;
 }
 
 /** A ky instance bound to one API, with its coordinator for inspection. */
@@ -130,10 +137,11 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         renew: createTokenRenewer({ profile, client, transport: options.transport ?? createKyTransport(), ...clock }),
         ...clock,
         ...(options.refreshPolicy === undefined ? {} : { policy: options.refreshPolicy }),
+        onEvent: options.onEvent,
       });
     tokens = coordinatedTokens(coordinator, tokenKey);
   }
-  // limiter, retryOnRateLimit, appUsageThreshold, timeoutMs, fetch and clock pass straight through.
+  // limiter, retryOnRateLimit, appUsageThreshold, timeoutMs, fetch, clock and onEvent pass straight through.
   const authFetch = createAuthFetch({ ...options, client, tokens });
   const instance = (options.ky ?? ky).extend({
     prefixUrl: `${profile.apiBaseUrl}/`,

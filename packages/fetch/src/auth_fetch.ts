@@ -2,8 +2,10 @@ import {
   type Clock,
   delay,
   detectRateLimit,
+  emitEvent,
   HttpError,
   LoginRequiredError,
+  type MlyEventListener,
   type OAuthClient,
   placeCredential,
   type ProviderProfile,
@@ -59,6 +61,13 @@ export interface AuthFetchOptions {
    * wait for the limiter or for a rate-limit retry. Past it: `TransportError`.
    */
   timeoutMs?: number;
+  /**
+   * Receives a `request` event per attempt that got a response (route keys, method, status,
+   * `durationMs` on `clock`) and `throttle.seen` per throttle answer; passed to the default
+   * limiter too (`limiter.wait`, `limiter.pause`). Never a URL or a token. A listener that throws
+   * is ignored.
+   */
+  onEvent?: MlyEventListener | undefined;
 }
 
 /**
@@ -86,7 +95,8 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const clock = options.clock ?? systemClock;
   const keysOf = options.rateLimitKeys ?? ((method: string, url: string): readonly string[] => rateLimitKeys(options.profile, method, url));
-  const limiter = options.limiter === false ? undefined : (options.limiter ?? policiesFor(options.profile));
+  const onEvent = options.onEvent;
+  const limiter = options.limiter === false ? undefined : (options.limiter ?? policiesFor(options.profile, { onEvent }));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const frozenUntil = new Map<string, number>();
   const retry = options.retryOnRateLimit === false ? undefined : options.retryOnRateLimit;
@@ -145,11 +155,14 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
         const headers = _withCredential(request.headers, placed.authorization);
         const body = request.body === null ? null : await request.clone().arrayBuffer();
         sent = true;
+        const sentAt = clock.now();
         response = await fetchImpl(placed.url, { method: request.method, headers, body, signal: AbortSignal.any([signal, timeout.signal]), redirect: "manual" });
         // Inspect a bounded prefix of the body, only for the statuses whose body may matter.
         const inspected = _THROTTLE_STATUSES.has(response.status) || response.status === 401 ? await readBoundedText(response.clone(), { maxBytes: _INSPECT_BYTES, overflow: "truncate" }) : "";
         if (_THROTTLE_STATUSES.has(response.status) || response.headers.has("x-app-usage")) limited = _throttle(response, inspected, clock.now(), threshold);
         rejected = tokens !== undefined && _rejectsToken(response.status, inspected);
+        emitEvent(onEvent, { type: "request", keys, method: request.method, status: response.status, durationMs: clock.now() - sentAt });
+        if (limited !== undefined) emitEvent(onEvent, { type: "throttle.seen", keys, status: response.status, retryAfterMs: limited.retryAfterMs, reason: limited.source });
       } catch (error) {
         if (timeout.signal.aborted) throw new TransportError(`${request.method} ${request.url.split("?")[0]} timed out after ${timeoutMs} ms`);
         throw error;

@@ -1,4 +1,4 @@
-import { AbortedError, BackendUnavailableError, ConfigError, QueueFullError, type RateLimitPermit } from "@mly/auth-core";
+import { AbortedError, BackendUnavailableError, ConfigError, QueueFullError, type MlyEvent, type RateLimitPermit } from "@mly/auth-core";
 import { freePort, redisServerBinary, redisTestPrefix, skipLoudly, startRedisServer, testRedis } from "@mly/redis-test";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
@@ -148,6 +148,29 @@ describe.skipIf(target === undefined)("RedisRateLimiter against a real Redis", (
     await throttled.settle({ status: 429, retryAfterMs: 200 });
     await (await b.acquire(other)).settle();
     expect(Date.now() - again).toBeGreaterThanOrEqual(190);
+  });
+
+  it("events: limiter.pause for a pause, limiter.wait with durationMs for a caller that waited, none for a free slot; a throwing listener is harmless", async () => {
+    const events: MlyEvent[] = [];
+    const rl = limiter({ onEvent: (event) => events.push(event) });
+    const key = uniqueKey("events");
+    await (await rl.acquire(key)).settle();
+    expect(events).toEqual([]);
+    await rl.pause(key, 300);
+    await (await rl.acquire(key)).settle();
+    expect(events.map((event) => event.type)).toEqual(["limiter.pause", "limiter.wait"]);
+    expect(events[0]).toEqual({ type: "limiter.pause", key, durationMs: 300 });
+    const wait = events[1] as MlyEvent & { key: string; durationMs: number };
+    expect(wait.key).toBe(key);
+    // Redis froze the key for 300 ms on its own clock; this process waited for it.
+    expect(wait.durationMs).toBeGreaterThan(200);
+    const broken = limiter({
+      onEvent: () => {
+        throw new Error("listener bug");
+      },
+    });
+    await broken.pause(key, 50);
+    await (await broken.acquire(key)).settle();
   });
 
   it("cancel gives the slot back; a forgotten permit is settled at its lease", async () => {

@@ -2,14 +2,16 @@ import {
   AbortedError,
   BackendUnavailableError,
   ConfigError,
+  emitEvent,
   QueueFullError,
   type AcquireOptions,
   type Clock,
+  type MlyEventListener,
   type PermitOutcome,
   type RateLimitPermit,
   type RateLimiter,
 } from "@mly/auth-core";
-import { LocalRateLimiter, systemScheduler, type RateLimitMode, type Scheduler } from "@mly/ratelimit";
+import { LocalRateLimiter, preciseClock, systemScheduler, type RateLimitMode, type Scheduler } from "@mly/ratelimit";
 import { clientMistake, toRedisCommander, type RedisClientLike, type RedisCommander } from "@mly/redis-script";
 import { _SCRIPT } from "./_script.ts";
 
@@ -46,8 +48,14 @@ export interface RedisRateLimiterOptions {
   fallback?: RedisFallbackOptions;
   /** Called when a settle, cancel or pause could not reach Redis (the permit's lease covers the slot). */
   onBackendError?: (error: BackendUnavailableError) => void;
-  /** The clock of the fallback limiter (Redis itself uses the server's `TIME`). */
+  /** The clock of the fallback limiter and of event durations (default: `preciseClock`; Redis itself uses the server's `TIME`). */
   clock?: Clock;
+  /**
+   * Receives `limiter.wait` (this process's caller was granted after waiting, `durationMs` on
+   * `clock`) and `limiter.pause` (`pause` froze a key for every process) events. A listener that
+   * throws is ignored.
+   */
+  onEvent?: MlyEventListener | undefined;
   /** Timers for waits (default: the global ones). */
   scheduler?: Scheduler;
 }
@@ -105,6 +113,8 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #maxQueue: number;
   readonly #scheduler: Scheduler;
   readonly #onBackendError: ((error: BackendUnavailableError) => void) | undefined;
+  readonly #onEvent: MlyEventListener | undefined;
+  readonly #clock: Clock;
   readonly #lanes = new Map<string, _Lane>();
   readonly #instance = `${(++_instances).toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
   #sequence = 0;
@@ -126,6 +136,8 @@ export class RedisRateLimiter implements RateLimiter {
     this.#maxQueue = options.maxQueue ?? 1000;
     this.#scheduler = options.scheduler ?? systemScheduler;
     this.#onBackendError = options.onBackendError;
+    this.#onEvent = options.onEvent;
+    this.#clock = options.clock ?? preciseClock;
     if (options.fallback !== undefined) {
       const processes = options.fallback.expectedProcesses;
       if (!Number.isInteger(processes) || processes < 1) throw new ConfigError(`fallback.expectedProcesses must be a whole number ≥ 1 (got ${String(processes)}).`);
@@ -173,9 +185,13 @@ export class RedisRateLimiter implements RateLimiter {
       release = resolve;
     });
     lane.tail = Promise.all([previous, mine]).then(() => undefined);
+    const startedAt = this.#clock.now();
+    const wait = { waited: lane.waiting > 1 };
     try {
-      if (lane.waiting > 1) await _abortable(previous, signal);
-      return await this.#attempt(key, signal);
+      if (wait.waited) await _abortable(previous, signal);
+      const permit = await this.#attempt(key, signal, wait);
+      if (wait.waited) emitEvent(this.#onEvent, { type: "limiter.wait", key, durationMs: this.#clock.now() - startedAt });
+      return permit;
     } finally {
       release();
       lane.waiting -= 1;
@@ -186,6 +202,7 @@ export class RedisRateLimiter implements RateLimiter {
   /** Freezes `key` for every process for `waitMs` (a server's `Retry-After`). */
   async pause(key: string, waitMs: number): Promise<void> {
     if (!(waitMs > 0)) return;
+    emitEvent(this.#onEvent, { type: "limiter.pause", key, durationMs: waitMs });
     this.fallback?.pause(key, waitMs);
     try {
       await this.#eval(key, ["pause", String(Math.ceil(waitMs * 1000)), String(Math.ceil(this.#ttlMs + waitMs))]);
@@ -194,7 +211,8 @@ export class RedisRateLimiter implements RateLimiter {
     }
   }
 
-  async #attempt(key: string, signal: AbortSignal | undefined): Promise<RateLimitPermit> {
+  /** Takes a slot in Redis (or the fallback); sets `wait.waited` when it had to wait. */
+  async #attempt(key: string, signal: AbortSignal | undefined, wait: { waited: boolean }): Promise<RateLimitPermit> {
     const spanUs = Math.ceil((this.windowMs + this.marginMs) * 1000);
     const spacingUs = Math.ceil(this.spacingMs * 1000);
     let dueUs = 0;
@@ -205,7 +223,9 @@ export class RedisRateLimiter implements RateLimiter {
         reply = (await this.#eval(key, ["acquire", String(this.limit), String(spanUs), String(spacingUs), String(this.#leaseMs * 1000), id, String(this.#ttlMs), String(dueUs)])) as _Reply;
       } catch (error) {
         if (this.fallback === undefined || !(error instanceof BackendUnavailableError)) throw error;
-        return this.fallback.acquire(key, signal === undefined ? {} : { signal });
+        const local = this.fallback;
+        if (local.stats(key).waitMs > 0) wait.waited = true;
+        return local.acquire(key, signal === undefined ? {} : { signal });
       }
       if (Number(reply[0]) === 1) {
         const permit = new _RedisPermit(this, key, id, Number(reply[1]), Number(reply[2]));
@@ -216,6 +236,7 @@ export class RedisRateLimiter implements RateLimiter {
         return permit;
       }
       dueUs = Number(reply[2]) + Number(reply[1]);
+      wait.waited = true;
       await _sleep(Math.max(1, Math.ceil(Number(reply[1]) / 1000)), signal, this.#scheduler);
     }
   }

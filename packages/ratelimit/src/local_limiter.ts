@@ -1,5 +1,5 @@
-import type { AcquireOptions, Clock, PermitOutcome, RateLimitPermit, RateLimiter } from "@mly/auth-core";
-import { AbortedError, ConfigError, QueueFullError } from "@mly/auth-core";
+import type { AcquireOptions, Clock, MlyEventListener, PermitOutcome, RateLimitPermit, RateLimiter } from "@mly/auth-core";
+import { AbortedError, ConfigError, emitEvent, QueueFullError } from "@mly/auth-core";
 import { KeyTable } from "./_key_table.ts";
 import { preciseClock } from "./precise_clock.ts";
 import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.ts";
@@ -49,6 +49,11 @@ export interface RateLimiterOptions {
    * permit cannot hold its key forever (default 60 000).
    */
   settleTimeoutMs?: number;
+  /**
+   * Receives `limiter.wait` (a caller was granted after waiting, with `durationMs` on `clock`) and
+   * `limiter.pause` (`pause` froze a key) events. A listener that throws is ignored.
+   */
+  onEvent?: MlyEventListener | undefined;
 }
 
 /** What a limiter holds for one key, for tests, metrics and debugging. */
@@ -179,6 +184,7 @@ export class LocalRateLimiter implements RateLimiter {
   readonly #settleTimeoutMs: number;
   readonly #keys: KeyTable<_Key>;
   readonly #permitEnds: _PermitEnds;
+  readonly #onEvent: MlyEventListener | undefined;
 
   /** Creates a limiter; see {@link RateLimiterOptions}. */
   constructor(options: RateLimiterOptions) {
@@ -202,6 +208,7 @@ export class LocalRateLimiter implements RateLimiter {
     this.#maxQueue = options.maxQueue ?? 1000;
     this.#maxKeys = options.maxKeys ?? 10_000;
     this.#settleTimeoutMs = options.settleTimeoutMs ?? 60_000;
+    this.#onEvent = options.onEvent;
     this.#keys = new KeyTable<_Key>(this.#maxKeys, {
       inUse: (state, now) => {
         this.#settleOverdue(state, now);
@@ -251,6 +258,7 @@ export class LocalRateLimiter implements RateLimiter {
    */
   pause(key: string, waitMs: number): void {
     if (!(waitMs > 0)) return;
+    emitEvent(this.#onEvent, { type: "limiter.pause", key, durationMs: waitMs });
     const now = this.#clock.now();
     const until = now + waitMs;
     const state = this.#keys.obtain(key, now);
@@ -292,6 +300,7 @@ export class LocalRateLimiter implements RateLimiter {
       const waiter: _Waiter = (now, dueAt) => {
         signal?.removeEventListener("abort", onAbort);
         resolve(this.#grant(state, now, Math.max(since, dueAt)));
+        emitEvent(this.#onEvent, { type: "limiter.wait", key: state.name, durationMs: now - since });
       };
       signal?.addEventListener("abort", onAbort);
       queue.push(waiter);

@@ -1,0 +1,72 @@
+import { mapiq, type MlyEvent } from "@mly/auth-core";
+import { describe, expect, it } from "vitest";
+import { _manualTime } from "./_test_manual_time.ts";
+import { createRateLimiter } from "./local_limiter.ts";
+import { policiesFor } from "./policies.ts";
+
+describe("limiter events", () => {
+  it("limiter.wait for each caller granted after waiting, with durationMs on the limiter's clock; none for a free slot", async () => {
+    const time = _manualTime();
+    const events: MlyEvent[] = [];
+    const limiter = createRateLimiter({ limit: 10, windowMs: 1000, marginMs: 0, clock: time.clock, scheduler: time.scheduler, onEvent: (event) => events.push(event) });
+    const granted = Array.from({ length: 3 }, () => limiter.acquire("GET /v2/users"));
+    await time.advance(0);
+    expect(events).toEqual([]);
+    await time.advance(100);
+    await time.advance(100);
+    for (const permit of await Promise.all(granted)) permit.settle({ status: 200 });
+    expect(events).toEqual([
+      { type: "limiter.wait", key: "GET /v2/users", durationMs: 100 },
+      { type: "limiter.wait", key: "GET /v2/users", durationMs: 200 },
+    ]);
+  });
+
+  it("limiter.pause when a server asks to wait; the key stays frozen for that long", async () => {
+    const time = _manualTime();
+    const events: MlyEvent[] = [];
+    const limiter = createRateLimiter({ limit: 10, windowMs: 1000, marginMs: 0, clock: time.clock, scheduler: time.scheduler, onEvent: (event) => events.push(event) });
+    limiter.pause("k", 5000);
+    limiter.pause("k", 0); // not a pause
+    const permit = limiter.acquire("k");
+    await time.advance(5000);
+    (await permit).settle();
+    expect(events).toEqual([
+      { type: "limiter.pause", key: "k", durationMs: 5000 },
+      { type: "limiter.wait", key: "k", durationMs: 5000 },
+    ]);
+  });
+
+  it("policiesFor passes onEvent to every policy's limiter: events carry core's route keys", async () => {
+    const time = _manualTime();
+    const events: MlyEvent[] = [];
+    const limiter = policiesFor(mapiq, { clock: time.clock, scheduler: time.scheduler, onEvent: (event) => events.push(event) });
+    const key = "mapiq:endpoint:GET /v2/buildings/{id}";
+    await limiter.pause(key, 30_000);
+    expect(events).toEqual([{ type: "limiter.pause", key, durationMs: 30_000 }]);
+  });
+
+  it("a throwing listener breaks no grant and no pause", async () => {
+    const time = _manualTime();
+    let calls = 0;
+    const limiter = createRateLimiter({
+      limit: 1,
+      windowMs: 1000,
+      marginMs: 0,
+      clock: time.clock,
+      scheduler: time.scheduler,
+      onEvent: () => {
+        calls++;
+        throw new Error("listener bug");
+      },
+    });
+    limiter.pause("k", 100);
+    const first = limiter.acquire("k");
+    const second = limiter.acquire("k");
+    await time.advance(100);
+    (await first).settle();
+    await time.advance(1000);
+    (await second).settle();
+    expect(calls).toBe(3);
+    expect(limiter.stats("k").queued).toBe(0);
+  });
+});
