@@ -55,8 +55,8 @@ export function createTokenRenewer(options: TokenRenewerOptions): TokenRenewer {
       }
       call = buildClientCredentials(options.profile, options.client, options.scopes === undefined ? {} : { scopes: options.scopes });
     } else if (!supportsGrant(options.profile, "refresh_token")) {
-      // Mapillary v2: tokens never expire, so a rejected one was revoked (seed 004).
-      throw new LoginRequiredError(_logInAgain(`${options.profile.name} token revoked or expired`));
+      // Mapillary v2: tokens never expire, so a rejected one was revoked (seed 004). The message is buildRefresh's.
+      throw new LoginRequiredError(_logInAgain("token not refreshable"));
     } else {
       call = buildRefresh(options.profile, options.client, current, { now: clock.now() });
     }
