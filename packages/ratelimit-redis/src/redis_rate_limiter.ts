@@ -89,6 +89,10 @@ let _instances = 0;
  * with hash-tagged keys (`{mly:rl:<key>}:…`) so it runs on Redis Cluster. Waiters of one process
  * queue FIFO per key; across processes whoever asks first after a slot frees wins.
  *
+ * Routes may have their own limit (`routes`), and a route learns its real limit from a 429
+ * (`learn`, on by default): the limit drops to the requests admitted in the window before it and
+ * probes back up slowly, shared with every process through `{prefix:key}:ll`.
+ *
  * When Redis does not answer within `timeoutMs` it fails closed with `BackendUnavailableError`,
  * unless `fallback` is set: then it limits locally at `limit / expectedProcesses`.
  *
