@@ -30,6 +30,20 @@ export interface RateLimitPolicy {
   readonly per: "endpoint" | "app";
   /** Which requests count: API calls or tile fetches. */
   readonly appliesTo: "api" | "tiles";
+  /**
+   * Operations whose limit deviates from this policy's, keyed by `METHOD /template` as
+   * `routeTemplate` gives it: `{ "GET /v2/reports/{id}": { limit: 5, windowMs: 60_000 } }`
+   * (an `endpoint` policy's keys only). Limiters of `@mly/ratelimit` and `@mly/ratelimit-redis` apply them.
+   */
+  readonly routes?: Readonly<Record<string, RouteLimit>> | undefined;
+}
+
+/** The limit of one operation that deviates from its policy (see {@link RateLimitPolicy.routes}). */
+export interface RouteLimit {
+  /** Requests allowed per window. */
+  readonly limit: number;
+  /** The window length in milliseconds. */
+  readonly windowMs: number;
 }
 
 /** An API operation, for rate-limit keys: `GET /v2/buildings/{id}`. */

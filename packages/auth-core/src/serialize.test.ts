@@ -19,6 +19,7 @@ const tokenSets: fc.Arbitrary<TokenSet> = fc.record({
   provider: fc.string(),
   issuer: fc.option(fc.string(), { nil: undefined }),
   subject: fc.option(fc.string(), { nil: undefined }),
+  resource: fc.option(fc.string(), { nil: undefined }),
 });
 
 function plain(tokens: TokenSet): Record<string, unknown> {
@@ -42,6 +43,16 @@ describe("serializeTokenSet / parseTokenSet", () => {
     );
   });
 
+  it("keeps Mapiq's resource; a token stored before the field existed still reads", () => {
+    const mapiqTokens = tokenSet({ kind: "client_app", resource: "https://api.mapiq.com", scopes: ["https://api.mapiq.com/public/.default"] });
+    const text = serializeTokenSet(mapiqTokens);
+    expect(JSON.parse(text)).toMatchObject({ resource: "https://api.mapiq.com", scopes: ["https://api.mapiq.com/public/.default"] });
+    expect(parseTokenSet(text).resource).toBe("https://api.mapiq.com");
+    const older = JSON.parse(serializeTokenSet(tokenSet())) as Record<string, unknown>;
+    expect("resource" in older).toBe(false);
+    expect(parseTokenSet(JSON.stringify(older)).resource).toBeUndefined();
+  });
+
   it("rejects unreadable text with StorageError naming the field, in its message and in `reason`", () => {
     const good = JSON.parse(serializeTokenSet(tokenSet())) as Record<string, unknown>;
     const cases: [unknown, string][] = [
@@ -58,6 +69,7 @@ describe("serializeTokenSet / parseTokenSet", () => {
       [{ ...good, issued_at: null }, "issued_at"],
       [{ ...good, not_before: "x" }, "not_before"],
       [{ ...good, provider: undefined }, "provider"],
+      [{ ...good, resource: 1 }, "resource"],
     ];
     for (const [value, field] of cases) {
       const error = caught(() => parseTokenSet(typeof value === "string" ? value : JSON.stringify(value)));

@@ -36,7 +36,7 @@ const _KINDS: readonly unknown[] = ["user", "client_app", "client_token"];
  * may be null but not absent, `#` is a finite number, `*` is a list of strings, else a string.
  * Each is the snake_case form of a {@link TokenSet} field.
  */
-const _FIELDS = ["kind", "access_token", "token_type", "?refresh_token", "*scopes", "#issued_at", "!#expires_at", "?#not_before", "provider", "?issuer", "?subject"];
+const _FIELDS = ["kind", "access_token", "token_type", "?refresh_token", "*scopes", "#issued_at", "!#expires_at", "?#not_before", "provider", "?issuer", "?subject", "?resource"];
 
 function _camel(key: string): string {
   return key.replace(/_(.)/g, (_, letter: string) => letter.toUpperCase());

@@ -4,6 +4,7 @@ import { createManualClock } from "./clock.ts";
 import { LoginRequiredError } from "./errors.ts";
 import type { HttpRequestDescription } from "./http.ts";
 import { mapillary } from "./mapillary.ts";
+import { mapillaryV2 } from "./mapillary_v2.ts";
 import { mapiq } from "./mapiq.ts";
 import type { TransportOptions } from "./ports.ts";
 import { Secret } from "./secret.ts";
@@ -45,6 +46,15 @@ describe("createTokenRenewer", () => {
     const client = clientTokenSet(new Secret("MLY|1|x"), 0);
     expect(await renew(client, {})).toBe(client);
     expect(await rejected(renew(undefined, {}))).toBeInstanceOf(LoginRequiredError);
+    expect(transport.requests).toHaveLength(0);
+  });
+
+  it("Mapillary v2 (no refresh grant): a user token cannot be renewed, LoginRequiredError without a request", async () => {
+    const transport = new FakeTransport(() => json(200, { access_token: "a" }));
+    const renew = createTokenRenewer({ profile: mapillaryV2, client: createClient({ clientId: "v2-id", clientSecret: "s" }), transport });
+    const error = await rejected(renew(tokenSet({ provider: "mapillary-v2", expiresAt: null }), {}));
+    expect(error).toBeInstanceOf(LoginRequiredError);
+    expect((error as Error).message).toContain("log in again");
     expect(transport.requests).toHaveLength(0);
   });
 

@@ -6,6 +6,7 @@ import { LoginRequiredError } from "./errors.ts";
 import type { HttpTransport } from "./ports.ts";
 import { supportsGrant, type ProviderProfile } from "./profile.ts";
 import { buildRefresh } from "./refresh.ts";
+import { _logInAgain } from "./_fix.ts";
 import { processTokenResponse, type TokenRequest } from "./token_request.ts";
 import type { TokenSet } from "./token_set.ts";
 
@@ -31,7 +32,8 @@ export interface TokenRenewerOptions {
 /**
  * The standard {@link TokenRenewer}: refreshes user tokens (Mapillary v4 with the access token,
  * RFC 6749 servers with the refresh token), re-runs the client-credentials grant for app
- * tokens (Mapiq), and returns client tokens unchanged.
+ * tokens (Mapiq), and returns client tokens unchanged. A user token of a provider without a
+ * refresh grant (Mapillary v2) cannot be renewed: `LoginRequiredError`.
  *
  * @example
  * ```ts
@@ -52,6 +54,9 @@ export function createTokenRenewer(options: TokenRenewerOptions): TokenRenewer {
         throw new LoginRequiredError(`No ${options.profile.name} token is stored for this key. Log in first.`);
       }
       call = buildClientCredentials(options.profile, options.client, options.scopes === undefined ? {} : { scopes: options.scopes });
+    } else if (!supportsGrant(options.profile, "refresh_token")) {
+      // Mapillary v2: tokens never expire, so a rejected one was revoked (seed 004). The message is buildRefresh's.
+      throw new LoginRequiredError(_logInAgain("token not refreshable"));
     } else {
       call = buildRefresh(options.profile, options.client, current, { now: clock.now() });
     }

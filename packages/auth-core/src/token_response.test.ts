@@ -57,6 +57,19 @@ describe("parseTokenResponse", () => {
     expect(rotated.scopes).toEqual(["read"]);
   });
 
+  it("keeps the documented fields a server adds: Mapiq's resource and the granted scope", () => {
+    const t = parseTokenResponse(
+      json(200, { access_token: "eyJ", token_type: "Bearer", expires_in: "3599", resource: "https://api.mapiq.com", scope: "https://api.mapiq.com/public/.default" }),
+      mq,
+    );
+    expect(t.resource).toBe("https://api.mapiq.com");
+    expect(t.scopes).toEqual(["https://api.mapiq.com/public/.default"]);
+    // A renewal whose response has no resource keeps the one it had; a field of another type is ignored.
+    expect(parseTokenResponse(json(200, { access_token: "new" }), { ...mq, previous: t }).resource).toBe("https://api.mapiq.com");
+    expect(parseTokenResponse(json(200, { access_token: "a", resource: 5 }), mq).resource).toBeUndefined();
+    expect(parseTokenResponse(json(200, { access_token: "a" }), v4).resource).toBeUndefined();
+  });
+
   it("reads user_id as the subject", () => {
     expect(parseTokenResponse(json(200, { access_token: "a", user_id: "42" }), v4).subject).toBe("42");
   });

@@ -33,7 +33,8 @@ export interface TokenResponseContext {
  * The one token-response parser of mly, for every provider: numbers or numeric strings
  * (`"expires_in":"3599"`), `expires_on` (preferred) and `not_before` in epoch seconds,
  * `expires_in: "never"`, a missing `expires_in`, `token_type` in any case, and a refresh
- * response without `refresh_token` (the old one is kept). An error status becomes the
+ * response without `refresh_token` (the old one is kept). The granted `scope` and Mapiq's
+ * `resource` are kept on the token set. An error status becomes the
  * matching typed error, from the token-endpoint shapes only (HTTP 429 with `Retry-After`,
  * Graph throttle codes, RFC 6749 `{"error":"…"}`, Graph `{"error":{…}}`, else
  * {@link HttpError}); API responses go through `parseErrorResponse`. Throws only
@@ -108,5 +109,6 @@ export function parseTokenResponse(response: HttpResponseData, context: TokenRes
     provider: profile.id,
     issuer: profile.issuer ?? previous?.issuer,
     subject: _string(body, "user_id") ?? previous?.subject,
+    resource: _string(body, "resource") ?? previous?.resource,
   } satisfies TokenSet);
 }

@@ -35,6 +35,8 @@ export interface TokenSet {
   readonly issuer: string | undefined;
   /** The user or client the token stands for, when known. */
   readonly subject: string | undefined;
+  /** The API the token is for, when the server said so (Mapiq's `resource`, seed 003). */
+  readonly resource?: string | undefined;
 }
 
 /** When to refresh ahead of expiry. */

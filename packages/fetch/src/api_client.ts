@@ -55,7 +55,8 @@ export interface ApiClientOptions {
   appOnly?: boolean;
   /**
    * Spaces requests so the quota is never exceeded. Default: the profile's documented policies,
-   * in memory (`policiesFor(profile)` of `@mly/ratelimit`); pass a shared one (`RedisRateLimiter`)
+   * in memory, learning a route's real limit from its 429s (`adaptivePoliciesFor(profile)` of
+   * `@mly/ratelimit/adaptive`); pass a shared one (`RedisRateLimiter`)
    * for several processes, or `false` to turn rate limiting off.
    */
   limiter?: RateLimiter | false;

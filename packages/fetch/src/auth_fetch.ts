@@ -18,7 +18,7 @@ import {
   TransportError,
   type TokenSet,
 } from "@mly/auth-core";
-import { policiesFor } from "@mly/ratelimit";
+import { adaptivePoliciesFor } from "@mly/ratelimit/adaptive";
 import type { TokenSource } from "./token_source.ts";
 
 /** Automatic wait-and-retry on throttling. */
@@ -39,8 +39,9 @@ export interface AuthFetchOptions {
   tokens: TokenSource | null;
   /**
    * Spaces requests; every attempt, retries included, acquires a permit for each rate-limit key.
-   * Default: the profile's documented policies, in memory (`policiesFor(profile)` of
-   * `@mly/ratelimit`); `false` turns rate limiting off.
+   * Default: the profile's documented policies and per-route limits, in memory, learning a
+   * route's real limit from its 429s (`adaptivePoliciesFor(profile)` of `@mly/ratelimit/adaptive`);
+   * `false` turns rate limiting off.
    */
   limiter?: RateLimiter | false;
   /** The rate-limit keys of a request (default: `rateLimitKeys(profile, method, url)` from the core). */
@@ -96,7 +97,7 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
   const clock = options.clock ?? systemClock;
   const keysOf = options.rateLimitKeys ?? ((method: string, url: string): readonly string[] => rateLimitKeys(options.profile, method, url));
   const onEvent = options.onEvent;
-  const limiter = options.limiter === false ? undefined : (options.limiter ?? policiesFor(options.profile, { onEvent }));
+  const limiter = options.limiter === false ? undefined : (options.limiter ?? adaptivePoliciesFor(options.profile, { onEvent }));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const frozenUntil = new Map<string, number>();
   const retry = options.retryOnRateLimit === false ? undefined : options.retryOnRateLimit;

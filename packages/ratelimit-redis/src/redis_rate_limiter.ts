@@ -12,6 +12,7 @@ import {
   type RateLimiter,
 } from "@mly/auth-core";
 import { LocalRateLimiter, preciseClock, systemScheduler, type RateLimitMode, type Scheduler } from "@mly/ratelimit";
+import { DEFAULT_PROBE_EVERY_WINDOWS, routeOfKey, type LearnOptions, type RouteLimits } from "@mly/ratelimit/adaptive";
 import { clientMistake, toRedisCommander, type RedisClientLike, type RedisCommander } from "@mly/redis-script";
 import { _SCRIPT } from "./_script.ts";
 
@@ -34,9 +35,18 @@ export interface RedisRateLimiterOptions {
   windowMs: number;
   /** `even` (default) or `burst`, as in `createRateLimiter`. */
   mode?: RateLimitMode;
+  /** Routes whose limit deviates from `limit` / `windowMs`, by `METHOD /template`: `{ "GET /v2/reports/{id}": { limit: 5, windowMs: 60_000 } }`. */
+  routes?: RouteLimits | undefined;
+  /**
+   * Learn a route's real limit from its 429s and share it with every process (default: on). After
+   * a 429 the key's limit drops to the requests admitted in the window before it, kept in Redis
+   * beside the key's slots (`{<prefix>:<key>}:ll`, with a TTL), and rises by one every
+   * `probeEveryWindows` windows (default 5) back to the configured limit. `false` turns it off.
+   */
+  learn?: LearnOptions | false | undefined;
   /** Extra ms added to the window; default as in `createRateLimiter`. */
   marginMs?: number;
-  /** Prefix of the Redis keys: `{<prefix>:<key>}:log|inf|st` (default `mly:rl`). Put the provider in it when several share a Redis. */
+  /** Prefix of the Redis keys: `{<prefix>:<key>}:log|inf|st|ll` (default `mly:rl`). Put the provider in it when several share a Redis. */
   prefix?: string;
   /** A Redis call that takes longer fails (default 1000 ms). */
   timeoutMs?: number;
@@ -44,7 +54,7 @@ export interface RedisRateLimiterOptions {
   settleTimeoutMs?: number;
   /** Callers of this process that may wait per key (default 1000). */
   maxQueue?: number;
-  /** Default: none, fail closed with `BackendUnavailableError`. */
+  /** Default: none, fail closed with `BackendUnavailableError`. The fallback limits every key at its share of `limit` (no route limits, no learning). */
   fallback?: RedisFallbackOptions;
   /** Called when a settle, cancel or pause could not reach Redis (the permit's lease covers the slot). */
   onBackendError?: (error: BackendUnavailableError) => void;
@@ -67,6 +77,17 @@ interface _Lane {
 
 type _Reply = readonly unknown[];
 
+/** A key's limit, window and spacing, as the script takes them. */
+interface _Shape {
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly spanUs: number;
+  readonly spacingUs: number;
+  readonly ttlMs: number;
+  /** µs per step up of a learned limit; 0: learning off. */
+  readonly probeUs: number;
+}
+
 let _instances = 0;
 
 /**
@@ -75,6 +96,10 @@ let _instances = 0;
  * computed by one Lua script per acquire — exactly one round trip — on the Redis server's clock,
  * with hash-tagged keys (`{mly:rl:<key>}:…`) so it runs on Redis Cluster. Waiters of one process
  * queue FIFO per key; across processes whoever asks first after a slot frees wins.
+ *
+ * Routes may have their own limit (`routes`), and a route learns its real limit from a 429
+ * (`learn`, on by default): the limit drops to the requests admitted in the window before it and
+ * probes back up slowly, shared with every process through `{prefix:key}:ll`.
  *
  * When Redis does not answer within `timeoutMs` it fails closed with `BackendUnavailableError`,
  * unless `fallback` is set: then it limits locally at `limit / expectedProcesses`.
@@ -109,7 +134,6 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #prefix: string;
   readonly #timeoutMs: number;
   readonly #leaseMs: number;
-  readonly #ttlMs: number;
   readonly #maxQueue: number;
   readonly #scheduler: Scheduler;
   readonly #onBackendError: ((error: BackendUnavailableError) => void) | undefined;
@@ -117,6 +141,9 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #clock: Clock;
   readonly #lanes = new Map<string, _Lane>();
   readonly #instance = `${(++_instances).toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
+  /** The shape of keys without a route limit, and of each route with one. */
+  readonly #shape: _Shape;
+  readonly #routes = new Map<string, _Shape>();
   #sequence = 0;
 
   /** Creates a limiter over `options.client`. */
@@ -132,9 +159,16 @@ export class RedisRateLimiter implements RateLimiter {
     this.#prefix = options.prefix ?? "mly:rl";
     this.#timeoutMs = options.timeoutMs ?? 1000;
     this.#leaseMs = options.settleTimeoutMs ?? 60_000;
-    this.#ttlMs = Math.ceil(this.windowMs + this.marginMs + this.spacingMs + this.#leaseMs + 1000);
     this.#maxQueue = options.maxQueue ?? 1000;
     this.#scheduler = options.scheduler ?? systemScheduler;
+    const probeEveryWindows = options.learn === false ? 0 : (options.learn?.probeEveryWindows ?? DEFAULT_PROBE_EVERY_WINDOWS);
+    if (options.learn !== false && !(probeEveryWindows > 0)) throw new ConfigError("learn.probeEveryWindows must be > 0.");
+    this.#shape = this.#shapeOf(shape, probeEveryWindows);
+    for (const [route, limit] of Object.entries(options.routes ?? {})) {
+      if (routeOfKey(route) !== route) throw new ConfigError(`Route "${route.slice(0, 80)}" is not "METHOD /template" (e.g. "GET /v2/reports/{id}").`);
+      const routeShape = new LocalRateLimiter({ limit: limit.limit, windowMs: limit.windowMs, mode: this.mode, ...(options.marginMs === undefined ? {} : { marginMs: options.marginMs }) });
+      this.#routes.set(route, this.#shapeOf(routeShape, probeEveryWindows));
+    }
     this.#onBackendError = options.onBackendError;
     this.#onEvent = options.onEvent;
     this.#clock = options.clock ?? preciseClock;
@@ -156,10 +190,39 @@ export class RedisRateLimiter implements RateLimiter {
     }
   }
 
-  /** The Redis keys of `key`: `{prefix:key}:log`, `:inf`, `:st` (one hash tag, so one Cluster slot). */
-  redisKeys(key: string): [string, string, string] {
+  /** The Redis keys of `key`: `{prefix:key}:log`, `:inf`, `:st`, `:ll` (learned limit) — one hash tag, so one Cluster slot. */
+  redisKeys(key: string): [string, string, string, string] {
     const tag = `{${this.#prefix}:${encodeURIComponent(key)}}`;
-    return [`${tag}:log`, `${tag}:inf`, `${tag}:st`];
+    return [`${tag}:log`, `${tag}:inf`, `${tag}:st`, `${tag}:ll`];
+  }
+
+  /**
+   * The limit `key` runs at now, for every process: its route's limit, or what a 429 taught it
+   * (rising back slowly). One Redis round trip.
+   *
+   * @throws {BackendUnavailableError} Redis did not answer within `timeoutMs`.
+   */
+  async limitOf(key: string): Promise<number> {
+    const shape = this.#shapeOfKey(key);
+    return Number(await this.#eval(key, ["limit", String(shape.limit), String(shape.probeUs)]));
+  }
+
+  /** The limit, window and spacing of `key`: its route's, or the limiter's. */
+  #shapeOfKey(key: string): _Shape {
+    const route = this.#routes.size === 0 ? undefined : routeOfKey(key);
+    return (route === undefined ? undefined : this.#routes.get(route)) ?? this.#shape;
+  }
+
+  #shapeOf(shape: LocalRateLimiter, probeEveryWindows: number): _Shape {
+    const spanMs = shape.windowMs + shape.marginMs;
+    return {
+      limit: shape.limit,
+      windowMs: shape.windowMs,
+      spanUs: Math.ceil(spanMs * 1000),
+      spacingUs: Math.ceil(shape.spacingMs * 1000),
+      ttlMs: Math.ceil(spanMs + shape.spacingMs + this.#leaseMs + 1000),
+      probeUs: Math.ceil(probeEveryWindows * spanMs * 1000),
+    };
   }
 
   /**
@@ -205,7 +268,7 @@ export class RedisRateLimiter implements RateLimiter {
     emitEvent(this.#onEvent, { type: "limiter.pause", key, durationMs: waitMs });
     this.fallback?.pause(key, waitMs);
     try {
-      await this.#eval(key, ["pause", String(Math.ceil(waitMs * 1000)), String(Math.ceil(this.#ttlMs + waitMs))]);
+      await this.#eval(key, ["pause", String(Math.ceil(waitMs * 1000)), String(Math.ceil(this.#shapeOfKey(key).ttlMs + waitMs))]);
     } catch (error) {
       this.#report(error);
     }
@@ -213,14 +276,13 @@ export class RedisRateLimiter implements RateLimiter {
 
   /** Takes a slot in Redis (or the fallback); sets `wait.waited` when it had to wait. */
   async #attempt(key: string, signal: AbortSignal | undefined, wait: { waited: boolean }): Promise<RateLimitPermit> {
-    const spanUs = Math.ceil((this.windowMs + this.marginMs) * 1000);
-    const spacingUs = Math.ceil(this.spacingMs * 1000);
+    const { limit, spanUs, spacingUs, ttlMs, probeUs } = this.#shapeOfKey(key);
     let dueUs = 0;
     for (;;) {
       const id = `${this.#instance}:${(++this.#sequence).toString(36)}`;
       let reply: _Reply;
       try {
-        reply = (await this.#eval(key, ["acquire", String(this.limit), String(spanUs), String(spacingUs), String(this.#leaseMs * 1000), id, String(this.#ttlMs), String(dueUs)])) as _Reply;
+        reply = (await this.#eval(key, ["acquire", String(limit), String(spanUs), String(spacingUs), String(this.#leaseMs * 1000), id, String(ttlMs), String(dueUs), String(probeUs)])) as _Reply;
       } catch (error) {
         if (this.fallback === undefined || !(error instanceof BackendUnavailableError)) throw error;
         const local = this.fallback;
@@ -241,12 +303,14 @@ export class RedisRateLimiter implements RateLimiter {
     }
   }
 
-  /** @internal Settles a permit at the Redis server's time. */
-  async _settle(key: string, id: string, outcome: PermitOutcome | undefined): Promise<void> {
-    const wait = outcome === undefined ? 0 : (outcome.retryAfterMs ?? (outcome.status === 429 ? this.windowMs : 0));
+  /** @internal Settles a permit (granted at `grantUs`) at the Redis server's time; a 429 teaches the key its limit. */
+  async _settle(key: string, id: string, grantUs: number, outcome: PermitOutcome | undefined): Promise<void> {
+    const shape = this.#shapeOfKey(key);
+    const wait = outcome === undefined ? 0 : (outcome.retryAfterMs ?? (outcome.status === 429 ? shape.windowMs : 0));
     if (wait > 0) this.fallback?.pause(key, wait);
+    const learn = outcome?.status === 429 && shape.probeUs > 0 ? [String(shape.limit), String(shape.spanUs), String(shape.probeUs), String(grantUs)] : [];
     try {
-      await this.#eval(key, ["settle", id, String(Math.ceil(wait * 1000)), String(Math.ceil(this.#ttlMs + wait))]);
+      await this.#eval(key, ["settle", id, String(Math.ceil(wait * 1000)), String(Math.ceil(shape.ttlMs + wait)), ...learn]);
     } catch (error) {
       this.#report(error);
     }
@@ -255,7 +319,7 @@ export class RedisRateLimiter implements RateLimiter {
   /** @internal Gives a permit's slot back. */
   async _cancel(key: string, id: string, grantUs: number, previousGrantUs: number): Promise<void> {
     try {
-      await this.#eval(key, ["cancel", id, String(grantUs), String(previousGrantUs), String(this.#ttlMs)]);
+      await this.#eval(key, ["cancel", id, String(grantUs), String(previousGrantUs), String(this.#shapeOfKey(key).ttlMs)]);
     } catch (error) {
       this.#report(error);
     }
@@ -315,7 +379,7 @@ class _RedisPermit implements RateLimitPermit {
   async settle(outcome?: PermitOutcome): Promise<void> {
     if (this.#done) return;
     this.#done = true;
-    await this.#limiter._settle(this.#key, this.#id, outcome);
+    await this.#limiter._settle(this.#key, this.#id, this.#grantUs, outcome);
   }
 
   async cancel(): Promise<void> {

@@ -13,7 +13,7 @@ import { v2MeHandler, v2StatusHandler } from "./mapillary_v2/api.ts";
 import { guardV2 } from "./mapillary_v2/api_guard.ts";
 import { mapillaryV2ConnectHandler } from "./mapillary_v2/connect.ts";
 import { mapillaryV2TokenHandler } from "./mapillary_v2/token.ts";
-import { getBuilding, listBuildings, listUsers } from "./mapiq/api.ts";
+import { getBuilding, getReport, listBuildings, listUsers } from "./mapiq/api.ts";
 import { guardMapiq } from "./mapiq/api_guard.ts";
 import { mapiqTokenHandler } from "./mapiq/token.ts";
 import type { SandboxState } from "./state.ts";
@@ -42,5 +42,6 @@ export function createRoutes(state: SandboxState): Route[] {
     { method: "GET", template: "/mapiq/api/v2/buildings", api: "mapiq", handler: guardMapiq(state, listBuildings) },
     { method: "GET", template: "/mapiq/api/v2/buildings/{id}", api: "mapiq", handler: guardMapiq(state, getBuilding) },
     { method: "GET", template: "/mapiq/api/v2/users", api: "mapiq", handler: guardMapiq(state, listUsers) },
+    { method: "GET", template: "/mapiq/api/v2/reports/{id}", api: "mapiq", handler: guardMapiq(state, getReport) },
   ];
 }

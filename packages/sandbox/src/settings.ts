@@ -38,6 +38,13 @@ export interface SandboxSettings {
   mapiqTokenLifetimeSeconds: number;
   /** Per-client, per-operation Mapiq limit (documented default: 20 per minute). */
   mapiqRateLimit: ShapedWindowLimit;
+  /**
+   * Mapiq operations whose real limit deviates from `mapiqRateLimit` (seed 003: "some endpoint
+   * can deviate"), keyed by `METHOD /template` relative to the API (`GET /v2/reports/{id}`); a
+   * field left out is `mapiqRateLimit`'s. Default: `GET /v2/reports/{id}` allows 5 per window,
+   * and nothing tells the client so.
+   */
+  mapiqRouteLimits: Record<string, Partial<ShapedWindowLimit>>;
 }
 
 /** A partial `SandboxSettings`, nested limits included. */
@@ -50,6 +57,7 @@ export interface SandboxSettingsInit {
   mapillaryV2RateLimit?: Partial<WindowLimit>;
   mapiqTokenLifetimeSeconds?: number;
   mapiqRateLimit?: Partial<ShapedWindowLimit>;
+  mapiqRouteLimits?: Record<string, Partial<ShapedWindowLimit>>;
 }
 
 /** The defaults, matching what the real services document or were observed doing. */
@@ -63,6 +71,7 @@ export function defaultSettings(): SandboxSettings {
     mapillaryV2RateLimit: { limit: 10_000, windowMs: 60_000 },
     mapiqTokenLifetimeSeconds: 3599,
     mapiqRateLimit: { limit: 20, windowMs: 60_000, shape: "sliding-log" },
+    mapiqRouteLimits: { "GET /v2/reports/{id}": { limit: 5 } },
   };
 }
 
@@ -78,6 +87,7 @@ export function resolveSettings(init: SandboxSettingsInit = {}): SandboxSettings
     mapillaryV2RateLimit: { ...base.mapillaryV2RateLimit, ..._defined(init.mapillaryV2RateLimit) },
     mapiqTokenLifetimeSeconds: init.mapiqTokenLifetimeSeconds ?? base.mapiqTokenLifetimeSeconds,
     mapiqRateLimit: { ...base.mapiqRateLimit, ..._defined(init.mapiqRateLimit) },
+    mapiqRouteLimits: { ...base.mapiqRouteLimits, ...init.mapiqRouteLimits },
   };
 }
 

@@ -126,6 +126,27 @@ const _checks: ConformanceCheck[] = [
     },
   },
   {
+    name: "the fields a server adds round-trip: Mapiq's resource, the granted scope, not-before",
+    needsLock: false,
+    async run({ store }) {
+      const key = _key();
+      const tokens = sampleTokenSet("mapiq", {
+        kind: "client_app",
+        refreshToken: undefined,
+        provider: "mapiq",
+        subject: undefined,
+        scopes: ["https://api.mapiq.com/public/.default"],
+        notBefore: 1_700_000_000_000,
+        resource: "https://api.mapiq.com",
+      });
+      await store.set(key, tokens);
+      const stored = (await store.get(key))?.tokens;
+      _sameTokens(stored, tokens, "stored tokens");
+      _equal(stored?.resource, "https://api.mapiq.com", "resource");
+      _equal(stored?.scopes.join(" "), "https://api.mapiq.com/public/.default", "granted scope");
+    },
+  },
+  {
     name: "never-expiring tokens and tokens without refresh token round-trip",
     needsLock: false,
     async run({ store }) {

@@ -6,7 +6,8 @@ import { apimError } from "./apim_error.ts";
 
 /**
  * Wraps a Mapiq API operation: `Authorization: Bearer <token>` (401 otherwise), then the
- * per-client, per-operation limit keyed by method + route template. Over it: 429 with
+ * per-client, per-operation limit keyed by method + route template (`mapiqRateLimit`, or the
+ * operation's entry in `mapiqRouteLimits`). Over it: 429 with
  * `Retry-After` (whole seconds, the shape's true wait, at least 1) and the APIM message; the
  * header is deliberately NOT exposed to browsers via CORS, as on the real service.
  */
@@ -25,7 +26,9 @@ export function guardMapiq(state: SandboxState, handler: (ctx: RequestContext) =
     ctx.audit.credential = "app-token";
     ctx.audit.clientId = found.record.clientId;
     if (found.status !== "valid") return apimError(401, "Unauthorized. Access token is missing or invalid.");
-    const { limit, windowMs, shape } = state.settings.mapiqRateLimit;
+    // A deviating operation's limit (seed 003) overrides the documented one, field by field.
+    const operation = `${ctx.method} ${ctx.route.slice(_API_PREFIX.length)}`;
+    const { limit, windowMs, shape } = { ...state.settings.mapiqRateLimit, ..._defined(state.settings.mapiqRouteLimits[operation]) };
     const key = `mapiq:${found.record.clientId}:${ctx.method} ${ctx.route}`;
     const decision = state.limits.hit(key, state.now(), shape, limit, windowMs);
     if (!decision.allowed) {
@@ -34,4 +37,12 @@ export function guardMapiq(state: SandboxState, handler: (ctx: RequestContext) =
     }
     return handler(ctx);
   };
+}
+
+/** Where the Mapiq API's routes are mounted in the sandbox. */
+const _API_PREFIX = "/mapiq/api";
+
+function _defined<T extends object>(value: T | undefined): Partial<T> {
+  if (value === undefined) return {};
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

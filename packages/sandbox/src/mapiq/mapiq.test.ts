@@ -155,6 +155,30 @@ describe("Mapiq per-operation rate limit over HTTP", () => {
     expect(await burst(api("/v2/users"), auth, 15)).toEqual([...Array<number>(14).fill(200), 429]);
   });
 
+  it("a deviating operation (GET /v2/reports/{id}) has its own real limit: 5 where 20 are documented", async () => {
+    sb.settings.mapiqRateLimit = { limit: 20, windowMs: 2000, shape: "sliding-log" };
+    const auth = { authorization: `Bearer ${await mapiqToken(sb)}` };
+    const report = (i: number): string => api(`/v2/reports/${MAPIQ_BUILDINGS[i % 3]?.id ?? ""}`);
+    const first = await get(report(0), auth);
+    expect(await first.json()).toMatchObject({ id: MAPIQ_BUILDINGS[0]?.id, period: "P7D" });
+    clock.advance(100);
+    const statuses = [first.status];
+    for (let i = 1; i < 7; i++) {
+      statuses.push((await get(report(i), auth)).status);
+      clock.advance(100);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    expect((await get(api("/v2/reports/unknown"), auth)).status).toBe(429); // one operation, one budget
+    expect(await burst(api("/v2/users"), auth, 6)).toEqual(Array<number>(6).fill(200)); // the others keep 20
+    // The deviation is a setting: the window and shape come from mapiqRateLimit unless given.
+    clock.advance(2000);
+    sb.settings.mapiqRouteLimits["GET /v2/reports/{id}"] = { limit: 2 };
+    expect(await burst(report(0), auth, 3)).toEqual([200, 200, 429]);
+    sb.settings.mapiqRouteLimits = {};
+    expect(await burst(report(0), auth, 3)).toEqual([200, 200, 200]);
+    expect((await get(api("/v2/reports/unknown"), auth)).status).toBe(404);
+  });
+
   it("counts per client: another token of the same client shares the budget", async () => {
     sb.settings.mapiqRateLimit = { limit: 2, windowMs: 60_000, shape: "sliding-log" };
     const a = { authorization: `Bearer ${await mapiqToken(sb)}` };
