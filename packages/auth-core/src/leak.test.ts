@@ -209,7 +209,8 @@ describe("no secret ever prints", () => {
     const transport = new FakeTransport((_request, index) => responses[index % responses.length]!);
     const store = new MemoryTokenStore();
     const coordinator = new RefreshCoordinator({ store, renew: createTokenRenewer({ profile: mapillary, client, transport }), onEvent: (event) => events.push(event) });
-    for (const _response of responses) {
+    const rounds = responses.length; // one getToken per scripted response
+    for (let round = 0; round < rounds; round += 1) {
       // An expired token with a refresh token: every call renews.
       await store.set("k", parseTokenResponse(json(200, { access_token: ACCESS, refresh_token: REFRESH, expires_in: 1 }), { profile: mapillary, now: 0, kind: "user" }));
       await coordinator.getToken("k").catch(() => undefined);
