@@ -26,12 +26,18 @@
  *
  * @module
  */
-export * from "./config.ts";
-export * from "./event_tally.ts";
-export * from "./job.ts";
-export * from "./operations.ts";
-export * from "./quota.ts";
-export * from "./quota_chart.ts";
-export * from "./run_worker.ts";
-export * from "./stats.ts";
-export * from "./supervisor.ts";
+export { parseWorkerConfig, WORKER_HELP, type WorkerConfig } from "./config.ts";
+export {
+  emptyEventCounters,
+  operationOfKey,
+  sumEventCounters,
+  tallyEvents,
+  type EventCounters,
+} from "./event_tally.ts";
+export { type SupervisorMessage, type WorkerJob, type WorkerMessage } from "./job.ts";
+export { OPERATIONS, type Operation } from "./operations.ts";
+export { quotaReport, type OperationQuota, type QuotaLogEntry, type QuotaReport } from "./quota.ts";
+export { QuotaChart, type QuotaChartOptions } from "./quota_chart.ts";
+export { runWorker } from "./run_worker.ts";
+export { emptyStats, formatLiveLine, sumStats, type WorkerStats } from "./stats.ts";
+export { runWorkers, type RunSummary, type RunWorkersOptions } from "./supervisor.ts";

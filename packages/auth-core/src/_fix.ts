@@ -5,11 +5,11 @@
  */
 
 /** `what; start a new login`: for anything wrong with a login in progress. */
-export function _newLogin(what: string): string {
+export function newLogin(what: string): string {
   return `${what}; start a new login`;
 }
 
 /** `what; log in again`: for a token that cannot be used or renewed. */
-export function _logInAgain(what: string): string {
+export function logInAgain(what: string): string {
   return `${what}; log in again`;
 }

@@ -3,7 +3,7 @@
  * print as `render` returns (used to redact secrets). Symbols are defined at run time because
  * computed members cannot appear in isolated declarations.
  */
-export function _defineInspect<T extends object>(prototype: T, render: (this: T) => string): void {
+export function defineInspect<T extends object>(prototype: T, render: (this: T) => string): void {
   for (const key of [Symbol.for("nodejs.util.inspect.custom"), Symbol.for("Deno.customInspect")]) {
     Object.defineProperty(prototype, key, { value: render, enumerable: false, configurable: true, writable: true });
   }

@@ -1,11 +1,11 @@
 import { REDACTED, type Secret } from "./secret.ts";
 
 /** Replaces every occurrence of a secret's value in server-provided text, and bounds its length. */
-export function _scrub(text: string, secrets: readonly Secret[], maxLength = 500): string {
+export function scrub(text: string, secrets: readonly Secret[], maxLength = 500): string {
   let result = text;
   // One alternation of every form of every secret, longest first, so a longer form is replaced
   // whole before a shorter one inside it.
-  const forms = [...new Set(secrets.flatMap((secret) => _echoForms(secret.reveal())))].filter((form) => form.length >= 4).sort((a, b) => b.length - a.length);
+  const forms = [...new Set(secrets.flatMap((secret) => echoForms(secret.reveal())))].filter((form) => form.length >= 4).sort((a, b) => b.length - a.length);
   if (forms.length > 0) result = result.replace(new RegExp(forms.map((form) => form.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi"), REDACTED);
   // Strip control and line-separator characters so server text cannot forge log lines.
   // eslint-disable-next-line no-control-regex -- stripping control characters is the point
@@ -18,7 +18,7 @@ export function _scrub(text: string, secrets: readonly Secret[], maxLength = 500
  * form-encoded as `URLSearchParams` writes it and with `+` for spaces; base64 and base64url,
  * padded or not.
  */
-export function _echoForms(value: string): string[] {
+export function echoForms(value: string): string[] {
   const encoded = encodeURIComponent(value);
   const form = new URLSearchParams({ v: value }).toString().slice(2);
   const base64 = _base64(value);

@@ -5,7 +5,7 @@ const _LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
  * Parses `text` as an absolute `https` URL (or `http` on a loopback host) without a fragment;
  * `undefined` when it is not one. Used for issuers and server metadata endpoints.
  */
-export function _secureUrl(text: string): URL | undefined {
+export function secureUrl(text: string): URL | undefined {
   let url: URL;
   try {
     url = new URL(text);
@@ -18,6 +18,6 @@ export function _secureUrl(text: string): URL | undefined {
 }
 
 /** A server-provided string cut to `max` characters and quoted, for an error message. */
-export function _quote(text: string, max = 200): string {
+export function quote(text: string, max = 200): string {
   return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }

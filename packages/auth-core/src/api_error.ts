@@ -2,9 +2,9 @@ import { MapiqApiError, MapillaryV2Error, type MlyError } from "./errors.ts";
 import type { HttpResponseData } from "./http.ts";
 import { detectRateLimit } from "./rate_limit_signal.ts";
 import type { Secret } from "./secret.ts";
-import { _isObject, _parseJson, _string, _toNumber } from "./_json.ts";
-import { _scrub } from "./_scrub.ts";
-import { _httpError, _oauthOrGraphError } from "./_error_core.ts";
+import { isObject, parseJson, stringField, toNumber } from "./_json.ts";
+import { scrub } from "./_scrub.ts";
+import { httpError, oauthOrGraphError } from "./_error_core.ts";
 
 /** Options of {@link parseErrorResponse}. */
 export interface ParseErrorOptions {
@@ -39,14 +39,14 @@ export function parseErrorResponse(response: HttpResponseData, options: ParseErr
   const limited = detectRateLimit(response, options.defaultWaitMs === undefined ? { now: options.now } : { now: options.now, defaultWaitMs: options.defaultWaitMs });
   if (limited !== undefined && status >= 400) return limited;
   const secrets = options.secrets ?? [];
-  const body = _parseJson(response.body);
-  const known = _oauthOrGraphError(body, status, secrets);
-  if (known !== undefined || !_isObject(body)) return known ?? _httpError(status);
-  const message = _string(body, "message");
+  const body = parseJson(response.body);
+  const known = oauthOrGraphError(body, status, secrets);
+  if (known !== undefined || !isObject(body)) return known ?? httpError(status);
+  const message = stringField(body, "message");
   if (message !== undefined && body["statusCode"] !== undefined) {
-    return new MapiqApiError(_toNumber(body["statusCode"]), _scrub(message, secrets), { status });
+    return new MapiqApiError(toNumber(body["statusCode"]), scrub(message, secrets), { status });
   }
-  const code = _string(body, "code");
-  if (code !== undefined && message !== undefined) return new MapillaryV2Error(_scrub(code, secrets, 100), _scrub(message, secrets), { status });
-  return _httpError(status);
+  const code = stringField(body, "code");
+  if (code !== undefined && message !== undefined) return new MapillaryV2Error(scrub(code, secrets, 100), scrub(message, secrets), { status });
+  return httpError(status);
 }

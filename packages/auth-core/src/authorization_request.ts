@@ -6,7 +6,7 @@ import { checkRedirectUri } from "./redirect_uri.ts";
 import { checkScopes, formatScopes } from "./scopes.ts";
 import { randomState } from "./pkce.ts";
 import { Secret } from "./secret.ts";
-import { _isObject, _parseJson } from "./_json.ts";
+import { isObject, parseJson } from "./_json.ts";
 
 /** Options of {@link buildAuthorizationUrl}. */
 export interface AuthorizationRequestOptions {
@@ -77,11 +77,11 @@ export async function buildAuthorizationUrl(
   options: AuthorizationRequestOptions,
 ): Promise<AuthorizationRequest> {
   if (!supportsGrant(profile, "authorization_code")) throw new ConfigError(`${profile.name}: no code flow`);
-  return _authorizationRequest(profile, client, options, "code", (options.pkce ?? profile.pkce) ? await createPkce() : undefined);
+  return authorizationRequest(profile, client, options, "code", (options.pkce ?? profile.pkce) ? await createPkce() : undefined);
 }
 
 /** Shared by the code flow and the legacy implicit flow. */
-export function _authorizationRequest(
+export function authorizationRequest(
   profile: ProviderProfile,
   client: OAuthClient,
   options: AuthorizationRequestOptions,
@@ -135,9 +135,9 @@ export function serializePendingAuthorization(pending: PendingAuthorization): st
  * @throws {ConfigError} the text is not a serialized pending authorization.
  */
 export function parsePendingAuthorization(text: string): PendingAuthorization {
-  const v = _parseJson(text);
+  const v = parseJson(text);
   if (
-    !_isObject(v) ||
+    !isObject(v) ||
     v["v"] !== 1 ||
     typeof v["provider"] !== "string" ||
     typeof v["state"] !== "string" ||

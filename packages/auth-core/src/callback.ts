@@ -1,9 +1,9 @@
 import type { PendingAuthorization } from "./authorization_request.ts";
 import { AuthorizationError, InvalidCallbackError, StateMismatchError } from "./errors.ts";
 import type { ProviderProfile } from "./profile.ts";
-import { _constantTimeEqual, Secret } from "./secret.ts";
-import { _scrub } from "./_scrub.ts";
-import { _newLogin } from "./_fix.ts";
+import { constantTimeEqual, Secret } from "./secret.ts";
+import { scrub } from "./_scrub.ts";
+import { newLogin } from "./_fix.ts";
 
 /** Options of {@link validateCallback}. */
 export interface ValidateCallbackOptions {
@@ -71,23 +71,23 @@ export function validateCallback(
   callback: string | URL | URLSearchParams,
   options: ValidateCallbackOptions = {},
 ): ValidatedCallback {
-  if (pending.responseType !== "code") throw _bad("not a code-flow login");
-  const params = _callbackParams(pending, callback);
-  _checkCommon(profile, pending, params, options);
-  if (["access_token", "id_token", "refresh_token"].some((key) => params.has(key))) throw _bad("token in callback");
+  if (pending.responseType !== "code") throw bad("not a code-flow login");
+  const params = callbackParams(pending, callback);
+  checkCommon(profile, pending, params, options);
+  if (["access_token", "id_token", "refresh_token"].some((key) => params.has(key))) throw bad("token in callback");
   const code = params.get("code");
-  if (!code) throw _bad("no code in callback");
-  _consume(pending);
+  if (!code) throw bad("no code in callback");
+  consume(pending);
   return new ValidatedCallback(_KEY, new Secret(code), pending, params.get("iss") ?? undefined);
 }
 
 /** An {@link InvalidCallbackError} saying what was wrong and that a new login is needed. */
-export function _bad(what: string): InvalidCallbackError {
-  return new InvalidCallbackError(_newLogin(what));
+export function bad(what: string): InvalidCallbackError {
+  return new InvalidCallbackError(newLogin(what));
 }
 
 /** Reads the callback parameters (query, or fragment for the implicit flow) and checks the URL is the redirect URI. */
-export function _callbackParams(pending: PendingAuthorization, callback: string | URL | URLSearchParams): URLSearchParams {
+export function callbackParams(pending: PendingAuthorization, callback: string | URL | URLSearchParams): URLSearchParams {
   if (callback instanceof URLSearchParams) return callback;
   let url: URL;
   let expected: URL;
@@ -95,44 +95,44 @@ export function _callbackParams(pending: PendingAuthorization, callback: string 
     url = new URL(callback);
     expected = new URL(pending.redirectUri);
   } catch {
-    throw _bad("callback not a URL");
+    throw bad("callback not a URL");
   }
   // Not `origin`: it is "null" for private-use schemes (com.example.app:/cb), which would all compare equal.
-  if (url.protocol !== expected.protocol || url.host !== expected.host || url.pathname !== expected.pathname) throw _bad("callback not at redirect URI");
+  if (url.protocol !== expected.protocol || url.host !== expected.host || url.pathname !== expected.pathname) throw bad("callback not at redirect URI");
   const params = new URLSearchParams(url.search);
   for (const [key, value] of new URLSearchParams(url.hash.slice(1))) if (!params.has(key)) params.append(key, value);
   return params;
 }
 
 /** State, age, single use, issuer, then `error`: the checks shared by the code and implicit callbacks. */
-export function _checkCommon(
+export function checkCommon(
   profile: ProviderProfile,
   pending: PendingAuthorization,
   params: URLSearchParams,
   options: ValidateCallbackOptions,
 ): void {
-  if (pending.provider !== profile.id) throw _bad(`login is for ${pending.provider}`);
+  if (pending.provider !== profile.id) throw bad(`login is for ${pending.provider}`);
   const states = params.getAll("state");
   const state = states[0];
   const used = _consumed.has(pending) || _consumedStates.has(pending.state);
-  if (states.length !== 1 || !state || !_constantTimeEqual(state, pending.state) || used) {
-    throw new StateMismatchError(_newLogin(used ? "state already used" : "state mismatch"));
+  if (states.length !== 1 || !state || !constantTimeEqual(state, pending.state) || used) {
+    throw new StateMismatchError(newLogin(used ? "state already used" : "state mismatch"));
   }
-  if ((options.now ?? Date.now()) - pending.createdAt > (options.maxAgeMs ?? 600_000)) throw _bad("login expired");
+  if ((options.now ?? Date.now()) - pending.createdAt > (options.maxAgeMs ?? 600_000)) throw bad("login expired");
   const issuers = params.getAll("iss");
   const iss = issuers[0];
   if (issuers.length > 1 || (iss === undefined ? profile.requireIssuerInCallback : profile.issuer !== undefined && iss !== profile.issuer)) {
-    throw _bad("iss mismatch (RFC 9207)");
+    throw bad("iss mismatch (RFC 9207)");
   }
   const error = params.get("error");
   if (error !== null) {
-    _consume(pending);
+    consume(pending);
     const description = params.get("error_description");
-    throw new AuthorizationError(_scrub(error, [], 100), description === null ? undefined : _scrub(description, []));
+    throw new AuthorizationError(scrub(error, [], 100), description === null ? undefined : scrub(description, []));
   }
 }
 /** Marks a login as completed so its callback cannot be replayed in this process. */
-export function _consume(pending: PendingAuthorization): void {
+export function consume(pending: PendingAuthorization): void {
   _consumed.add(pending);
   _consumedStates.add(pending.state);
   // Bound memory: states are 256-bit random; old ones only matter within the max age.

@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { _requireSecret, createClient } from "./client.ts";
+import { requireSecret, createClient } from "./client.ts";
 import { ConfigError } from "./errors.ts";
 import { Secret } from "./secret.ts";
 import { caught } from "./_test_util.ts";
@@ -21,8 +21,8 @@ describe("createClient", () => {
     expect(caught(() => createClient({ clientId: " " }))).toBeInstanceOf(ConfigError);
   });
 
-  it("_requireSecret says the secret is needed", () => {
-    const error = caught(() => _requireSecret(createClient({ clientId: "x" }), "Mapiq"));
+  it("requireSecret says the secret is needed", () => {
+    const error = caught(() => requireSecret(createClient({ clientId: "x" }), "Mapiq"));
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain("clientSecret");
   });

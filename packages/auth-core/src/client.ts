@@ -46,7 +46,7 @@ export function createClient(input: ClientCredentialsInput | OAuthClient): OAuth
 }
 
 /** The client secret, or a {@link ConfigError} saying it is needed. */
-export function _requireSecret(client: OAuthClient, purpose: string): Secret {
+export function requireSecret(client: OAuthClient, purpose: string): Secret {
   if (client.clientSecret === undefined) {
     throw new ConfigError(`${purpose}: clientSecret required`);
   }

@@ -2,7 +2,7 @@ import type { OAuthClient } from "./client.ts";
 import { ConfigError } from "./errors.ts";
 import { supportsGrant, type ProviderProfile } from "./profile.ts";
 import { checkScopes, formatScopes } from "./scopes.ts";
-import { _tokenEndpointRequest, type TokenRequest } from "./token_request.ts";
+import { tokenEndpointRequest, type TokenRequest } from "./token_request.ts";
 
 /** Options of {@link buildClientCredentials}. */
 export interface ClientCredentialsOptions {
@@ -33,7 +33,7 @@ export function buildClientCredentials(profile: ProviderProfile, client: OAuthCl
   if (scopes.length > 0) params["scope"] = formatScopes(scopes);
   return {
     grant: "client_credentials",
-    request: _tokenEndpointRequest(profile, client, params, []),
+    request: tokenEndpointRequest(profile, client, params, []),
     profile,
     kind: "client_app",
     requestedScopes: scopes,

@@ -2,7 +2,7 @@ import { ValidatedCallback } from "./callback.ts";
 import type { OAuthClient } from "./client.ts";
 import { ConfigError } from "./errors.ts";
 import type { ProviderProfile } from "./profile.ts";
-import { _tokenEndpointRequest, type TokenRequest } from "./token_request.ts";
+import { tokenEndpointRequest, type TokenRequest } from "./token_request.ts";
 
 /**
  * Builds the code-exchange request: the code from a {@link ValidatedCallback}, the same literal
@@ -31,7 +31,7 @@ export function buildCodeExchange(profile: ProviderProfile, client: OAuthClient,
   if (verifier !== undefined) params["code_verifier"] = verifier.reveal();
   return {
     grant: "authorization_code",
-    request: _tokenEndpointRequest(profile, client, params, verifier === undefined ? [code] : [code, verifier]),
+    request: tokenEndpointRequest(profile, client, params, verifier === undefined ? [code] : [code, verifier]),
     profile,
     kind: "user",
     requestedScopes: pending.scopes,

@@ -2,7 +2,7 @@ import type { OAuthClient } from "./client.ts";
 import { ConfigError, TokenNotYetValidError } from "./errors.ts";
 import type { ProviderProfile } from "./profile.ts";
 import { REDACTED, type Secret } from "./secret.ts";
-import { _defineInspect } from "./_inspect.ts";
+import { defineInspect } from "./_inspect.ts";
 import type { TokenSet } from "./token_set.ts";
 
 /** A request to authorize: its URL and headers. */
@@ -57,7 +57,7 @@ export function authorizeRequest(profile: ProviderProfile, tokens: TokenSet, req
   const authorized = { url: placed.url, headers };
   // Printing the result (util.inspect, JSON.stringify) must not show the credential.
   Object.defineProperty(authorized, "toJSON", { value: () => ({ url: _redactUrl(placed.url), headers }), enumerable: false });
-  _defineInspect(authorized, () => `AuthorizedRequest ${JSON.stringify(authorized)}`);
+  defineInspect(authorized, () => `AuthorizedRequest ${JSON.stringify(authorized)}`);
   return authorized;
 }
 
@@ -71,7 +71,7 @@ class _RedactingHeaders extends Headers {
     return json;
   }
 }
-_defineInspect(_RedactingHeaders.prototype, function (this: _RedactingHeaders): string {
+defineInspect(_RedactingHeaders.prototype, function (this: _RedactingHeaders): string {
   return `Headers ${JSON.stringify(this)}`;
 });
 

@@ -7,8 +7,8 @@
  */
 import { ConfigError, HttpError, InvalidResponseError } from "./errors.ts";
 import { HttpRequestDescription, type HttpResponseData } from "./http.ts";
-import { _isObject, _parseJson, type _JsonObject } from "./_json.ts";
-import { _quote, _secureUrl } from "./_secure_url.ts";
+import { isObject, parseJson, type JsonObject } from "./_json.ts";
+import { quote, secureUrl } from "./_secure_url.ts";
 
 /** Which well-known document to ask for: RFC 8414's or OpenID Connect's. */
 export type DiscoveryDocument = "oauth-authorization-server" | "openid-configuration";
@@ -92,14 +92,14 @@ export function discoveryRequest(issuer: string, document: DiscoveryDocument = "
 export function processDiscoveryResponse(issuer: string, response: HttpResponseData): AuthorizationServerMetadata {
   _issuerUrl(issuer);
   if (response.status !== 200) {
-    throw new HttpError(response.status, `metadata of ${_quote(issuer)}: HTTP ${response.status}; check the issuer URL`);
+    throw new HttpError(response.status, `metadata of ${quote(issuer)}: HTTP ${response.status}; check the issuer URL`);
   }
-  const body = _parseJson(response.body);
-  if (!_isObject(body)) throw _invalid(issuer, "the body is not a JSON object");
+  const body = parseJson(response.body);
+  if (!isObject(body)) throw _invalid(issuer, "the body is not a JSON object");
   const found = body["issuer"];
   if (typeof found !== "string") throw _invalid(issuer, "issuer is missing");
   if (found !== issuer) {
-    throw _invalid(issuer, `it names the issuer ${_quote(found)}; RFC 8414 §3.3 requires exactly the requested one (check the issuer URL, trailing slash included)`);
+    throw _invalid(issuer, `it names the issuer ${quote(found)}; RFC 8414 §3.3 requires exactly the requested one (check the issuer URL, trailing slash included)`);
   }
   const responseTypes = _strings(body, "response_types_supported", issuer);
   if (responseTypes === undefined) throw _invalid(issuer, "response_types_supported is missing");
@@ -128,7 +128,7 @@ export function processDiscoveryResponse(issuer: string, response: HttpResponseD
 }
 
 function _issuerUrl(issuer: string): URL {
-  const url = typeof issuer === "string" ? _secureUrl(issuer) : undefined;
+  const url = typeof issuer === "string" ? secureUrl(issuer) : undefined;
   if (url?.search !== "" || issuer.includes("?")) {
     throw new ConfigError("The issuer must be an https URL (http only on loopback) without query or fragment, e.g. https://auth.example.com.");
   }
@@ -136,17 +136,17 @@ function _issuerUrl(issuer: string): URL {
 }
 
 function _invalid(issuer: string, what: string): InvalidResponseError {
-  return new InvalidResponseError(`metadata of ${_quote(issuer)} refused: ${what}`);
+  return new InvalidResponseError(`metadata of ${quote(issuer)} refused: ${what}`);
 }
 
-function _endpoint(body: _JsonObject, field: string, issuer: string): string | undefined {
+function _endpoint(body: JsonObject, field: string, issuer: string): string | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
-  if (typeof value !== "string" || _secureUrl(value) === undefined) throw _invalid(issuer, `${field} is not an https URL (http only on loopback)`);
+  if (typeof value !== "string" || secureUrl(value) === undefined) throw _invalid(issuer, `${field} is not an https URL (http only on loopback)`);
   return value;
 }
 
-function _strings(body: _JsonObject, field: string, issuer: string): readonly string[] | undefined {
+function _strings(body: JsonObject, field: string, issuer: string): readonly string[] | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) throw _invalid(issuer, `${field} is not a list of strings`);

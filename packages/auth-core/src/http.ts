@@ -1,5 +1,5 @@
 import { readBoundedText } from "./bounded_body.ts";
-import { _defineInspect } from "./_inspect.ts";
+import { defineInspect } from "./_inspect.ts";
 import { REDACTED, type Secret } from "./secret.ts";
 
 /** HTTP methods mly sends. */
@@ -64,7 +64,7 @@ export class HttpRequestDescription {
   }
 }
 
-_defineInspect(HttpRequestDescription.prototype, function (this: HttpRequestDescription): string {
+defineInspect(HttpRequestDescription.prototype, function (this: HttpRequestDescription): string {
   return `HttpRequestDescription ${JSON.stringify(this)}`;
 });
 

@@ -1,5 +1,5 @@
-import { _authorizationRequest, type AuthorizationRequest, type AuthorizationRequestOptions, type PendingAuthorization } from "./authorization_request.ts";
-import { _bad, _callbackParams, _checkCommon, _consume, type ValidateCallbackOptions } from "./callback.ts";
+import { authorizationRequest, type AuthorizationRequest, type AuthorizationRequestOptions, type PendingAuthorization } from "./authorization_request.ts";
+import { bad, callbackParams, checkCommon, consume, type ValidateCallbackOptions } from "./callback.ts";
 import type { OAuthClient } from "./client.ts";
 import { ConfigError } from "./errors.ts";
 import { supportsGrant, type ProviderProfile } from "./profile.ts";
@@ -37,7 +37,7 @@ export function buildLegacyImplicitUrl(profile: ProviderProfile, client: OAuthCl
   if (!supportsGrant(profile, "implicit")) {
     throw new ConfigError(`${profile.name} has no implicit grant; use the authorization-code flow.`);
   }
-  return _authorizationRequest(profile, client, options, "token", undefined);
+  return authorizationRequest(profile, client, options, "token", undefined);
 }
 
 /**
@@ -63,17 +63,17 @@ export function validateLegacyImplicitCallback(
   options: ValidateCallbackOptions = {},
 ): TokenSet {
   if (pending.responseType !== "token") {
-    throw _bad("this login used the code flow; use validateCallback()");
+    throw bad("this login used the code flow; use validateCallback()");
   }
-  const params = _callbackParams(pending, callback);
-  _checkCommon(profile, pending, params, options);
-  if (params.has("code")) throw _bad("a code in an implicit callback");
+  const params = callbackParams(pending, callback);
+  checkCommon(profile, pending, params, options);
+  if (params.has("code")) throw bad("a code in an implicit callback");
   const body: Record<string, string> = {};
   for (const key of ["access_token", "token_type", "expires_in", "scope"]) {
     const value = params.get(key);
     if (value !== null) body[key] = value;
   }
-  _consume(pending);
+  consume(pending);
   return parseTokenResponse(
     { status: 200, headers: {}, body: JSON.stringify(body) },
     { profile, now: options.now ?? Date.now(), kind: "user", requestedScopes: pending.scopes },

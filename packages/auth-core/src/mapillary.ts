@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { _trimSlash, type EndpointOverrides, type ProviderProfile } from "./profile.ts";
+import { trimSlash, type EndpointOverrides, type ProviderProfile } from "./profile.ts";
 import { MAPILLARY_SCOPES } from "./scopes.ts";
 
 export { MAPILLARY_SCOPES, type MapillaryScope } from "./scopes.ts";
@@ -29,7 +29,7 @@ export type MapillaryTileLayer = (typeof MAPILLARY_TILE_LAYERS)[number];
 
 /** Builds the Mapillary v4 profile, with endpoints optionally overridden. */
 export function mapillaryProfile(overrides: EndpointOverrides = {}): ProviderProfile {
-  const apiBaseUrl = _trimSlash(overrides.apiBaseUrl ?? "https://graph.mapillary.com");
+  const apiBaseUrl = trimSlash(overrides.apiBaseUrl ?? "https://graph.mapillary.com");
   return Object.freeze({
     id: "mapillary",
     name: "Mapillary",
@@ -38,7 +38,7 @@ export function mapillaryProfile(overrides: EndpointOverrides = {}): ProviderPro
     authorizationEndpoint: overrides.authorizationEndpoint ?? "https://www.mapillary.com/connect",
     tokenEndpoint: overrides.tokenEndpoint ?? `${apiBaseUrl}/token`,
     apiBaseUrl,
-    tilesBaseUrl: _trimSlash(overrides.tilesBaseUrl ?? "https://tiles.mapillary.com"),
+    tilesBaseUrl: trimSlash(overrides.tilesBaseUrl ?? "https://tiles.mapillary.com"),
     scopes: MAPILLARY_SCOPES,
     defaultScopes: ["read"],
     grants: ["authorization_code", "refresh_token"],

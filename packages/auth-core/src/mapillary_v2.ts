@@ -12,14 +12,14 @@
  *
  * @module
  */
-import { _trimSlash, type EndpointOverrides, type ProviderProfile } from "./profile.ts";
+import { trimSlash, type EndpointOverrides, type ProviderProfile } from "./profile.ts";
 import { MAPILLARY_V2_SCOPES } from "./scopes.ts";
 
 export { MAPILLARY_V2_SCOPES, type MapillaryV2Scope } from "./scopes.ts";
 
 /** Builds the Mapillary v2 profile, with endpoints optionally overridden. */
 export function mapillaryV2Profile(overrides: EndpointOverrides = {}): ProviderProfile {
-  const apiBaseUrl = _trimSlash(overrides.apiBaseUrl ?? "https://a.mapillary.com");
+  const apiBaseUrl = trimSlash(overrides.apiBaseUrl ?? "https://a.mapillary.com");
   return Object.freeze({
     id: "mapillary-v2",
     name: "Mapillary v2",

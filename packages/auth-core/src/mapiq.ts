@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { _trimSlash, type EndpointOverrides, type ProviderProfile } from "./profile.ts";
+import { trimSlash, type EndpointOverrides, type ProviderProfile } from "./profile.ts";
 import { MAPIQ_SCOPES } from "./scopes.ts";
 
 export { MAPIQ_SCOPES, type MapiqScope } from "./scopes.ts";
@@ -26,7 +26,7 @@ export function mapiqProfile(overrides: EndpointOverrides = {}): ProviderProfile
     requireIssuerInCallback: false,
     authorizationEndpoint: undefined,
     tokenEndpoint: overrides.tokenEndpoint ?? "https://account.mapiq.com/api/public/oauth2/token",
-    apiBaseUrl: _trimSlash(overrides.apiBaseUrl ?? "https://api.mapiq.com"),
+    apiBaseUrl: trimSlash(overrides.apiBaseUrl ?? "https://api.mapiq.com"),
     tilesBaseUrl: undefined,
     scopes: MAPIQ_SCOPES,
     defaultScopes: MAPIQ_SCOPES,

@@ -14,41 +14,174 @@
  *
  * @module
  */
-export * from "./secret.ts";
-export * from "./clock.ts";
-export * from "./delay.ts";
-export * from "./errors.ts";
-export * from "./http.ts";
-export * from "./bounded_body.ts";
-export * from "./scopes.ts";
-export * from "./profile.ts";
+export { REDACTED, Secret, toSecret } from "./secret.ts";
+export { createManualClock, systemClock, type Clock, type ManualClock } from "./clock.ts";
+export { delay, type DelayOptions } from "./delay.ts";
+export {
+  AbortedError,
+  AuthorizationError,
+  BackendUnavailableError,
+  ConfigError,
+  GRAPH_THROTTLE_CODES,
+  GraphApiError,
+  HttpError,
+  InvalidCallbackError,
+  InvalidResponseError,
+  InvalidTokenError,
+  isMlyError,
+  LockTimeoutError,
+  LoginRequiredError,
+  MapillaryV2Error,
+  MapiqApiError,
+  MlyError,
+  OAuthError,
+  QueueFullError,
+  RateLimitedError,
+  ScopeNotGrantedError,
+  StateMismatchError,
+  StorageError,
+  TokenNotYetValidError,
+  TransportError,
+  UnknownScopeError,
+  VersionConflictError,
+  type InvalidTokenReason,
+  type MlyErrorCode,
+  type MlyErrorOptions,
+  type RateLimitSource,
+} from "./errors.ts";
+export {
+  getHeader,
+  HttpRequestDescription,
+  readResponse,
+  type HttpMethod,
+  type HttpResponseData,
+} from "./http.ts";
+export { DEFAULT_MAX_BODY_BYTES, readBoundedText, type BoundedReadOptions } from "./bounded_body.ts";
+export {
+  assertScopesGranted,
+  checkScopes,
+  formatScopes,
+  MAPILLARY_SCOPES,
+  MAPILLARY_V2_SCOPES,
+  MAPIQ_SCOPES,
+  missingScopes,
+  parseScopes,
+  type MapillaryScope,
+  type MapillaryV2Scope,
+  type MapiqScope,
+} from "./scopes.ts";
+export {
+  supportsGrant,
+  type EndpointOverrides,
+  type ErrorShape,
+  type GrantType,
+  type ProviderProfile,
+  type RateLimitPolicy,
+  type RouteLimit,
+  type RouteTemplate,
+  type TokenEndpointAuth,
+  type TokenPlacement,
+} from "./profile.ts";
 export { mapillary, mapillaryProfile, MAPILLARY_TILE_LAYERS, type MapillaryTileLayer } from "./mapillary.ts";
 export { mapillaryV2, mapillaryV2Profile } from "./mapillary_v2.ts";
 export { mapiq, mapiqProfile } from "./mapiq.ts";
 export { oauth2Profile, type OAuth2ProfileOptions } from "./oauth2.ts";
-export * from "./token_set.ts";
-export * from "./token_response.ts";
-export * from "./serialize.ts";
-export * from "./token_key.ts";
-export * from "./client.ts";
-export * from "./pkce.ts";
-export * from "./redirect_uri.ts";
-export * from "./authorization_request.ts";
-export * from "./callback.ts";
-export * from "./token_request.ts";
-export * from "./code_exchange.ts";
-export * from "./refresh.ts";
-export * from "./client_credentials.ts";
-export * from "./implicit.ts";
-export * from "./credential_placement.ts";
-export * from "./api_error.ts";
-export * from "./rate_limit_signal.ts";
-export * from "./ports.ts";
-export * from "./memory_store.ts";
-export * from "./token_renewer.ts";
-export * from "./refresh_coordinator.ts";
-export * from "./telemetry.ts";
-export * from "./route_key.ts";
+export {
+  clientTokenSet,
+  isUsable,
+  needsRefresh,
+  refreshMargin,
+  type RefreshPolicy,
+  type TokenKind,
+  type TokenSet,
+} from "./token_set.ts";
+export { parseTokenResponse, type TokenResponseContext } from "./token_response.ts";
+export { parseTokenSet, serializeTokenSet, TOKEN_FORMAT_VERSION } from "./serialize.ts";
+export { formatTokenKey, parseTokenKey, type TokenKey } from "./token_key.ts";
+export { createClient, type ClientCredentialsInput, type OAuthClient } from "./client.ts";
+export { createPkce, pkceChallenge, randomState, type Pkce } from "./pkce.ts";
+export { checkRedirectUri } from "./redirect_uri.ts";
+export {
+  buildAuthorizationUrl,
+  parsePendingAuthorization,
+  serializePendingAuthorization,
+  type AuthorizationRequest,
+  type AuthorizationRequestOptions,
+  type PendingAuthorization,
+} from "./authorization_request.ts";
+export {
+  validateCallback,
+  ValidatedCallback,
+  type ValidateCallbackOptions,
+} from "./callback.ts";
+export { processTokenResponse, type TokenRequest } from "./token_request.ts";
+export { buildCodeExchange } from "./code_exchange.ts";
+export { buildRefresh, type RefreshOptions } from "./refresh.ts";
+export { buildClientCredentials, type ClientCredentialsOptions } from "./client_credentials.ts";
+export {
+  buildLegacyImplicitUrl,
+  validateLegacyImplicitCallback,
+  type LegacyImplicitOptions,
+} from "./implicit.ts";
+export {
+  authorizationHeaderValue,
+  authorizeRequest,
+  placeCredential,
+  tileUrlTemplate,
+  type ApiRequest,
+  type AuthorizedRequest,
+  type AuthorizeOptions,
+  type PlacedCredential,
+} from "./credential_placement.ts";
+export { parseErrorResponse, type ParseErrorOptions } from "./api_error.ts";
+export {
+  detectRateLimit,
+  parseAppUsage,
+  parseRetryAfter,
+  parseTryAgainMessage,
+  type DetectRateLimitOptions,
+} from "./rate_limit_signal.ts";
+export {
+  type AcquireOptions,
+  type CompareAndSetOptions,
+  type HttpTransport,
+  type LockOptions,
+  type PermitOutcome,
+  type RateLimiter,
+  type RateLimitPermit,
+  type StoredToken,
+  type TokenLock,
+  type TokenStore,
+  type TransportOptions,
+} from "./ports.ts";
+export { MemoryTokenStore } from "./memory_store.ts";
+export { createTokenRenewer, type TokenRenewer, type TokenRenewerOptions } from "./token_renewer.ts";
+export {
+  RefreshCoordinator,
+  type GetTokenOptions,
+  type RefreshCoordinatorOptions,
+} from "./refresh_coordinator.ts";
+export {
+  emitEvent,
+  errorFields,
+  type LimiterPauseEvent,
+  type LimiterWaitEvent,
+  type MlyEvent,
+  type MlyEventListener,
+  type RefreshFailureEvent,
+  type RefreshStartEvent,
+  type RefreshSuccessEvent,
+  type RequestEvent,
+  type StoreErrorEvent,
+  type ThrottleSeenEvent,
+} from "./telemetry.ts";
+export {
+  policyOfKey,
+  rateLimitKeys,
+  rateLimitTargets,
+  routeTemplate,
+  type RateLimitTarget,
+} from "./route_key.ts";
 export { discoveryRequest, processDiscoveryResponse, type AuthorizationServerMetadata, type DiscoveryDocument } from "./discovery.ts";
 export { profileFromMetadata, type DiscoveredProfileOptions } from "./discovered_profile.ts";
 export { processRevocationResponse, revocationRequest, type RevocationOptions, type TokenTypeHint } from "./revocation.ts";

@@ -17,7 +17,7 @@
  * @module
  */
 import {
-  _trimSlash,
+  trimSlash,
   type GrantType,
   type ProviderProfile,
   type RateLimitPolicy,
@@ -65,7 +65,7 @@ export function oauth2Profile(options: OAuth2ProfileOptions): ProviderProfile {
     authorizationEndpoint: options.authorizationEndpoint,
     tokenEndpoint: options.tokenEndpoint,
     revocationEndpoint: options.revocationEndpoint,
-    apiBaseUrl: options.apiBaseUrl === undefined ? undefined : _trimSlash(options.apiBaseUrl),
+    apiBaseUrl: options.apiBaseUrl === undefined ? undefined : trimSlash(options.apiBaseUrl),
     tilesBaseUrl: undefined,
     scopes: options.scopes ?? null,
     defaultScopes: options.defaultScopes ?? [],

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createPkce, pkceChallenge, randomState } from "./pkce.ts";
-import { _base64url } from "./_base64url.ts";
+import { encodeBase64url } from "./_base64url.ts";
 
 describe("PKCE", () => {
   it("S256 matches RFC 7636 Appendix B", async () => {
     const octets = [116, 24, 223, 180, 151, 153, 224, 37, 79, 250, 96, 125, 216, 173, 187, 186, 22, 212, 37, 77, 105, 214, 191, 240, 91, 88, 5, 88, 83, 132, 141, 121];
-    expect(_base64url(new Uint8Array(octets))).toBe("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
+    expect(encodeBase64url(new Uint8Array(octets))).toBe("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
     expect(await pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).toBe("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
   });
 
@@ -24,7 +24,7 @@ describe("PKCE", () => {
   });
 
   it("base64url encodes without padding (RFC 4648 §5)", () => {
-    expect(_base64url(new Uint8Array([0xfb, 0xff]))).toBe("-_8");
-    expect(_base64url(new Uint8Array([]))).toBe("");
+    expect(encodeBase64url(new Uint8Array([0xfb, 0xff]))).toBe("-_8");
+    expect(encodeBase64url(new Uint8Array([]))).toBe("");
   });
 });

@@ -1,4 +1,4 @@
-import { _base64url } from "./_base64url.ts";
+import { encodeBase64url } from "./_base64url.ts";
 import { Secret } from "./secret.ts";
 
 /** A PKCE pair (RFC 7636): the verifier stays with the client, the challenge goes in the authorization URL. */
@@ -22,7 +22,7 @@ export interface Pkce {
  * ```
  */
 export function randomState(): string {
-  return _base64url(crypto.getRandomValues(new Uint8Array(32)));
+  return encodeBase64url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 /**
@@ -44,5 +44,5 @@ export async function createPkce(): Promise<Pkce> {
 /** Computes the S256 challenge of a verifier. */
 export async function pkceChallenge(verifier: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-  return _base64url(new Uint8Array(digest));
+  return encodeBase64url(new Uint8Array(digest));
 }

@@ -125,6 +125,6 @@ export function supportsGrant(profile: ProviderProfile, grant: GrantType): boole
 }
 
 /** Removes one trailing slash. */
-export function _trimSlash(url: string): string {
+export function trimSlash(url: string): string {
   return url.endsWith("/") ? url.slice(0, -1) : url;
 }

@@ -3,7 +3,7 @@ import { mapillary, mapillaryProfile, MAPILLARY_TILE_LAYERS } from "./mapillary.
 import { mapillaryV2, mapillaryV2Profile } from "./mapillary_v2.ts";
 import { mapiq, mapiqProfile } from "./mapiq.ts";
 import { oauth2Profile } from "./oauth2.ts";
-import { supportsGrant, _trimSlash } from "./profile.ts";
+import { supportsGrant, trimSlash } from "./profile.ts";
 
 describe("provider profiles", () => {
   it("mapillary (v4): OAuth header + JSON body with numeric client_id, access token as refresh token, graph and tile limits", () => {
@@ -70,8 +70,8 @@ describe("provider profiles", () => {
       tokenEndpoint: "http://127.0.0.1:9/token",
       apiBaseUrl: "http://127.0.0.1:9",
     });
-    expect(_trimSlash("a/")).toBe("a");
-    expect(_trimSlash("a")).toBe("a");
+    expect(trimSlash("a/")).toBe("a");
+    expect(trimSlash("a")).toBe("a");
   });
 
   it("oauth2: generic RFC 6749 with basic by default, PKCE on, configurable", () => {

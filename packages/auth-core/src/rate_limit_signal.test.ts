@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { RateLimitedError } from "./errors.ts";
-import { GRAPH_THROTTLE_CODES, detectRateLimit, parseAppUsage, parseRetryAfter, parseTryAgainMessage } from "./rate_limit_signal.ts";
+import { GRAPH_THROTTLE_CODES } from "./errors.ts";
+import { detectRateLimit, parseAppUsage, parseRetryAfter, parseTryAgainMessage } from "./rate_limit_signal.ts";
 import { json, valueOrMlyError } from "./_test_util.ts";
 
 const NOW = Date.parse("2025-01-01T00:00:00Z");

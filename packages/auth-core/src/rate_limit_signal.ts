@@ -1,9 +1,8 @@
 import { RateLimitedError } from "./errors.ts";
-import { _throttle } from "./_error_core.ts";
+import { throttleError } from "./_error_core.ts";
 import { getHeader, type HttpResponseData } from "./http.ts";
-import { _isObject, _parseJson, _toNumber } from "./_json.ts";
+import { isObject, parseJson, toNumber } from "./_json.ts";
 
-export { GRAPH_THROTTLE_CODES } from "./errors.ts";
 
 /**
  * Parses a `Retry-After` header (delay in seconds, or an HTTP date) into milliseconds from
@@ -45,11 +44,11 @@ function _finite(ms: number): number | undefined {
  */
 export function parseAppUsage(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  const parsed = _parseJson(value);
-  if (!_isObject(parsed)) return undefined;
+  const parsed = parseJson(value);
+  if (!isObject(parsed)) return undefined;
   let highest: number | undefined;
   for (const key of ["call_count", "call_volume", "total_cputime", "total_time"]) {
-    const number = _toNumber(parsed[key]);
+    const number = toNumber(parsed[key]);
     if (number !== undefined && (highest === undefined || number > highest)) highest = number;
   }
   return highest;
@@ -86,17 +85,17 @@ export function detectRateLimit(response: HttpResponseData, options: DetectRateL
   const defaultWait = options.defaultWaitMs ?? 60_000;
   const retryAfter = parseRetryAfter(getHeader(response.headers, "retry-after"), options.now);
   const status = response.status;
-  const body = status >= 400 ? _parseJson(response.body) : undefined;
-  if (status === 429 && retryAfter === undefined && _isObject(body)) {
+  const body = status >= 400 ? parseJson(response.body) : undefined;
+  if (status === 429 && retryAfter === undefined && isObject(body)) {
     // Before the default wait: the APIM message (Retry-After is unreadable cross-origin), an upload backoff.
     const message = typeof body["message"] === "string" ? parseTryAgainMessage(body["message"]) : undefined;
     if (message !== undefined) return new RateLimitedError(message, "message", { status });
-    const backoff = _toNumber(body["backoff"]);
+    const backoff = toNumber(body["backoff"]);
     if (backoff !== undefined && backoff >= 0) return new RateLimitedError(backoff, "backoff", { status });
   }
-  const throttled = _throttle(status, body, retryAfter, defaultWait);
+  const throttled = throttleError(status, body, retryAfter, defaultWait);
   if (throttled !== undefined) return throttled;
-  if (status === 403 && retryAfter !== undefined && !(_isObject(body) && _isObject(body["error"]))) {
+  if (status === 403 && retryAfter !== undefined && !(isObject(body) && isObject(body["error"]))) {
     // An APIM quota policy: 403 + Retry-After, whatever the body (a Graph error body is not a quota).
     return new RateLimitedError(retryAfter, "retry-after", { status, detail: "quota" });
   }

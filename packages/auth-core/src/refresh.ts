@@ -3,8 +3,8 @@ import { ConfigError, LoginRequiredError } from "./errors.ts";
 import { supportsGrant, type ProviderProfile } from "./profile.ts";
 import { formatScopes } from "./scopes.ts";
 import { isUsable, type TokenSet } from "./token_set.ts";
-import { _tokenEndpointRequest, type TokenRequest } from "./token_request.ts";
-import { _logInAgain } from "./_fix.ts";
+import { tokenEndpointRequest, type TokenRequest } from "./token_request.ts";
+import { logInAgain } from "./_fix.ts";
 
 /** Options of {@link buildRefresh}. */
 export interface RefreshOptions {
@@ -34,12 +34,12 @@ export function buildRefresh(profile: ProviderProfile, client: OAuthClient, toke
   // Mapillary v4 refreshes with the still-valid access token.
   const refreshWith =
     tokens.refreshToken ?? (profile.refreshWith === "access_token" && isUsable(tokens, options.now ?? Date.now(), 0) ? tokens.accessToken : undefined);
-  if (refreshWith === undefined) throw new LoginRequiredError(_logInAgain("token not refreshable"));
+  if (refreshWith === undefined) throw new LoginRequiredError(logInAgain("token not refreshable"));
   const params: Record<string, string> = { grant_type: "refresh_token", refresh_token: refreshWith.reveal() };
   if (options.scopes !== undefined) params["scope"] = formatScopes(options.scopes);
   return {
     grant: "refresh_token",
-    request: _tokenEndpointRequest(profile, client, params, [refreshWith, tokens.accessToken]),
+    request: tokenEndpointRequest(profile, client, params, [refreshWith, tokens.accessToken]),
     profile,
     kind: tokens.kind,
     requestedScopes: options.scopes ?? tokens.scopes,

@@ -9,9 +9,9 @@ import { ConfigError, RateLimitedError } from "./errors.ts";
 import { getHeader, type HttpRequestDescription, type HttpResponseData } from "./http.ts";
 import type { ProviderProfile } from "./profile.ts";
 import type { Secret } from "./secret.ts";
-import { _tokenEndpointRequest } from "./token_request.ts";
-import { _httpError, _oauthOrGraphError } from "./_error_core.ts";
-import { _parseJson } from "./_json.ts";
+import { tokenEndpointRequest } from "./token_request.ts";
+import { httpError, oauthOrGraphError } from "./_error_core.ts";
+import { parseJson } from "./_json.ts";
 
 /** Which kind of token is revoked (RFC 7009 §2.1 `token_type_hint`). */
 export type TokenTypeHint = "access_token" | "refresh_token";
@@ -52,7 +52,7 @@ export function revocationRequest(profile: ProviderProfile, client: OAuthClient,
   const params: Record<string, string> = { token: token.reveal() };
   if (options.tokenTypeHint !== undefined) params["token_type_hint"] = options.tokenTypeHint;
   // RFC 7009 bodies are always form-encoded; client authentication follows the profile.
-  return _tokenEndpointRequest({ ...profile, tokenEndpoint: endpoint, tokenRequestEncoding: "form", clientIdInQuery: false }, client, params, [token]);
+  return tokenEndpointRequest({ ...profile, tokenEndpoint: endpoint, tokenRequestEncoding: "form", clientIdInQuery: false }, client, params, [token]);
 }
 
 /**
@@ -79,5 +79,5 @@ export function processRevocationResponse(request: HttpRequestDescription, respo
     const waitMs = /^\d{1,9}$/.test(header) ? Number(header) * 1000 : 60_000;
     throw new RateLimitedError(waitMs, "retry-after", { status, detail: "the revocation endpoint is busy" });
   }
-  throw _oauthOrGraphError(_parseJson(response.body), status, request.secrets()) ?? _httpError(status);
+  throw oauthOrGraphError(parseJson(response.body), status, request.secrets()) ?? httpError(status);
 }

@@ -1,4 +1,4 @@
-import { _defineInspect } from "./_inspect.ts";
+import { defineInspect } from "./_inspect.ts";
 /**
  * A value that must never be printed: an access token, a refresh token, a client secret,
  * an authorization code or a PKCE verifier.
@@ -32,7 +32,7 @@ export class Secret {
 
   /** Whether two secrets hold the same value, compared in constant time for equal lengths. */
   equals(other: Secret): boolean {
-    return _constantTimeEqual(this.#value, other.#value);
+    return constantTimeEqual(this.#value, other.#value);
   }
 
   /** Always `[redacted]`. */
@@ -53,7 +53,7 @@ export class Secret {
 
 }
 
-_defineInspect(Secret.prototype, () => REDACTED);
+defineInspect(Secret.prototype, () => REDACTED);
 
 /** What every redacted value prints as. */
 export const REDACTED = "[redacted]";
@@ -64,7 +64,7 @@ export function toSecret(value: string | Secret): Secret {
 }
 
 /** Compares two strings without an early exit on the first differing character. */
-export function _constantTimeEqual(a: string, b: string): boolean {
+export function constantTimeEqual(a: string, b: string): boolean {
   let diff = a.length ^ b.length;
   const length = Math.max(a.length, b.length);
   for (let i = 0; i < length; i++) {

@@ -1,8 +1,8 @@
 import { StorageError } from "./errors.ts";
 import { Secret } from "./secret.ts";
 import type { TokenSet } from "./token_set.ts";
-import { _isObject, _parseJson } from "./_json.ts";
-import { _logInAgain } from "./_fix.ts";
+import { isObject, parseJson } from "./_json.ts";
+import { logInAgain } from "./_fix.ts";
 
 /** The current version of the serialized token format. */
 export const TOKEN_FORMAT_VERSION = 1;
@@ -48,9 +48,9 @@ function _camel(key: string): string {
  * @throws {StorageError} the text is not a serialized token set of a known version (the message says which field is wrong).
  */
 export function parseTokenSet(text: string): TokenSet {
-  const value = _parseJson(text);
-  const fail = (what: string): StorageError => new StorageError(_logInAgain(`bad stored token (${what})`), { reason: what });
-  if (!_isObject(value)) throw fail("not a JSON object");
+  const value = parseJson(text);
+  const fail = (what: string): StorageError => new StorageError(logInAgain(`bad stored token (${what})`), { reason: what });
+  if (!isObject(value)) throw fail("not a JSON object");
   if (value["v"] !== TOKEN_FORMAT_VERSION) throw fail("version");
   const tokens: Record<string, unknown> = {};
   for (const spec of _FIELDS) {

@@ -6,7 +6,7 @@ import { LoginRequiredError } from "./errors.ts";
 import type { HttpTransport } from "./ports.ts";
 import { supportsGrant, type ProviderProfile } from "./profile.ts";
 import { buildRefresh } from "./refresh.ts";
-import { _logInAgain } from "./_fix.ts";
+import { logInAgain } from "./_fix.ts";
 import { processTokenResponse, type TokenRequest } from "./token_request.ts";
 import type { TokenSet } from "./token_set.ts";
 
@@ -56,7 +56,7 @@ export function createTokenRenewer(options: TokenRenewerOptions): TokenRenewer {
       call = buildClientCredentials(options.profile, options.client, options.scopes === undefined ? {} : { scopes: options.scopes });
     } else if (!supportsGrant(options.profile, "refresh_token")) {
       // Mapillary v2: tokens never expire, so a rejected one was revoked (seed 004). The message is buildRefresh's.
-      throw new LoginRequiredError(_logInAgain("token not refreshable"));
+      throw new LoginRequiredError(logInAgain("token not refreshable"));
     } else {
       call = buildRefresh(options.profile, options.client, current, { now: clock.now() });
     }

@@ -1,4 +1,4 @@
-import { _requireSecret, type OAuthClient } from "./client.ts";
+import { requireSecret, type OAuthClient } from "./client.ts";
 import { HttpRequestDescription } from "./http.ts";
 import type { GrantType, ProviderProfile } from "./profile.ts";
 import { Secret } from "./secret.ts";
@@ -45,7 +45,7 @@ export function processTokenResponse(call: TokenRequest, response: HttpResponseD
 }
 
 /** Builds the HTTP request for a token-endpoint call with the profile's client authentication and body encoding. */
-export function _tokenEndpointRequest(
+export function tokenEndpointRequest(
   profile: ProviderProfile,
   client: OAuthClient,
   params: Record<string, string>,
@@ -58,7 +58,7 @@ export function _tokenEndpointRequest(
   const fields: Record<string, string | number> = { ...params, client_id: id };
   const all = [...secrets];
   if (auth !== "none") {
-    const secret = _requireSecret(client, profile.name);
+    const secret = requireSecret(client, profile.name);
     all.push(secret);
     if (auth === "oauth_header") {
       headers["authorization"] = `OAuth ${secret.reveal()}`;

@@ -4,8 +4,8 @@ import type { ProviderProfile } from "./profile.ts";
 import { Secret } from "./secret.ts";
 import type { TokenKind, TokenSet } from "./token_set.ts";
 import { parseRetryAfter } from "./rate_limit_signal.ts";
-import { _httpError, _oauthOrGraphError, _throttle } from "./_error_core.ts";
-import { _isObject, _parseJson, _string, _toNumber } from "./_json.ts";
+import { httpError, oauthOrGraphError, throttleError } from "./_error_core.ts";
+import { isObject, parseJson, stringField, toNumber } from "./_json.ts";
 
 /**
  * The characters a token may hold: visible ASCII (`%x21-7E`), a superset of RFC 6750's
@@ -55,19 +55,19 @@ export interface TokenResponseContext {
  * ```
  */
 export function parseTokenResponse(response: HttpResponseData, context: TokenResponseContext): TokenSet {
-  const body = _parseJson(response.body);
+  const body = parseJson(response.body);
   let status = response.status;
   const ok = status > 199 && status < 300;
-  const error = _isObject(body) ? body["error"] : undefined;
-  if (!ok || typeof error === "string" || _isObject(error)) {
+  const error = isObject(body) ? body["error"] : undefined;
+  if (!ok || typeof error === "string" || isObject(error)) {
     // A 2xx carrying an error body is an error response too.
     if (ok) status = 400;
     const retryAfter = parseRetryAfter(getHeader(response.headers, "retry-after"), context.now);
-    throw _throttle(status, body, retryAfter, 60_000) ?? _oauthOrGraphError(body, status, context.request?.secrets() ?? []) ?? _httpError(status);
+    throw throttleError(status, body, retryAfter, 60_000) ?? oauthOrGraphError(body, status, context.request?.secrets() ?? []) ?? httpError(status);
   }
   const fail = (what: string): MlyError =>
     new InvalidResponseError(`bad token response: ${what}; check token endpoint URL`, { status });
-  if (!_isObject(body)) throw fail("not a JSON object");
+  if (!isObject(body)) throw fail("not a JSON object");
   const { access_token: accessToken, token_type: tokenType = "bearer", refresh_token: refreshToken, scope } = body;
   if (typeof accessToken !== "string" || accessToken === "") throw fail("no access_token");
   // A token goes into an Authorization header: one outside visible ASCII (NUL, CR, LF, space, …)
@@ -80,7 +80,7 @@ export function parseTokenResponse(response: HttpResponseData, context: TokenRes
   // Numbers or numeric strings; `expires_in` may also be null or "never".
   const seconds = (key: string): number | undefined => {
     const value = body[key];
-    const number = _toNumber(value);
+    const number = toNumber(value);
     if (value !== undefined && number === undefined && !(key === "expires_in" && (value === null || value === "never"))) throw fail(key);
     return number;
   };
@@ -108,7 +108,7 @@ export function parseTokenResponse(response: HttpResponseData, context: TokenRes
     notBefore: notBefore === undefined ? undefined : notBefore * 1000,
     provider: profile.id,
     issuer: profile.issuer ?? previous?.issuer,
-    subject: _string(body, "user_id") ?? previous?.subject,
-    resource: _string(body, "resource") ?? previous?.resource,
+    subject: stringField(body, "user_id") ?? previous?.subject,
+    resource: stringField(body, "resource") ?? previous?.resource,
   } satisfies TokenSet);
 }

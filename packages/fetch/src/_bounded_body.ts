@@ -5,7 +5,7 @@ import { InvalidResponseError } from "@mly/auth-core";
  * `content-length` or found while streaming) is cancelled and refused, so a hostile or broken
  * server cannot make the client buffer without bound.
  */
-export async function _readBounded(response: Response, maxBytes: number, what: string): Promise<string> {
+export async function readBounded(response: Response, maxBytes: number, what: string): Promise<string> {
   const tooLarge = (): InvalidResponseError => new InvalidResponseError(`${what}: the body exceeds ${maxBytes} bytes; refused`, { status: response.status });
   const announced = Number(response.headers.get("content-length") ?? "");
   if (Number.isFinite(announced) && announced > maxBytes) {

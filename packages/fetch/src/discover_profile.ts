@@ -10,7 +10,7 @@ import {
   type ProviderProfile,
   TransportError,
 } from "@mly/auth-core";
-import { _readBounded } from "./_bounded_body.ts";
+import { readBounded } from "./_bounded_body.ts";
 
 /** Options of {@link discoverMetadata}. */
 export interface DiscoverOptions {
@@ -94,7 +94,7 @@ async function _fetchDocument(issuer: string, document: DiscoveryDocument, optio
   const signal = AbortSignal.any(signals);
   try {
     const response = await (options.fetch ?? globalThis.fetch)(description.toRequest({ signal }));
-    const body = await _readBounded(response, options.maxBodyBytes ?? 262_144, `metadata at ${description.url}`);
+    const body = await readBounded(response, options.maxBodyBytes ?? 262_144, `metadata at ${description.url}`);
     return processDiscoveryResponse(issuer, { status: response.status, headers: response.headers, body });
   } catch (error) {
     if (options.signal?.aborted === true) throw new AbortedError(undefined, { cause: options.signal.reason });

@@ -13,10 +13,21 @@
  *
  * @module
  */
-export * from "./ky_transport.ts";
-export * from "./token_source.ts";
-export * from "./auth_fetch.ts";
-export * from "./api_client.ts";
-export * from "./login.ts";
-export * from "./mapillary_images.ts";
-export * from "./mapillary_detections.ts";
+export { createKyTransport, type KyTransportOptions } from "./ky_transport.ts";
+export { accessTokenSource, clientTokenSource, coordinatedTokens, type TokenSource } from "./token_source.ts";
+export { createAuthFetch, type AuthFetchOptions, type RateLimitRetry } from "./auth_fetch.ts";
+export { createApiClient, type ApiClient, type ApiClientOptions } from "./api_client.ts";
+export {
+  clientCredentialsToken,
+  finishLogin,
+  refreshTokens,
+  startLogin,
+  type LoginContext,
+} from "./login.ts";
+export {
+  getEntity,
+  iterateImages,
+  type IterateImagesOptions,
+  type MapillaryImage,
+} from "./mapillary_images.ts";
+export { getDetections, type GetDetectionsOptions, type MapillaryDetection } from "./mapillary_detections.ts";

@@ -18,7 +18,7 @@ import {
   toSecret,
   TransportError,
 } from "@mly/auth-core";
-import { _readBounded } from "./_bounded_body.ts";
+import { readBounded } from "./_bounded_body.ts";
 
 /** What {@link validateToken} learnt about a token. */
 export interface TokenInfo {
@@ -146,7 +146,7 @@ async function _call(profile: ProviderProfile, tokens: TokenSet, url: string, cl
     const response = await (options.fetch ?? globalThis.fetch)(placed.url, { headers, signal, redirect: "manual" });
     status = response.status;
     headersIn = response.headers;
-    body = await _readBounded(response, 65_536, what);
+    body = await readBounded(response, 65_536, what);
   } catch (error) {
     if (options.signal?.aborted === true) throw new AbortedError(undefined, { cause: options.signal.reason });
     if (signal.aborted) throw new TransportError(`${what} timed out after ${timeoutMs} ms; check the network and the API base URL`);

@@ -23,7 +23,7 @@ import { RedisScript } from "@mly/redis-script";
  * - `pause` waitUs ttlMs → the pause deadline
  * - `limit` limit probeUs → the limit in force now
  */
-export const _SCRIPT: RedisScript = new RedisScript(`
+export const LIMITER_SCRIPT: RedisScript = new RedisScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local op = ARGV[1]

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { _shapeCounter, type ServerShape } from "../../ratelimit/src/_test_shapes.ts";
+import { shapeCounter, type ServerShape } from "../../ratelimit/src/_test_shapes.ts";
 
 /** A loopback HTTP server that counts every request with one server shape and answers 200 or 429. */
 export interface ShapeServer {
@@ -13,8 +13,8 @@ export interface ShapeServer {
 }
 
 /** Starts a {@link ShapeServer} counting `limit` per `windowMs` with `shape`. */
-export async function _startShapeServer(shape: ServerShape, limit: number, windowMs: number): Promise<ShapeServer> {
-  const counter = _shapeCounter(shape, limit, windowMs);
+export async function startShapeServer(shape: ServerShape, limit: number, windowMs: number): Promise<ShapeServer> {
+  const counter = shapeCounter(shape, limit, windowMs);
   const state: ShapeServer = {
     url: "",
     accepted: [],

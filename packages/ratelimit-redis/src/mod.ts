@@ -20,4 +20,8 @@
  *
  * @module
  */
-export * from "./redis_rate_limiter.ts";
+export {
+  RedisRateLimiter,
+  type RedisFallbackOptions,
+  type RedisRateLimiterOptions,
+} from "./redis_rate_limiter.ts";

@@ -2,7 +2,7 @@ import { AbortedError, BackendUnavailableError, ConfigError, QueueFullError, typ
 import { freePort, redisServerBinary, redisTestPrefix, skipLoudly, startRedisServer, testRedis } from "@mly/redis-test";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { _startShapeServer } from "./_test_server.ts";
+import { startShapeServer } from "./_test_server.ts";
 import { RedisRateLimiter, type RedisRateLimiterOptions } from "./redis_rate_limiter.ts";
 
 const target = await testRedis();
@@ -108,7 +108,7 @@ describe.skipIf(target === undefined)("RedisRateLimiter against a real Redis", (
 
   it("two limiter instances sharing a key never let a sliding-window server see more than N", async () => {
     for (const mode of ["burst", "even"] as const) {
-      const server = await _startShapeServer("sliding-log", 5, 500);
+      const server = await startShapeServer("sliding-log", 5, 500);
       try {
         const key = uniqueKey(`shared-${mode}`);
         const a = limiter({ mode, limit: 5, windowMs: 500 });

@@ -14,7 +14,7 @@ import {
 import { LocalRateLimiter, preciseClock, systemScheduler, type RateLimitMode, type Scheduler } from "@mly/ratelimit";
 import { DEFAULT_PROBE_EVERY_WINDOWS, routeOfKey, type LearnOptions, type RouteLimits } from "@mly/ratelimit/adaptive";
 import { clientMistake, toRedisCommander, type RedisClientLike, type RedisCommander } from "@mly/redis-script";
-import { _SCRIPT } from "./_script.ts";
+import { LIMITER_SCRIPT } from "./_script.ts";
 
 /** What to do while Redis does not answer. */
 export interface RedisFallbackOptions {
@@ -333,7 +333,7 @@ export class RedisRateLimiter implements RateLimiter {
 
   /** One round trip: EVALSHA, or EVAL when the server has not cached the script (NOSCRIPT). */
   #eval(key: string, args: readonly string[]): Promise<unknown> {
-    return _SCRIPT.run(this.#bounded, this.redisKeys(key), args);
+    return LIMITER_SCRIPT.run(this.#bounded, this.redisKeys(key), args);
   }
 
   async #send(args: readonly string[]): Promise<unknown> {

@@ -6,7 +6,7 @@ import { startSandbox } from "@mly/sandbox";
 import { Cluster } from "ioredis";
 import { createCluster } from "redis";
 import { afterAll, describe, expect, it } from "vitest";
-import { _startShapeServer } from "./_test_server.ts";
+import { startShapeServer } from "./_test_server.ts";
 import { RedisRateLimiter, type RedisRateLimiterOptions } from "./redis_rate_limiter.ts";
 import type { RedisClientLike } from "@mly/redis-script";
 
@@ -79,7 +79,7 @@ describe.skipIf(target === undefined)("RedisRateLimiter on Redis Cluster", () =>
     });
 
     it(`${kind}: two instances sharing a key never let a sliding-window server see more than N`, async () => {
-      const server = await _startShapeServer("sliding-log", 5, 500);
+      const server = await startShapeServer("sliding-log", 5, 500);
       try {
         const a = await limiter({ limit: 5, windowMs: 500 });
         const b = await limiter({ limit: 5, windowMs: 500 });

@@ -18,7 +18,7 @@ interface _Timer {
 }
 
 /** Creates manual time starting at `startMs`. */
-export function _manualTime(startMs = 1_000_000): ManualTime {
+export function manualTime(startMs = 1_000_000): ManualTime {
   const clock = createManualClock(startMs);
   const timers = new Set<_Timer>();
   let seq = 0;

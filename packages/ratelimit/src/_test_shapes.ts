@@ -15,7 +15,7 @@ export interface ShapeCounter {
  * A request is accepted when the count before it is below `limit`; rejected requests do not count.
  * Calls must come in non-decreasing `now` order.
  */
-export function _shapeCounter(shape: ServerShape, limit: number, windowMs: number): ShapeCounter {
+export function shapeCounter(shape: ServerShape, limit: number, windowMs: number): ShapeCounter {
   const log: number[] = [];
   return {
     hit(now: number): boolean {

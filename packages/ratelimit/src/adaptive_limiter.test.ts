@@ -1,15 +1,15 @@
 import { ConfigError, mapiqProfile, type RateLimitPermit } from "@mly/auth-core";
 import { describe, expect, it } from "vitest";
 import { adaptivePoliciesFor, AdaptiveRateLimiter, type AdaptiveRateLimiterOptions } from "./adaptive.ts";
-import { _manualTime, type ManualTime } from "./_test_manual_time.ts";
-import { _shapeCounter } from "./_test_shapes.ts";
+import { manualTime, type ManualTime } from "./_test_manual_time.ts";
+import { shapeCounter } from "./_test_shapes.ts";
 
 const REPORTS = "mapiq:endpoint:GET /v2/reports/{id}";
 const USERS = "mapiq:endpoint:GET /v2/users";
 const W = 1000;
 
 function setup(options: Partial<AdaptiveRateLimiterOptions> = {}): { time: ManualTime; limiter: AdaptiveRateLimiter } {
-  const time = _manualTime(0);
+  const time = manualTime(0);
   const limiter = new AdaptiveRateLimiter({ limit: 20, windowMs: W, marginMs: 0, clock: time.clock, scheduler: time.scheduler, ...options });
   return { time, limiter };
 }
@@ -24,7 +24,7 @@ interface Sent {
  * allows `realLimit` per window (an exact sliding log, rejected requests not counted). A 429
  * settles with the server's exact wait, as `@mly/fetch` reads it from `Retry-After`.
  */
-async function drive(limiter: AdaptiveRateLimiter, time: ManualTime, server: ReturnType<typeof _shapeCounter>, untilMs: number, sent: Sent[] = []): Promise<Sent[]> {
+async function drive(limiter: AdaptiveRateLimiter, time: ManualTime, server: ReturnType<typeof shapeCounter>, untilMs: number, sent: Sent[] = []): Promise<Sent[]> {
   const state = { done: false };
   const worker = (async (): Promise<void> => {
     for (;;) {
@@ -99,7 +99,7 @@ describe("AdaptiveRateLimiter: per-route limits", () => {
 describe("AdaptiveRateLimiter: learning from 429s", () => {
   it("learns the real limit from the first 429; the following windows earn 0 × 429; it probes back up slowly", async () => {
     const { time, limiter } = setup();
-    const server = _shapeCounter("sliding-log", 5, W);
+    const server = shapeCounter("sliding-log", 5, W);
     const sent = await drive(limiter, time, server, 5 * W);
     // The first window: 5 admitted, then one 429 teaches the route its limit.
     expect(in429(sent, 0, W)).toBe(1);

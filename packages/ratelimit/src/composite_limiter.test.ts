@@ -1,13 +1,13 @@
 import { AbortedError, ConfigError, mapillary, mapillaryV2, mapiq, type ProviderProfile, type RateLimitPermit } from "@mly/auth-core";
 import { describe, expect, it } from "vitest";
-import { _manualTime } from "./_test_manual_time.ts";
+import { manualTime } from "./_test_manual_time.ts";
 import { CompositeLimiter } from "./composite_limiter.ts";
 import { createRateLimiter, LocalRateLimiter } from "./local_limiter.ts";
 import { policiesFor } from "./policies.ts";
 
 describe("CompositeLimiter", () => {
   it("takes a slot in every part and settles or cancels them all", async () => {
-    const time = _manualTime();
+    const time = manualTime();
     const minute = createRateLimiter({ limit: 2, windowMs: 100, marginMs: 0, mode: "burst", clock: time.clock, scheduler: time.scheduler });
     const day = createRateLimiter({ limit: 3, windowMs: 10_000, marginMs: 0, mode: "burst", clock: time.clock, scheduler: time.scheduler });
     const limiter = new CompositeLimiter((key) => [
@@ -38,7 +38,7 @@ describe("CompositeLimiter", () => {
   });
 
   it("gives back the slots already taken when a later part fails", async () => {
-    const time = _manualTime();
+    const time = manualTime();
     const first = createRateLimiter({ limit: 5, windowMs: 100, mode: "burst", clock: time.clock, scheduler: time.scheduler });
     const second = createRateLimiter({ limit: 1, windowMs: 100_000, mode: "burst", clock: time.clock, scheduler: time.scheduler });
     const limiter = new CompositeLimiter((key) => [

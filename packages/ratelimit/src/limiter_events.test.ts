@@ -1,12 +1,12 @@
 import { mapiq, type MlyEvent } from "@mly/auth-core";
 import { describe, expect, it } from "vitest";
-import { _manualTime } from "./_test_manual_time.ts";
+import { manualTime } from "./_test_manual_time.ts";
 import { createRateLimiter } from "./local_limiter.ts";
 import { policiesFor } from "./policies.ts";
 
 describe("limiter events", () => {
   it("limiter.wait for each caller granted after waiting, with durationMs on the limiter's clock; none for a free slot", async () => {
-    const time = _manualTime();
+    const time = manualTime();
     const events: MlyEvent[] = [];
     const limiter = createRateLimiter({ limit: 10, windowMs: 1000, marginMs: 0, clock: time.clock, scheduler: time.scheduler, onEvent: (event) => events.push(event) });
     const granted = Array.from({ length: 3 }, () => limiter.acquire("GET /v2/users"));
@@ -22,7 +22,7 @@ describe("limiter events", () => {
   });
 
   it("limiter.pause when a server asks to wait; the key stays frozen for that long", async () => {
-    const time = _manualTime();
+    const time = manualTime();
     const events: MlyEvent[] = [];
     const limiter = createRateLimiter({ limit: 10, windowMs: 1000, marginMs: 0, clock: time.clock, scheduler: time.scheduler, onEvent: (event) => events.push(event) });
     limiter.pause("k", 5000);
@@ -37,7 +37,7 @@ describe("limiter events", () => {
   });
 
   it("policiesFor passes onEvent to every policy's limiter: events carry core's route keys", async () => {
-    const time = _manualTime();
+    const time = manualTime();
     const events: MlyEvent[] = [];
     const limiter = policiesFor(mapiq, { clock: time.clock, scheduler: time.scheduler, onEvent: (event) => events.push(event) });
     const key = "mapiq:endpoint:GET /v2/buildings/{id}";
@@ -46,7 +46,7 @@ describe("limiter events", () => {
   });
 
   it("a throwing listener breaks no grant and no pause", async () => {
-    const time = _manualTime();
+    const time = manualTime();
     let calls = 0;
     const limiter = createRateLimiter({
       limit: 1,

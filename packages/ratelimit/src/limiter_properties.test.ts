@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { _manualTime } from "./_test_manual_time.ts";
-import { _shapeCounter, SERVER_SHAPES } from "./_test_shapes.ts";
+import { manualTime } from "./_test_manual_time.ts";
+import { shapeCounter, SERVER_SHAPES } from "./_test_shapes.ts";
 import { createRateLimiter, type RateLimitMode } from "./local_limiter.ts";
 
 interface Arrival {
@@ -25,7 +25,7 @@ const MARGIN = 10;
 
 /** Runs an arrival pattern through a limiter on manual time and returns what happened to each request. */
 async function simulate(mode: RateLimitMode, arrivals: readonly Arrival[]): Promise<Record[]> {
-  const time = _manualTime(0);
+  const time = manualTime(0);
   const limiter = createRateLimiter({ limit: N, windowMs: W, marginMs: MARGIN, mode, clock: time.clock, scheduler: time.scheduler, maxQueue: 10_000 });
   const records: Record[] = [];
   let t = 0;
@@ -96,7 +96,7 @@ describe("properties", () => {
             .map((r) => r.grant + r.where * (r.settle - r.grant))
             .sort((a, b) => a - b);
           for (const shape of ["sliding-log", "fixed-window"] as const) {
-            const server = _shapeCounter(shape, N, W);
+            const server = shapeCounter(shape, N, W);
             expect(serverTimes.filter((s) => !server.hit(s))).toEqual([]);
           }
         }),
@@ -128,7 +128,7 @@ describe("properties", () => {
           .map((r) => r.grant + r.where * (r.settle - r.grant))
           .sort((a, b) => a - b);
         for (const shape of SERVER_SHAPES) {
-          const server = _shapeCounter(shape, N, W);
+          const server = shapeCounter(shape, N, W);
           expect(serverTimes.filter((s) => !server.hit(s)), shape).toEqual([]);
         }
       }),
@@ -141,7 +141,7 @@ describe("properties", () => {
       "burst",
       Array.from({ length: 2 * N }, () => ({ gap: 0, rtt: 0, cancel: false, at: 0 })),
     );
-    const server = _shapeCounter("weighted", N, W);
+    const server = shapeCounter("weighted", N, W);
     const rejected = records.map((r) => r.grant).filter((s) => !server.hit(s + 500));
     expect(rejected.length).toBeGreaterThan(0);
   });
@@ -153,7 +153,7 @@ describe("the sliding log (drop and compaction)", () => {
       fc.asyncProperty(
         fc.array(fc.record({ gap: fc.integer({ min: 0, max: 60 }), settles: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 200 }),
         async (steps) => {
-          const time = _manualTime(0);
+          const time = manualTime(0);
           const limiter = createRateLimiter({ limit: 3, windowMs: 100, marginMs: 0, mode: "burst", clock: time.clock, scheduler: time.scheduler, settleTimeoutMs: 1e9 });
           const settled: number[] = [];
           for (const step of steps) {

@@ -1,10 +1,10 @@
 import { AbortedError, ConfigError, QueueFullError, type RateLimitPermit } from "@mly/auth-core";
 import { describe, expect, it } from "vitest";
-import { _manualTime, type ManualTime } from "./_test_manual_time.ts";
+import { manualTime, type ManualTime } from "./_test_manual_time.ts";
 import { createRateLimiter, type LocalRateLimiter, type RateLimiterOptions } from "./local_limiter.ts";
 
 function setup(options: Partial<RateLimiterOptions> = {}): { time: ManualTime; limiter: LocalRateLimiter; t0: number } {
-  const time = _manualTime();
+  const time = manualTime();
   const limiter = createRateLimiter({ limit: 10, windowMs: 1000, marginMs: 0, clock: time.clock, scheduler: time.scheduler, ...options });
   return { time, limiter, t0: time.clock.now() };
 }

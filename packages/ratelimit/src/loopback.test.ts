@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { _shapeCounter, type ServerShape } from "./_test_shapes.ts";
+import { shapeCounter, type ServerShape } from "./_test_shapes.ts";
 import { createRateLimiter, type RateLimitMode } from "./local_limiter.ts";
 
 const N = 5;
@@ -9,7 +9,7 @@ const W = 300;
 
 /** Saturating demand from 3 concurrent callers against a loopback server counting with `shape`, for `windows` windows. */
 async function run(shape: ServerShape, mode: RateLimitMode, windows: number): Promise<{ accepted: number; rejected: number; durationMs: number }> {
-  const counter = _shapeCounter(shape, N, W);
+  const counter = shapeCounter(shape, N, W);
   let accepted = 0;
   let rejected = 0;
   const server = createServer((request, response) => {

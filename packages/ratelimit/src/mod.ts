@@ -17,8 +17,14 @@
  *
  * @module
  */
-export * from "./scheduler.ts";
-export * from "./precise_clock.ts";
-export * from "./local_limiter.ts";
-export * from "./composite_limiter.ts";
-export * from "./policies.ts";
+export { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.ts";
+export { preciseClock } from "./precise_clock.ts";
+export {
+  createRateLimiter,
+  LocalRateLimiter,
+  type KeyStats,
+  type RateLimiterOptions,
+  type RateLimitMode,
+} from "./local_limiter.ts";
+export { CompositeLimiter, type CompositePart, type CompositeResolver } from "./composite_limiter.ts";
+export { policiesFor, ProviderRateLimiter, type PoliciesOptions } from "./policies.ts";

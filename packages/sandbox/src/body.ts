@@ -11,11 +11,11 @@ export function parseBody(contentType: string | undefined, raw: string): ParsedB
   if (mediaType === "application/x-www-form-urlencoded") {
     return { type: "form", fields: new Map(new URLSearchParams(raw)) };
   }
-  if (mediaType === "application/json" || mediaType.endsWith("+json")) return _parseJson(raw);
+  if (mediaType === "application/json" || mediaType.endsWith("+json")) return parseJson(raw);
   return { type: "unsupported", fields: new Map() };
 }
 
-function _parseJson(raw: string): ParsedBody {
+function parseJson(raw: string): ParsedBody {
   let value: unknown;
   try {
     value = JSON.parse(raw);

@@ -3,7 +3,7 @@ import { RedisScript } from "@mly/redis-script";
 /** Lua scripts of the Redis store. Every script touches only keys of one hash tag. */
 
 /** The version check shared by compare-and-set and compare-and-delete: ARGV[1] is `*` (any), `-` (none) or a version. */
-const _CHECK_VERSION = `
+const CHECK_VERSION = `
 local current = redis.call('HGET', KEYS[1], 'version')
 local expected = ARGV[1]
 if expected ~= '*' then
@@ -16,7 +16,7 @@ end
 `;
 
 /** Compare-and-set. KEYS: token. ARGV: expected (`*` any, `-` none, or a version), data, ttl ms (`0`: none). Reply: `{1, version}` or `{0, current or "-"}`. */
-export const _SET: RedisScript = new RedisScript(`${_CHECK_VERSION}
+export const SET_SCRIPT: RedisScript = new RedisScript(`${CHECK_VERSION}
 -- Versions come from the server clock (microseconds), and always grow: a version is never
 -- reused, even after a delete, so a stale compare-and-set cannot succeed (no ABA).
 local time = redis.call('TIME')
@@ -30,18 +30,18 @@ return {1, text}
 `);
 
 /** Compare-and-delete. KEYS: token. ARGV: expected. Reply: `{1, deleted 0|1}` or `{0, current or "-"}`. */
-export const _DELETE: RedisScript = new RedisScript(`${_CHECK_VERSION}
+export const DELETE_SCRIPT: RedisScript = new RedisScript(`${CHECK_VERSION}
 return {1, redis.call('DEL', KEYS[1])}
 `);
 
 /** Releases a lock only for its owner. KEYS: lock. ARGV: owner id. */
-export const _RELEASE: RedisScript = new RedisScript(`
+export const RELEASE_SCRIPT: RedisScript = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `);
 
 /** Moves a damaged entry aside if it is still the one that was read. KEYS: token, aside. ARGV: version read. */
-export const _QUARANTINE: RedisScript = new RedisScript(`
+export const QUARANTINE_SCRIPT: RedisScript = new RedisScript(`
 if redis.call('HGET', KEYS[1], 'version') == ARGV[1] then
   redis.call('RENAME', KEYS[1], KEYS[2])
   return 1

@@ -11,7 +11,7 @@ import {
 } from "@mly/auth-core";
 import type { Clock, CompareAndSetOptions, LockOptions, StoredToken, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
 import { clientMistake, toRedisCommander, type RedisClientLike, type RedisCommander, type RedisScript } from "@mly/redis-script";
-import { _DELETE, _QUARANTINE, _RELEASE, _SET } from "./_scripts.ts";
+import { DELETE_SCRIPT, QUARANTINE_SCRIPT, RELEASE_SCRIPT, SET_SCRIPT } from "./_scripts.ts";
 
 /** Options of {@link RedisTokenStore}. */
 export interface RedisTokenStoreOptions {
@@ -95,7 +95,7 @@ export class RedisTokenStore implements TokenStore {
     } catch (error) {
       if (!(error instanceof StorageError)) throw error;
       const aside = `${this.#prefix}:{${_tag(key)}}:corrupt:${new Date(this.#clock.now()).toISOString()}`;
-      await this.#script(_QUARANTINE, [this.tokenKeyOf(key), aside], [String(versionText)]);
+      await this.#script(QUARANTINE_SCRIPT, [this.tokenKeyOf(key), aside], [String(versionText)]);
       throw new StorageError(
         `The Redis entry ${this.tokenKeyOf(key)} is damaged (${error.message.replace(/^.*\(([^)]*)\).*$/s, "$1")}). It was renamed to ${aside}; log in again to store a new token.`,
       );
@@ -104,13 +104,13 @@ export class RedisTokenStore implements TokenStore {
 
   /** Writes a token (compare-and-set in Lua); returns the new version. */
   async set(key: string, tokens: TokenSet, options: CompareAndSetOptions = {}): Promise<number> {
-    const reply = await this.#script(_SET, [this.tokenKeyOf(key)], [_expected(options), serializeTokenSet(tokens), String(this.#ttlOf(tokens))]);
+    const reply = await this.#script(SET_SCRIPT, [this.tokenKeyOf(key)], [_expected(options), serializeTokenSet(tokens), String(this.#ttlOf(tokens))]);
     return _outcome(key, options, reply);
   }
 
   /** Deletes a token (compare-and-delete in Lua); returns whether one was deleted. */
   async delete(key: string, options: CompareAndSetOptions = {}): Promise<boolean> {
-    const reply = await this.#script(_DELETE, [this.tokenKeyOf(key)], [_expected(options)]);
+    const reply = await this.#script(DELETE_SCRIPT, [this.tokenKeyOf(key)], [_expected(options)]);
     return _outcome(key, options, reply) === 1;
   }
 
@@ -160,7 +160,7 @@ export class RedisTokenStore implements TokenStore {
         // A client with an offline queue may still run this SET once Redis is back: queue a
         // release right behind it (plain EVAL, as the script cache may be empty) so a lock
         // nobody waits for any more does not block others for its whole TTL.
-        if (error instanceof BackendUnavailableError) this.#redis.send(["EVAL", _RELEASE.source, "1", lockKey, owner]).catch(() => undefined);
+        if (error instanceof BackendUnavailableError) this.#redis.send(["EVAL", RELEASE_SCRIPT.source, "1", lockKey, owner]).catch(() => undefined);
         throw error;
       }
       if (taken === "OK") return this.#handle(lockKey, owner);
@@ -179,7 +179,7 @@ export class RedisTokenStore implements TokenStore {
       release: async (): Promise<void> => {
         if (released) return;
         released = true;
-        await this.#script(_RELEASE, [lockKey], [owner]);
+        await this.#script(RELEASE_SCRIPT, [lockKey], [owner]);
       },
     };
   }

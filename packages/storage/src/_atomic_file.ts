@@ -7,7 +7,7 @@ import { basename, dirname, join } from "node:path";
  * over the target, fsync the directory. A crash at any point leaves the old or the new content;
  * a failure (disk full, I/O error) removes the temp file before it is reported.
  */
-export async function _writeFileAtomic(path: string, data: string, durable: boolean): Promise<void> {
+export async function writeFileAtomic(path: string, data: string, durable: boolean): Promise<void> {
   const directory = dirname(path);
   const temp = join(directory, `.${basename(path)}.${randomUUID()}.tmp`);
   const handle = await open(temp, "wx", 0o600);
@@ -18,7 +18,7 @@ export async function _writeFileAtomic(path: string, data: string, durable: bool
     await rm(temp, { force: true }).catch(() => undefined);
     throw error;
   }
-  if (durable) await _fsyncDirectory(directory);
+  if (durable) await fsyncDirectory(directory);
 }
 
 /** Writes `data` to a fresh file and closes it; the handle is closed whatever fails. */
@@ -35,19 +35,19 @@ async function _writeAndClose(handle: Awaited<ReturnType<typeof open>>, data: st
 }
 
 /** Flushes a directory entry change (rename, unlink) to disk; a no-op where directories cannot be opened (Windows). */
-export async function _fsyncDirectory(directory: string): Promise<void> {
+export async function fsyncDirectory(directory: string): Promise<void> {
   let handle;
   try {
     handle = await open(directory, "r");
     await handle.sync();
   } catch (error) {
-    if (!_isCode(error, "EISDIR", "EPERM", "EINVAL", "EBADF")) throw error;
+    if (!isCode(error, "EISDIR", "EPERM", "EINVAL", "EBADF")) throw error;
   } finally {
     await handle?.close();
   }
 }
 
 /** Whether `error` is a Node system error with one of `codes`. */
-export function _isCode(error: unknown, ...codes: string[]): boolean {
+export function isCode(error: unknown, ...codes: string[]): boolean {
   return typeof error === "object" && error !== null && codes.includes(String((error as { code?: unknown }).code));
 }

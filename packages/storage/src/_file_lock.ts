@@ -3,7 +3,7 @@ import { link, open, readFile, rename, stat, unlink } from "node:fs/promises";
 import { hostname } from "node:os";
 import { AbortedError, delay, LockTimeoutError, StorageError } from "@mly/auth-core";
 import type { TokenLock } from "@mly/auth-core";
-import { _isCode } from "./_atomic_file.ts";
+import { isCode } from "./_atomic_file.ts";
 
 /** What a lock file holds. */
 interface _LockRecord {
@@ -13,8 +13,8 @@ interface _LockRecord {
   expiresAt: number;
 }
 
-/** Options of {@link _acquireFileLock}. */
-export interface _FileLockOptions {
+/** Options of {@link acquireFileLock}. */
+export interface FileLockOptions {
   /** The key, for error messages. */
   key: string;
   ttlMs: number;
@@ -31,7 +31,7 @@ const _BROKEN_GRACE_MS = 2_000;
  * file, `O_EXCL` where links are not supported) and holds the owner id, pid, host and expiry.
  * A lock past its expiry, or held by a dead process on this host, is broken and taken over.
  */
-export async function _acquireFileLock(path: string, options: _FileLockOptions): Promise<TokenLock> {
+export async function acquireFileLock(path: string, options: FileLockOptions): Promise<TokenLock> {
   const owner = randomUUID();
   const started = Date.now();
   let pause = 2;
@@ -67,7 +67,7 @@ function _handle(path: string, record: _LockRecord): TokenLock {
       if (Date.now() + 1_000 < seen.expiresAt) {
         // Still ours and far from expiry: nobody else may break it, so a plain unlink is safe.
         await unlink(path).catch((error: unknown) => {
-          if (!_isCode(error, "ENOENT")) throw error;
+          if (!isCode(error, "ENOENT")) throw error;
         });
         return;
       }
@@ -86,8 +86,8 @@ async function _tryCreate(path: string, record: _LockRecord): Promise<boolean> {
     await _writeOrRemove(handle, path, data);
     return true;
   } catch (error) {
-    if (_isCode(error, "EEXIST")) return false;
-    throw new StorageError(`Cannot create the lock file ${path} (${_codeOf(error)}). Check that the directory exists and is writable by you.`, {
+    if (isCode(error, "EEXIST")) return false;
+    throw new StorageError(`Cannot create the lock file ${path} (${codeOf(error)}). Check that the directory exists and is writable by you.`, {
       cause: error,
     });
   }
@@ -103,8 +103,8 @@ async function _createByLink(path: string, temp: string, data: string): Promise<
     await link(temp, path);
     return true;
   } catch (error) {
-    if (_isCode(error, "EEXIST")) return false;
-    if (_isCode(error, "EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV")) return "unsupported";
+    if (isCode(error, "EEXIST")) return false;
+    if (isCode(error, "EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EXDEV")) return "unsupported";
     throw error;
   } finally {
     await unlink(temp).catch(() => undefined);
@@ -130,8 +130,8 @@ async function _readLock(path: string): Promise<_LockRecord | "missing" | "broke
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    if (_isCode(error, "ENOENT")) return "missing";
-    throw new StorageError(`Cannot read the lock file ${path} (${_codeOf(error)}). Check its owner and permissions.`, { cause: error });
+    if (isCode(error, "ENOENT")) return "missing";
+    throw new StorageError(`Cannot read the lock file ${path} (${codeOf(error)}). Check its owner and permissions.`, { cause: error });
   }
   try {
     const value = JSON.parse(text) as Partial<_LockRecord>;
@@ -161,7 +161,7 @@ function _pidAlive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (error) {
-    return !_isCode(error, "ESRCH");
+    return !isCode(error, "ESRCH");
   }
 }
 
@@ -174,8 +174,8 @@ async function _breakLock(path: string, seen: _LockRecord | "broken"): Promise<v
   try {
     await rename(path, aside);
   } catch (error) {
-    if (_isCode(error, "ENOENT")) return;
-    throw new StorageError(`Cannot remove the stale lock file ${path} (${_codeOf(error)}). Delete it by hand if no mly process is running.`, {
+    if (isCode(error, "ENOENT")) return;
+    throw new StorageError(`Cannot remove the stale lock file ${path} (${codeOf(error)}). Delete it by hand if no mly process is running.`, {
       cause: error,
     });
   }
@@ -186,7 +186,7 @@ async function _breakLock(path: string, seen: _LockRecord | "broken"): Promise<v
 }
 
 /** The `code` of a Node system error, for messages. */
-export function _codeOf(error: unknown): string {
+export function codeOf(error: unknown): string {
   if (typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string") return (error as { code: string }).code;
   return error instanceof Error ? error.name : "unknown error";
 }

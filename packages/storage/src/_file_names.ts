@@ -10,7 +10,7 @@ const _MAX_NAME = 200;
  * or `~<sha256>` when that would be too long. Reversible except for hashed names, whose key is
  * read from the file.
  */
-export function _fileNameForKey(key: string): string {
+export function fileNameForKey(key: string): string {
   let name = "";
   for (const byte of new TextEncoder().encode(key)) {
     const char = String.fromCharCode(byte);
@@ -21,13 +21,13 @@ export function _fileNameForKey(key: string): string {
 }
 
 /** Whether a directory entry is a token file (not a temp file, lock, or a quarantined copy). */
-export function _isTokenFileName(name: string): boolean {
+export function isTokenFileName(name: string): boolean {
   return name.endsWith(_SUFFIX) && !name.startsWith(".");
 }
 
 /** The key of a token file name; `undefined` for hashed names (read the file) or foreign names. */
-export function _keyForFileName(name: string): string | undefined {
-  if (!_isTokenFileName(name) || name.startsWith(_HASHED_PREFIX)) return undefined;
+export function keyForFileName(name: string): string | undefined {
+  if (!isTokenFileName(name) || name.startsWith(_HASHED_PREFIX)) return undefined;
   const encoded = name.slice(0, -_SUFFIX.length);
   if (!/^(?:[a-z0-9_-]|%[0-9A-F]{2})*$/.test(encoded)) return undefined;
   const bytes: number[] = [];
@@ -51,13 +51,13 @@ const _TOKEN_FILE = String.raw`(?:[a-z0-9_%A-F-]+|~[0-9a-f]{64})\.json`;
 const _UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 /**
  * The temp files this package writes beside a token file, and nothing else:
- * - `.<file>.<uuid>.tmp`: an atomic write in progress (`_writeFileAtomic`);
- * - `<file>.lock.<uuid>.tmp`, `<file>.wlock.<uuid>.tmp`: a lock being created (`_acquireFileLock`);
+ * - `.<file>.<uuid>.tmp`: an atomic write in progress (`writeFileAtomic`);
+ * - `<file>.lock.<uuid>.tmp`, `<file>.wlock.<uuid>.tmp`: a lock being created (`acquireFileLock`);
  * - `<file>.lock.stale-<uuid>`, `<file>.wlock.stale-<uuid>`: a stale lock being broken.
  */
 const _TEMP_FILE = new RegExp(`^(?:\\.${_TOKEN_FILE}\\.${_UUID}\\.tmp|${_TOKEN_FILE}\\.w?lock\\.(?:${_UUID}\\.tmp|stale-${_UUID}))$`);
 
 /** Whether a directory entry is a temp file written by this package (left behind if its writer died). */
-export function _isTempFileName(name: string): boolean {
+export function isTempFileName(name: string): boolean {
   return _TEMP_FILE.test(name);
 }

@@ -6,7 +6,7 @@ let _last = 0;
  * delete (no ABA on compare-and-set); across processes, two writers would have to meet in the same
  * microsecond on the same key.
  */
-export function _nextVersion(current: number | null | undefined): number {
+export function nextVersion(current: number | null | undefined): number {
   const now = Math.floor((performance.timeOrigin + performance.now()) * 1000);
   _last = Math.max(now, (current ?? 0) + 1, _last + 1);
   return _last;

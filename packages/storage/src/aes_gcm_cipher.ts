@@ -1,5 +1,5 @@
 import { ConfigError, StorageError } from "@mly/auth-core";
-import { _fromBase64Url, _toBase64Url } from "./_base64url.ts";
+import { fromBase64Url, toBase64Url } from "./_base64url.ts";
 
 /** Encrypts serialized tokens at rest. `context` (the token key) is bound to the ciphertext, so entries cannot be swapped. */
 export interface TokenCipher {
@@ -65,7 +65,7 @@ export async function createAesGcmCipher(key: CryptoKey | Uint8Array, options: A
     async seal(plaintext: string, context: string): Promise<SealedEnvelope> {
       const iv = crypto.getRandomValues(new Uint8Array(12));
       const ct = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: aad(context) }, cryptoKey, encoder.encode(plaintext));
-      return { v: 1, alg: "A256GCM", kid, iv: _toBase64Url(iv), ct: _toBase64Url(new Uint8Array(ct)) };
+      return { v: 1, alg: "A256GCM", kid, iv: toBase64Url(iv), ct: toBase64Url(new Uint8Array(ct)) };
     },
     async open(envelope: unknown, context: string): Promise<string> {
       const parsed = _readEnvelope(envelope);
@@ -95,9 +95,9 @@ function _readEnvelope(value: unknown): { kid: string; iv: Uint8Array<ArrayBuffe
   if (record["alg"] !== "A256GCM") throw fail("alg");
   const kid = record["kid"];
   if (typeof kid !== "string") throw fail("kid");
-  const iv = typeof record["iv"] === "string" ? _fromBase64Url(record["iv"]) : undefined;
+  const iv = typeof record["iv"] === "string" ? fromBase64Url(record["iv"]) : undefined;
   if (iv?.byteLength !== 12) throw fail("iv");
-  const ct = typeof record["ct"] === "string" ? _fromBase64Url(record["ct"]) : undefined;
+  const ct = typeof record["ct"] === "string" ? fromBase64Url(record["ct"]) : undefined;
   if (ct === undefined || ct.byteLength < 16) throw fail("ct");
   return { kid, iv: new Uint8Array(iv), ct: new Uint8Array(ct) };
 }

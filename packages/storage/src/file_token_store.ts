@@ -1,4 +1,4 @@
-import { _nextVersion } from "./_next_version.ts";
+import { nextVersion } from "./_next_version.ts";
 import { constants } from "node:fs";
 import { chmod, lstat, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
@@ -12,9 +12,9 @@ import {
 } from "@mly/auth-core";
 import type { CompareAndSetOptions, LockOptions, StoredToken, TokenKey, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
 import type { TokenCipher } from "./aes_gcm_cipher.ts";
-import { _fsyncDirectory, _isCode, _writeFileAtomic } from "./_atomic_file.ts";
-import { _acquireFileLock, _codeOf } from "./_file_lock.ts";
-import { _fileNameForKey, _isTempFileName, _isTokenFileName, _keyForFileName } from "./_file_names.ts";
+import { fsyncDirectory, isCode, writeFileAtomic } from "./_atomic_file.ts";
+import { acquireFileLock, codeOf } from "./_file_lock.ts";
+import { fileNameForKey, isTempFileName, isTokenFileName, keyForFileName } from "./_file_names.ts";
 import { defaultTokenDirectory } from "./default_token_directory.ts";
 
 /** Options of {@link FileTokenStore}. */
@@ -103,7 +103,7 @@ export class FileTokenStore implements TokenStore {
 
   /** The file that holds `key`. */
   pathOf(key: string): string {
-    return join(this.directory, _fileNameForKey(key));
+    return join(this.directory, fileNameForKey(key));
   }
 
   /**
@@ -132,12 +132,12 @@ export class FileTokenStore implements TokenStore {
     return this.#underWriteLock(key, path, async () => {
       const current = await this.#currentVersion(path, key);
       this.#check(key, current, options);
-      const version = _nextVersion(current);
+      const version = nextVersion(current);
       const document: _FileDocument = { format: _FORMAT, v: 1, key, version, updatedAt: Date.now(), ...body };
       try {
-        await _writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`, this.#durable);
+        await writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`, this.#durable);
       } catch (error) {
-        throw new StorageError(`Cannot write the token file ${path} (${_codeOf(error)}). Check that ${this.directory} is writable by you and the disk is not full.`, {
+        throw new StorageError(`Cannot write the token file ${path} (${codeOf(error)}). Check that ${this.directory} is writable by you and the disk is not full.`, {
           cause: error,
         });
       }
@@ -156,10 +156,10 @@ export class FileTokenStore implements TokenStore {
       try {
         await unlink(path);
       } catch (error) {
-        if (_isCode(error, "ENOENT")) return false;
-        throw new StorageError(`Cannot delete the token file ${path} (${_codeOf(error)}). Check the permissions of ${this.directory}.`, { cause: error });
+        if (isCode(error, "ENOENT")) return false;
+        throw new StorageError(`Cannot delete the token file ${path} (${codeOf(error)}). Check the permissions of ${this.directory}.`, { cause: error });
       }
-      if (this.#durable) await _fsyncDirectory(this.directory);
+      if (this.#durable) await fsyncDirectory(this.directory);
       return true;
     });
   }
@@ -169,8 +169,8 @@ export class FileTokenStore implements TokenStore {
     await this.#init();
     const keys: string[] = [];
     for (const name of await this.#names()) {
-      if (!_isTokenFileName(name)) continue;
-      let key = _keyForFileName(name);
+      if (!isTokenFileName(name)) continue;
+      let key = keyForFileName(name);
       if (key === undefined) {
         const text = await this.#readText(join(this.directory, name));
         if (text === undefined) continue;
@@ -208,7 +208,7 @@ export class FileTokenStore implements TokenStore {
    */
   async lock(key: string, options: LockOptions): Promise<TokenLock> {
     await this.#init();
-    return _acquireFileLock(`${this.pathOf(key)}.lock`, { key, ttlMs: options.ttlMs, waitMs: options.waitMs, signal: options.signal });
+    return acquireFileLock(`${this.pathOf(key)}.lock`, { key, ttlMs: options.ttlMs, waitMs: options.waitMs, signal: options.signal });
   }
 
   /** Creates the directory and sweeps old temp files once; checks on every call that the directory is still safe. */
@@ -226,7 +226,7 @@ export class FileTokenStore implements TokenStore {
     try {
       return await readdir(this.directory);
     } catch (error) {
-      throw new StorageError(`Cannot read the token directory ${this.directory} (${_codeOf(error)}). Check that it exists and is readable by you.`, { cause: error });
+      throw new StorageError(`Cannot read the token directory ${this.directory} (${codeOf(error)}). Check that it exists and is readable by you.`, { cause: error });
     }
   }
 
@@ -234,7 +234,7 @@ export class FileTokenStore implements TokenStore {
     try {
       await mkdir(this.directory, { recursive: true, mode: 0o700 });
     } catch (error) {
-      throw new StorageError(`Cannot create the token directory ${this.directory} (${_codeOf(error)}). Choose a writable directory with the "directory" option.`, {
+      throw new StorageError(`Cannot create the token directory ${this.directory} (${codeOf(error)}). Choose a writable directory with the "directory" option.`, {
         cause: error,
       });
     }
@@ -254,7 +254,7 @@ export class FileTokenStore implements TokenStore {
     try {
       info = await stat(directory);
     } catch (error) {
-      throw new StorageError(`Cannot read the token directory ${directory} (${_codeOf(error)}). Check that it exists and is readable by you.`, { cause: error });
+      throw new StorageError(`Cannot read the token directory ${directory} (${codeOf(error)}). Check that it exists and is readable by you.`, { cause: error });
     }
     if (!info.isDirectory()) {
       throw new StorageError(`The token directory ${directory} is not a directory. Choose another path with the "directory" option.`);
@@ -277,7 +277,7 @@ export class FileTokenStore implements TokenStore {
       try {
         await chmod(directory, 0o700);
       } catch (error) {
-        throw new StorageError(`Cannot make the token directory ${directory} private (${_codeOf(error)}). Run: chmod 700 ${directory}.`, { cause: error });
+        throw new StorageError(`Cannot make the token directory ${directory} private (${codeOf(error)}). Run: chmod 700 ${directory}.`, { cause: error });
       }
     }
   }
@@ -285,7 +285,7 @@ export class FileTokenStore implements TokenStore {
   /** Removes temp files left by writers that died or failed more than a minute ago; never any other file. */
   async #sweepTempFiles(): Promise<void> {
     for (const name of await this.#names()) {
-      if (!_isTempFileName(name)) continue;
+      if (!isTempFileName(name)) continue;
       const path = join(this.directory, name);
       const info = await lstat(path).catch(() => undefined);
       if (info?.isFile() === true && Date.now() - info.mtimeMs > _STALE_TEMP_MS) await rm(path, { force: true });
@@ -295,7 +295,7 @@ export class FileTokenStore implements TokenStore {
   async #underWriteLock<T>(key: string, path: string, work: () => Promise<T>): Promise<T> {
     let lock: TokenLock;
     try {
-      lock = await _acquireFileLock(`${path}.wlock`, { key, ttlMs: this.#writeLockTtlMs, waitMs: this.#writeLockWaitMs });
+      lock = await acquireFileLock(`${path}.wlock`, { key, ttlMs: this.#writeLockTtlMs, waitMs: this.#writeLockWaitMs });
     } catch (error) {
       if (error instanceof LockTimeoutError) {
         throw new StorageError(`Another process has been writing ${path} for over ${this.#writeLockWaitMs} ms. Retry later.`, { cause: error });
@@ -315,8 +315,8 @@ export class FileTokenStore implements TokenStore {
     try {
       handle = await _openNoFollow(path);
     } catch (error) {
-      if (_isCode(error, "ENOENT")) return undefined;
-      if (_isCode(error, "ELOOP")) {
+      if (isCode(error, "ENOENT")) return undefined;
+      if (isCode(error, "ELOOP")) {
         throw new StorageError(`The token file ${path} is a symbolic link; token files are never read through links. Delete the link and log in again.`);
       }
       throw this.#unreadable(path, error);
@@ -337,7 +337,7 @@ export class FileTokenStore implements TokenStore {
 
   #unreadable(path: string, error: unknown): StorageError {
     return new StorageError(
-      `Cannot read the token file ${path} (${_codeOf(error)}). Check that it is owned and readable by you (mode 0600) and that ${this.directory} is mode 0700.`,
+      `Cannot read the token file ${path} (${codeOf(error)}). Check that it is owned and readable by you (mode 0600) and that ${this.directory} is mode 0700.`,
       { cause: error },
     );
   }
@@ -419,7 +419,7 @@ export class FileTokenStore implements TokenStore {
       await rename(path, aside);
     } catch (error) {
       return new StorageError(
-        `The token file ${path} is damaged (${reason}) and could not be moved aside (${_codeOf(error)}). Move or delete it by hand, then log in again.`,
+        `The token file ${path} is damaged (${reason}) and could not be moved aside (${codeOf(error)}). Move or delete it by hand, then log in again.`,
         { cause: error },
       );
     }

@@ -1,9 +1,9 @@
-import { _nextVersion } from "./_next_version.ts";
+import { nextVersion } from "./_next_version.ts";
 import { StorageError, VersionConflictError } from "@mly/auth-core";
 import type { CompareAndSetOptions, LockOptions, StoredToken, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
 import type { TokenCipher } from "./aes_gcm_cipher.ts";
-import { _checkEntry, _makeEntry, _openEntry, type _WebEntry } from "./_web_entry.ts";
-import { _defaultLockManager, acquireWebLock, type WebLockManager } from "./web_lock.ts";
+import { checkEntry, makeEntry, openEntry, type WebEntry } from "./_web_entry.ts";
+import { defaultLockManager, acquireWebLock, type WebLockManager } from "./web_lock.ts";
 
 /** Options of {@link IndexedDbTokenStore}. */
 export interface IndexedDbTokenStoreOptions {
@@ -46,7 +46,7 @@ export class IndexedDbTokenStore implements TokenStore {
     this.#name = options.database ?? "mly-tokens";
     this.#factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
     this.#cipher = options.cipher;
-    this.#locks = options.locks ?? _defaultLockManager();
+    this.#locks = options.locks ?? defaultLockManager();
   }
 
   /** Reads a token and its version. */
@@ -54,10 +54,10 @@ export class IndexedDbTokenStore implements TokenStore {
     const db = await this.#open();
     const value: unknown = await _request<unknown>(db.transaction(_STORE, "readonly").objectStore(_STORE).get(key));
     if (value === undefined) return undefined;
-    const entry = _checkEntry(value);
+    const entry = checkEntry(value);
     if (typeof entry === "string") throw await this.#quarantine(db, key, entry);
     try {
-      return Object.freeze({ tokens: await _openEntry(`record ${JSON.stringify(key)}`, key, entry, this.#cipher), version: entry.version });
+      return Object.freeze({ tokens: await openEntry(`record ${JSON.stringify(key)}`, key, entry, this.#cipher), version: entry.version });
     } catch (error) {
       if (error instanceof StorageError && error.message.includes("stored token is unreadable")) throw await this.#quarantine(db, key, "token");
       throw error;
@@ -66,11 +66,11 @@ export class IndexedDbTokenStore implements TokenStore {
 
   /** Writes a token in one transaction; returns the new version. */
   async set(key: string, tokens: TokenSet, options: CompareAndSetOptions = {}): Promise<number> {
-    const draft = await _makeEntry(key, tokens, 1, this.#cipher);
+    const draft = await makeEntry(key, tokens, 1, this.#cipher);
     const db = await this.#open();
     return this.#readWrite(db, key, options, (store, current) => {
-      const version = _nextVersion(current);
-      store.put({ ...draft, version } satisfies _WebEntry, key);
+      const version = nextVersion(current);
+      store.put({ ...draft, version } satisfies WebEntry, key);
       return version;
     });
   }
@@ -139,7 +139,7 @@ export class IndexedDbTokenStore implements TokenStore {
         const value: unknown = read.result;
         let current: number | null = null;
         if (value !== undefined) {
-          const entry = _checkEntry(value);
+          const entry = checkEntry(value);
           if (typeof entry === "string") {
             const aside = `${new Date().toISOString()}:${key}`;
             tx.objectStore(_CORRUPT).put(value, aside);

@@ -13,5 +13,17 @@
  *
  * @module
  */
-export * from "./browser.ts";
+export {
+  acquireWebLock,
+  createAesGcmCipher,
+  IndexedDbTokenStore,
+  WebStorageTokenStore,
+  type AesGcmCipherOptions,
+  type IndexedDbTokenStoreOptions,
+  type SealedEnvelope,
+  type TokenCipher,
+  type WebLockManager,
+  type WebStorageLike,
+  type WebStorageTokenStoreOptions,
+} from "./browser.ts";
 export { MemoryTokenStore } from "@mly/auth-core";

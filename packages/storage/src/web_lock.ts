@@ -8,7 +8,7 @@ export interface WebLockManager {
 }
 
 /** The page's `navigator.locks`, if there is one. */
-export function _defaultLockManager(): WebLockManager | undefined {
+export function defaultLockManager(): WebLockManager | undefined {
   const nav = (globalThis as { navigator?: { locks?: WebLockManager } }).navigator;
   return nav?.locks;
 }
@@ -35,7 +35,7 @@ export function _defaultLockManager(): WebLockManager | undefined {
  * @throws {AbortedError} `signal` aborted.
  * @throws {ConfigError} the Web Locks API is missing.
  */
-export function acquireWebLock(name: string, options: LockOptions, locks: WebLockManager | undefined = _defaultLockManager()): Promise<TokenLock> {
+export function acquireWebLock(name: string, options: LockOptions, locks: WebLockManager | undefined = defaultLockManager()): Promise<TokenLock> {
   if (locks === undefined) return Promise.reject(new ConfigError("The Web Locks API (navigator.locks) is not available here; it needs a secure context (HTTPS or localhost)."));
   if (options.signal?.aborted === true) return Promise.reject(new AbortedError());
   const started = Date.now();

@@ -1,9 +1,9 @@
-import { _nextVersion } from "./_next_version.ts";
+import { nextVersion } from "./_next_version.ts";
 import { StorageError, VersionConflictError } from "@mly/auth-core";
 import type { CompareAndSetOptions, LockOptions, StoredToken, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
 import type { TokenCipher } from "./aes_gcm_cipher.ts";
-import { _checkEntry, _makeEntry, _openEntry } from "./_web_entry.ts";
-import { _defaultLockManager, acquireWebLock, type WebLockManager } from "./web_lock.ts";
+import { checkEntry, makeEntry, openEntry } from "./_web_entry.ts";
+import { defaultLockManager, acquireWebLock, type WebLockManager } from "./web_lock.ts";
 
 /** The part of the Web Storage API (`localStorage`, `sessionStorage`) the store uses. */
 export interface WebStorageLike {
@@ -56,7 +56,7 @@ export class WebStorageTokenStore implements TokenStore {
     this.#storage = options.storage;
     this.#prefix = options.prefix ?? "mly:";
     this.#cipher = options.cipher;
-    this.#locks = options.locks ?? _defaultLockManager();
+    this.#locks = options.locks ?? defaultLockManager();
   }
 
   /** Reads a token and its version. */
@@ -66,7 +66,7 @@ export class WebStorageTokenStore implements TokenStore {
     if (text === null) return undefined;
     const entry = this.#parse(name, key, text);
     try {
-      return Object.freeze({ tokens: await _openEntry(`item ${JSON.stringify(name)}`, key, entry, this.#cipher), version: entry.version });
+      return Object.freeze({ tokens: await openEntry(`item ${JSON.stringify(name)}`, key, entry, this.#cipher), version: entry.version });
     } catch (error) {
       if (error instanceof StorageError && error.message.includes("stored token is unreadable")) throw this.#quarantine(name, key, text, "token");
       throw error;
@@ -76,13 +76,13 @@ export class WebStorageTokenStore implements TokenStore {
   /** Writes a token; returns the new version. */
   async set(key: string, tokens: TokenSet, options: CompareAndSetOptions = {}): Promise<number> {
     const name = this.#itemName(key);
-    const entryFor = (version: number): ReturnType<typeof _makeEntry> => _makeEntry(key, tokens, version, this.#cipher);
+    const entryFor = (version: number): ReturnType<typeof makeEntry> => makeEntry(key, tokens, version, this.#cipher);
     // Seal first (async), then compare-and-write with no await in between.
     const draft = await entryFor(1);
     return this.#exclusive(key, () => {
       const current = this.#version(name, key);
       _check(key, current, options);
-      const version = _nextVersion(current);
+      const version = nextVersion(current);
       this.#storage.setItem(name, JSON.stringify({ ...draft, version }));
       return version;
     });
@@ -143,14 +143,14 @@ export class WebStorageTokenStore implements TokenStore {
     return text === null ? null : this.#parse(name, key, text).version;
   }
 
-  #parse(name: string, key: string, text: string): ReturnType<typeof _checkEntry> & object {
+  #parse(name: string, key: string, text: string): ReturnType<typeof checkEntry> & object {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
       throw this.#quarantine(name, key, text, "not JSON");
     }
-    const entry = _checkEntry(value);
+    const entry = checkEntry(value);
     if (typeof entry === "string") throw this.#quarantine(name, key, text, entry);
     return entry;
   }
