@@ -1,0 +1,217 @@
+/**
+ * Per-request cost (issue 14 item 4): one authenticated `GET` whose JSON body is read, through
+ * mly's plain fetch path (`createAuthFetch` of `@mly/fetch`, once with its default limiter and
+ * once with `limiter: false`), mly's ky client (`createApiClient(…).ky`, both limiter settings),
+ * bare `fetch`, bare `ky` with a static header, `@badgateway/oauth2-client`'s `OAuth2Fetch` and
+ * `openid-client`'s `fetchProtectedResource`; sequential, then 100 in flight at once.
+ *
+ * The server: a tiny `node:http` server in a child process (`server.ts`), not the sandbox. It
+ * answers 200 `{"id":"1"}` to the right bearer token and does nothing else, so its share of each
+ * round trip is as small as it can be: every microsecond it spends is the same for all
+ * contenders and only pulls every ratio towards 1, and the sandbox would add token lookup,
+ * quota bookkeeping and logging to each request. In its own process its work and its garbage
+ * stay out of the client's event loop and heap, so what differs between contenders is the
+ * client's own work (with 100 requests in flight the server runs on the other core).
+ *
+ * mly's setup is the one a user has: a fresh token (valid for a day) in a `MemoryTokenStore`
+ * behind a `RefreshCoordinator`, read on every request; the default limiter is
+ * `policiesFor(profile)` with one per-endpoint policy of 10⁹ requests per second, so it does all
+ * its bookkeeping (route template, key, permit, settle) but never waits. The bench fails if a
+ * refresh ever runs or a contender gets a wrong answer.
+ *
+ * Fairness: every contender calls the global `fetch` (one undici pool, warmed up before
+ * measuring) and reads the body as JSON. Contenders are interleaved: each round runs one batch
+ * of every contender, in an order rotated every round, so load on the machine hits all alike;
+ * a contender's figure is the median over rounds of its batch's mean time per request (garbage
+ * collection included: allocation is part of the cost).
+ */
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { OAuth2Client, OAuth2Fetch } from "@badgateway/oauth2-client";
+import { formatTokenKey, MemoryTokenStore, oauth2Profile, RefreshCoordinator, Secret, type ProviderProfile, type TokenSet } from "@mly/auth-core";
+import { coordinatedTokens, createApiClient, createAuthFetch } from "@mly/fetch";
+import ky from "ky";
+import { allowInsecureRequests, Configuration, fetchProtectedResource } from "openid-client";
+import { goalLine, median, rotate, type Goal } from "./stats.ts";
+
+/** Sizes of a run (environment: BENCH_ROUNDS, BENCH_SEQUENTIAL, BENCH_CONCURRENT_PER_WORKER). */
+export interface RequestBenchOptions {
+  /** Rounds; every contender runs one batch per round (default 15). */
+  rounds: number;
+  /** Requests in one sequential batch (default 200). */
+  sequential: number;
+  /** Requests each of the 100 concurrent workers sends in one batch (default 5, so 500 a batch). */
+  perWorker: number;
+}
+
+const TOKEN = "bench-access-token-0123456789abcdef";
+const CONCURRENCY = 100;
+const DAY_MS = 86_400_000;
+
+interface Contender {
+  readonly name: string;
+  /** One GET of `/items/42`, body read as JSON; resolves to its `id`. */
+  readonly get: () => Promise<unknown>;
+}
+
+interface Column {
+  readonly name: string;
+  readonly microseconds: number;
+}
+
+/** Runs the request bench; returns the printed report. */
+export async function requestBench(options: RequestBenchOptions): Promise<string> {
+  const server = fork(fileURLToPath(new URL("server.ts", import.meta.url)), [], {
+    env: { ...process.env, BENCH_TOKEN: TOKEN },
+    execArgv: ["--conditions=@mly/source", "--import", fileURLToPath(new URL("_ts_loader.mjs", import.meta.url))],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      server.once("message", (message) => { resolve((message as { port: number }).port); });
+      server.once("exit", (code) => { reject(new Error(`the bench server exited early (code ${code})`)); });
+    });
+    return await measure(`http://127.0.0.1:${port}`, options);
+  } finally {
+    server.disconnect();
+  }
+}
+
+async function measure(base: string, options: RequestBenchOptions): Promise<string> {
+  const { contenders, coordinator } = await setUp(base);
+  for (const contender of contenders) {
+    for (let i = 0; i < 300; i++) await check(contender);
+    for (let i = 0; i < 3; i++) await concurrentBatch(contender, 2);
+  }
+  const sequential = new Map(contenders.map((c) => [c.name, [] as number[]]));
+  const concurrent = new Map(contenders.map((c) => [c.name, [] as number[]]));
+  for (let round = 0; round < options.rounds; round++) {
+    const order = rotate(contenders, round);
+    for (const contender of order) sequential.get(contender.name)?.push(await sequentialBatch(contender, options.sequential));
+    for (const contender of order) concurrent.get(contender.name)?.push(await concurrentBatch(contender, options.perWorker));
+  }
+  if (coordinator.refreshCount !== 0) throw new Error(`the token was refreshed ${coordinator.refreshCount} times: the bench's token should stay fresh`);
+  const column = (samples: Map<string, number[]>): Column[] => contenders.map((c) => ({ name: c.name, microseconds: median(samples.get(c.name) ?? []) }));
+  return [
+    `per-request cost: GET + JSON body against a node:http server in a child process on loopback; ${options.rounds} interleaved rounds; median over rounds of each batch's mean µs per request (lower is better)`,
+    "",
+    ...table(`sequential (batches of ${options.sequential})`, column(sequential)),
+    "",
+    ...table(`${CONCURRENCY} in flight (batches of ${CONCURRENCY * options.perWorker})`, column(concurrent)),
+    "",
+    "goals (issue 14 item 4), ratio of µs per request in the same run:",
+    ...goals("sequential", column(sequential)),
+    ...goals(`${CONCURRENCY} in flight`, column(concurrent)),
+  ].join("\n");
+}
+
+function table(title: string, columns: readonly Column[]): string[] {
+  const of = (name: string): number => columns.find((c) => c.name === name)?.microseconds ?? Number.NaN;
+  return [
+    `${title}:`,
+    "| contender | µs per request | ÷ bare fetch | ÷ bare ky |",
+    "|---|---|---|---|",
+    ...columns.map((c) => `| ${c.name} | ${c.microseconds.toFixed(1)} | ${(c.microseconds / of(BARE_FETCH)).toFixed(2)} | ${(c.microseconds / of(BARE_KY)).toFixed(2)} |`),
+  ];
+}
+
+function goals(mode: string, columns: readonly Column[]): string[] {
+  const of = (name: string): number => columns.find((c) => c.name === name)?.microseconds ?? Number.NaN;
+  const line = (a: string, b: string, goal: Goal): string => `- ${mode}: ${goalLine(`${a} ÷ ${b}`, of(a) / of(b), goal)}`;
+  return [
+    line(MLY_FETCH, BARE_FETCH, { kind: "atMost", limit: 1.05 }),
+    line(MLY_FETCH_NO_LIMITER, BARE_FETCH, { kind: "atMost", limit: 1.05 }),
+    line(MLY_FETCH, BADGATEWAY, { kind: "atMost", limit: 1 }),
+    line(MLY_FETCH, OPENID_CLIENT, { kind: "atMost", limit: 1 }),
+    line(MLY_KY, BARE_KY, { kind: "atMost", limit: 1.03 }),
+    line(MLY_KY_NO_LIMITER, BARE_KY, { kind: "atMost", limit: 1.03 }),
+  ];
+}
+
+const BARE_FETCH = "bare fetch";
+const MLY_FETCH = "mly createAuthFetch (default limiter)";
+const MLY_FETCH_NO_LIMITER = "mly createAuthFetch (limiter: false)";
+const BADGATEWAY = "@badgateway/oauth2-client OAuth2Fetch";
+const OPENID_CLIENT = "openid-client fetchProtectedResource";
+const BARE_KY = "bare ky";
+const MLY_KY = "mly createApiClient().ky (default limiter)";
+const MLY_KY_NO_LIMITER = "mly createApiClient().ky (limiter: false)";
+
+async function setUp(base: string): Promise<{ contenders: Contender[]; coordinator: RefreshCoordinator }> {
+  const url = `${base}/items/42`;
+  const profile: ProviderProfile = oauth2Profile({
+    tokenEndpoint: `${base}/token`,
+    apiBaseUrl: base,
+    rateLimits: [{ name: "endpoint", limit: 1_000_000_000, windowMs: 1_000, per: "endpoint", appliesTo: "api" }],
+  });
+  const client = { clientId: "bench", clientSecret: "bench-secret" };
+  const store = new MemoryTokenStore();
+  const key = formatTokenKey({ provider: profile.id, clientId: client.clientId });
+  await store.set(key, freshToken(profile.id));
+  const coordinator = new RefreshCoordinator({ store, renew: () => Promise.reject(new Error("bench: the token should stay fresh")) });
+  const tokens = coordinatedTokens(coordinator, key);
+  const mlyFetch = createAuthFetch({ profile, tokens });
+  const mlyFetchNoLimiter = createAuthFetch({ profile, tokens, limiter: false });
+  const mlyKy = createApiClient({ profile, client, coordinator, tokenKey: key }).ky;
+  const mlyKyNoLimiter = createApiClient({ profile, client, coordinator, tokenKey: key, limiter: false }).ky;
+  const bareKy = ky.create({ prefixUrl: `${base}/`, headers: { authorization: `Bearer ${TOKEN}` } });
+  const badgateway = new OAuth2Fetch({
+    client: new OAuth2Client({ server: base, clientId: client.clientId, tokenEndpoint: "/token" }),
+    getNewToken: () => ({ accessToken: TOKEN, expiresAt: Date.now() + DAY_MS, refreshToken: null }),
+    scheduleRefresh: false,
+  });
+  const openid = new Configuration({ issuer: base, token_endpoint: `${base}/token` }, client.clientId, client.clientSecret);
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the documented switch for plain-http servers: this one is http on 127.0.0.1
+  allowInsecureRequests(openid);
+  const idOf = async (response: Response): Promise<unknown> => ((await response.json()) as { id?: unknown }).id;
+  const contenders: Contender[] = [
+    { name: BARE_FETCH, get: async () => idOf(await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } })) },
+    { name: MLY_FETCH, get: async () => idOf(await mlyFetch(url)) },
+    { name: MLY_FETCH_NO_LIMITER, get: async () => idOf(await mlyFetchNoLimiter(url)) },
+    { name: BADGATEWAY, get: async () => idOf(await badgateway.fetch(url)) },
+    { name: OPENID_CLIENT, get: async () => idOf(await fetchProtectedResource(openid, TOKEN, new URL(url), "GET")) },
+    { name: BARE_KY, get: async () => (await bareKy.get("items/42").json<{ id?: unknown }>()).id },
+    { name: MLY_KY, get: async () => (await mlyKy.get("items/42").json<{ id?: unknown }>()).id },
+    { name: MLY_KY_NO_LIMITER, get: async () => (await mlyKyNoLimiter.get("items/42").json<{ id?: unknown }>()).id },
+  ];
+  return { contenders, coordinator };
+}
+
+function freshToken(provider: string): TokenSet {
+  const now = Date.now();
+  return {
+    kind: "client_app",
+    accessToken: new Secret(TOKEN),
+    tokenType: "bearer",
+    refreshToken: undefined,
+    scopes: [],
+    issuedAt: now,
+    expiresAt: now + DAY_MS,
+    notBefore: undefined,
+    provider,
+    issuer: undefined,
+    subject: undefined,
+  };
+}
+
+async function check(contender: Contender): Promise<void> {
+  const id = await contender.get();
+  if (id !== "1") throw new Error(`${contender.name} got a wrong answer: ${String(id)}`);
+}
+
+/** Mean µs per request of `count` requests one after the other. */
+async function sequentialBatch(contender: Contender, count: number): Promise<number> {
+  const started = performance.now();
+  for (let i = 0; i < count; i++) await check(contender);
+  return ((performance.now() - started) * 1000) / count;
+}
+
+/** Mean µs per request of CONCURRENCY workers each sending `perWorker` requests one after the other. */
+async function concurrentBatch(contender: Contender, perWorker: number): Promise<number> {
+  const worker = async (): Promise<void> => {
+    for (let i = 0; i < perWorker; i++) await check(contender);
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return ((performance.now() - started) * 1000) / (CONCURRENCY * perWorker);
+}

@@ -1,0 +1,77 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { goalLine, median, rotate, verdict } from "./stats.ts";
+
+describe("median", () => {
+  it("takes the middle value of an odd count, whatever the order", () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([5])).toBe(5);
+    expect(median([10, -1, 7, 7, 0])).toBe(7);
+  });
+
+  it("takes the mean of the two middle values of an even count", () => {
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([1, 100])).toBe(50.5);
+  });
+
+  it("does not reorder the caller's array", () => {
+    const values = [3, 1, 2];
+    median(values);
+    expect(values).toEqual([3, 1, 2]);
+  });
+
+  it("refuses no values and values that are not finite numbers", () => {
+    expect(() => median([])).toThrow(RangeError);
+    expect(() => median([1, Number.NaN])).toThrow(/finite/);
+    expect(() => median([Infinity])).toThrow(/finite/);
+  });
+
+  it("has as many values at or below it as at or above it", () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e9, max: 1e9 }), { minLength: 1, maxLength: 50 }), (values) => {
+        const m = median(values);
+        expect(values.filter((v) => v <= m).length).toBeGreaterThanOrEqual(values.length / 2);
+        expect(values.filter((v) => v >= m).length).toBeGreaterThanOrEqual(values.length / 2);
+      }),
+    );
+  });
+});
+
+describe("verdict", () => {
+  it("says met at and inside the bound", () => {
+    expect(verdict(1.05, { kind: "atMost", limit: 1.05 })).toBe("met");
+    expect(verdict(0.8, { kind: "atMost", limit: 1.05 })).toBe("met");
+    expect(verdict(1, { kind: "atLeast", limit: 1 })).toBe("met");
+    expect(verdict(2.5, { kind: "atLeast", limit: 1 })).toBe("met");
+  });
+
+  it("says by how much, relative to the bound, a ratio misses it", () => {
+    expect(verdict(1.1, { kind: "atMost", limit: 1.05 })).toBe("missed by 4.8 %");
+    expect(verdict(2, { kind: "atMost", limit: 1 })).toBe("missed by 100.0 %");
+    expect(verdict(0.9, { kind: "atLeast", limit: 1 })).toBe("missed by 10.0 %");
+  });
+
+  it("prints the figure, the goal and the verdict on one line", () => {
+    expect(goalLine("fetch path vs bare fetch", 1.0712, { kind: "atMost", limit: 1.05 })).toBe("fetch path vs bare fetch: 1.07× (goal ≤ 1.05×): missed by 2.0 %");
+    expect(goalLine("acquires/s vs peer", 1.2, { kind: "atLeast", limit: 1 })).toBe("acquires/s vs peer: 1.20× (goal ≥ 1.00×): met");
+  });
+});
+
+describe("rotate", () => {
+  it("starts the order one place further each round and wraps around", () => {
+    expect(rotate(["a", "b", "c"], 0)).toEqual(["a", "b", "c"]);
+    expect(rotate(["a", "b", "c"], 1)).toEqual(["b", "c", "a"]);
+    expect(rotate(["a", "b", "c"], 5)).toEqual(["c", "a", "b"]);
+    expect(rotate([], 3)).toEqual([]);
+  });
+
+  it("puts every item first exactly once over as many rounds as items", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer(), { minLength: 1, maxLength: 20 }), fc.nat(1000), (items, offset) => {
+        const firsts = items.map((_, round) => rotate(items, offset + round)[0]);
+        expect(new Set(firsts)).toEqual(new Set(items));
+        expect(rotate(items, offset).sort()).toEqual([...items].sort());
+      }),
+    );
+  });
+});
