@@ -16,9 +16,9 @@ const numberFromEnv = (name: string, fallback: number): number => {
 console.log(`mly bench, Node ${process.version}, ${new Date().toISOString()}\n`);
 console.log(
   await requestBench({
-    rounds: numberFromEnv("BENCH_ROUNDS", 15),
-    sequential: numberFromEnv("BENCH_SEQUENTIAL", 200),
-    perWorker: numberFromEnv("BENCH_CONCURRENT_PER_WORKER", 5),
+    rounds: numberFromEnv("BENCH_ROUNDS", 40),
+    sequential: numberFromEnv("BENCH_SEQUENTIAL", 50),
+    perWorker: numberFromEnv("BENCH_CONCURRENT_PER_WORKER", 2),
   }),
 );
 console.log("");

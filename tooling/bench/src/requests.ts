@@ -20,10 +20,12 @@
  * refresh ever runs or a contender gets a wrong answer.
  *
  * Fairness: every contender calls the global `fetch` (one undici pool, warmed up before
- * measuring) and reads the body as JSON. Contenders are interleaved: each round runs one batch
- * of every contender, in an order rotated every round, so load on the machine hits all alike;
- * a contender's figure is the median over rounds of its batch's mean time per request (garbage
- * collection included: allocation is part of the cost).
+ * measuring) and reads the body as JSON. Contenders are interleaved: each round runs one short
+ * batch of every contender, in an order rotated every round, so load on the machine hits all
+ * alike. A batch's figure is its mean time per request (garbage collection included: allocation
+ * is part of the cost); a contender's µs figure is the median over rounds, and a ratio is the
+ * median of the per-round ratios (two batches of one round ran moments apart, so a change of
+ * load between rounds cancels out of each ratio; the machine this runs on is shared and busy).
  */
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -32,15 +34,15 @@ import { formatTokenKey, MemoryTokenStore, oauth2Profile, RefreshCoordinator, Se
 import { coordinatedTokens, createApiClient, createAuthFetch } from "@mly/fetch";
 import ky from "ky";
 import { allowInsecureRequests, Configuration, fetchProtectedResource } from "openid-client";
-import { goalLine, median, rotate, type Goal } from "./stats.ts";
+import { goalLine, median, pairedRatio, rotate, type Goal } from "./stats.ts";
 
 /** Sizes of a run (environment: BENCH_ROUNDS, BENCH_SEQUENTIAL, BENCH_CONCURRENT_PER_WORKER). */
 export interface RequestBenchOptions {
-  /** Rounds; every contender runs one batch per round (default 15). */
+  /** Rounds; every contender runs one batch per round (default 40). */
   rounds: number;
-  /** Requests in one sequential batch (default 200). */
+  /** Requests in one sequential batch (default 50). */
   sequential: number;
-  /** Requests each of the 100 concurrent workers sends in one batch (default 5, so 500 a batch). */
+  /** Requests each of the 100 concurrent workers sends in one batch (default 2, so 200 a batch). */
   perWorker: number;
 }
 
@@ -54,9 +56,10 @@ interface Contender {
   readonly get: () => Promise<unknown>;
 }
 
+/** A contender's batch figures, one per round, in µs per request. */
 interface Column {
   readonly name: string;
-  readonly microseconds: number;
+  readonly rounds: readonly number[];
 }
 
 /** Runs the request bench; returns the printed report. */
@@ -91,9 +94,9 @@ async function measure(base: string, options: RequestBenchOptions): Promise<stri
     for (const contender of order) concurrent.get(contender.name)?.push(await concurrentBatch(contender, options.perWorker));
   }
   if (coordinator.refreshCount !== 0) throw new Error(`the token was refreshed ${coordinator.refreshCount} times: the bench's token should stay fresh`);
-  const column = (samples: Map<string, number[]>): Column[] => contenders.map((c) => ({ name: c.name, microseconds: median(samples.get(c.name) ?? []) }));
+  const column = (samples: Map<string, number[]>): Column[] => contenders.map((c) => ({ name: c.name, rounds: samples.get(c.name) ?? [] }));
   return [
-    `per-request cost: GET + JSON body against a node:http server in a child process on loopback; ${options.rounds} interleaved rounds; median over rounds of each batch's mean µs per request (lower is better)`,
+    `per-request cost: GET + JSON body against a node:http server in a child process on loopback; ${options.rounds} interleaved rounds; µs: median over rounds of each batch's mean µs per request; ratios: median of the per-round ratios (lower is better)`,
     "",
     ...table(`sequential (batches of ${options.sequential})`, column(sequential)),
     "",
@@ -105,19 +108,24 @@ async function measure(base: string, options: RequestBenchOptions): Promise<stri
   ].join("\n");
 }
 
+function roundsOf(columns: readonly Column[], name: string): readonly number[] {
+  const column = columns.find((c) => c.name === name);
+  if (column === undefined) throw new Error(`no contender named ${name}`);
+  return column.rounds;
+}
+
 function table(title: string, columns: readonly Column[]): string[] {
-  const of = (name: string): number => columns.find((c) => c.name === name)?.microseconds ?? Number.NaN;
+  const ratio = (c: Column, to: string): string => pairedRatio(c.rounds, roundsOf(columns, to)).toFixed(2);
   return [
     `${title}:`,
     "| contender | µs per request | ÷ bare fetch | ÷ bare ky |",
     "|---|---|---|---|",
-    ...columns.map((c) => `| ${c.name} | ${c.microseconds.toFixed(1)} | ${(c.microseconds / of(BARE_FETCH)).toFixed(2)} | ${(c.microseconds / of(BARE_KY)).toFixed(2)} |`),
+    ...columns.map((c) => `| ${c.name} | ${median(c.rounds).toFixed(1)} | ${ratio(c, BARE_FETCH)} | ${ratio(c, BARE_KY)} |`),
   ];
 }
 
 function goals(mode: string, columns: readonly Column[]): string[] {
-  const of = (name: string): number => columns.find((c) => c.name === name)?.microseconds ?? Number.NaN;
-  const line = (a: string, b: string, goal: Goal): string => `- ${mode}: ${goalLine(`${a} ÷ ${b}`, of(a) / of(b), goal)}`;
+  const line = (a: string, b: string, goal: Goal): string => `- ${mode}: ${goalLine(`${a} ÷ ${b}`, pairedRatio(roundsOf(columns, a), roundsOf(columns, b)), goal)}`;
   return [
     line(MLY_FETCH, BARE_FETCH, { kind: "atMost", limit: 1.05 }),
     line(MLY_FETCH_NO_LIMITER, BARE_FETCH, { kind: "atMost", limit: 1.05 }),

@@ -151,7 +151,8 @@ async function tokenRows(options: ScalingOptions): Promise<Row[]> {
   return COUNTS.map((keys, i) => ({ keys, microseconds: times[i] ?? Number.NaN, heapBytes: heap[i]?.bytes ?? Number.NaN, storeBytes: heap[i]?.storeBytes ?? Number.NaN, held: undefined }));
 }
 
-const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KiB`;
+/** KiB; a negative difference (the heap shrank a little between the two readings) is below the noise. */
+const kb = (bytes: number): string => (bytes < 0 ? "≈ 0 KiB" : `${(bytes / 1024).toFixed(0)} KiB`);
 const count = (n: number): string => n.toLocaleString("en-US");
 
 /** Runs the scaling bench; returns the printed report. */

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { goalLine, median, rotate, verdict } from "./stats.ts";
+import { goalLine, median, pairedRatio, rotate, verdict } from "./stats.ts";
 
 describe("median", () => {
   it("takes the middle value of an odd count, whatever the order", () => {
@@ -32,6 +32,32 @@ describe("median", () => {
         const m = median(values);
         expect(values.filter((v) => v <= m).length).toBeGreaterThanOrEqual(values.length / 2);
         expect(values.filter((v) => v >= m).length).toBeGreaterThanOrEqual(values.length / 2);
+      }),
+    );
+  });
+});
+
+describe("pairedRatio", () => {
+  it("is the median of the ratios round by round, not the ratio of the medians", () => {
+    // Load doubles in round 2 and triples in round 3: every round says 1.1, the medians 110 / 200 = 0.55.
+    expect(pairedRatio([110, 220, 330], [100, 200, 300])).toBeCloseTo(1.1, 12);
+    expect(pairedRatio([90, 300, 120, 150], [100, 200, 100, 100])).toBeCloseTo(1.35, 12);
+  });
+
+  it("refuses lists of different lengths, empty lists and figures that are not positive", () => {
+    expect(() => pairedRatio([1, 2], [1])).toThrow(/2 rounds against 1/);
+    expect(() => pairedRatio([], [])).toThrow(RangeError);
+    expect(() => pairedRatio([1], [0])).toThrow(/positive/);
+    expect(() => pairedRatio([Number.NaN], [1])).toThrow(/positive/);
+  });
+
+  it("is 1 for a contender against itself and inverts when the two swap", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.double({ min: 1, max: 1e6, noNaN: true }), fc.double({ min: 1, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 15 }).filter((pairs) => pairs.length % 2 === 1), (pairs) => {
+        const a = pairs.map(([x]) => x);
+        const b = pairs.map(([, y]) => y);
+        expect(pairedRatio(a, a)).toBe(1);
+        expect(pairedRatio(a, b) * pairedRatio(b, a)).toBeCloseTo(1, 9);
       }),
     );
   });

@@ -21,6 +21,22 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
+/**
+ * The median of the per-round ratios `a[i] / b[i]`: each round's two figures were measured
+ * moments apart, so a change in machine load between rounds cancels out of each ratio.
+ *
+ * @example Paired rounds
+ * ```ts
+ * pairedRatio([110, 220, 105], [100, 200, 100]); // 1.1
+ * ```
+ * @throws {RangeError} the two lists differ in length, are empty, or hold a value that is not a positive finite number.
+ */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length) throw new RangeError(`pairedRatio: ${a.length} rounds against ${b.length}; pass one figure per round to each`);
+  if (![...a, ...b].every((value) => Number.isFinite(value) && value > 0)) throw new RangeError("pairedRatio: every figure must be a positive finite number");
+  return median(a.map((value, i) => value / (b[i] ?? Number.NaN)));
+}
+
 /** A goal on a ratio: the ratio must stay at most, or at least, `limit`. */
 export interface Goal {
   /** `atMost`: lower is better (time ratios); `atLeast`: higher is better (throughput ratios). */
