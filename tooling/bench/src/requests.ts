@@ -133,7 +133,7 @@ async function measure(base: string, options: RequestBenchOptions): Promise<stri
     "",
     ...table(`${CONCURRENCY} in flight (batches of ${CONCURRENCY * options.perWorker})`, concurrent),
     "",
-    "goals (issue 14 item 4), ratio of CPU µs per request in the same run (the wall-clock ratio in brackets):",
+    "goals (issue 14 item 4), ratio of CPU µs per request in the same run (the wall-clock ratio in parentheses):",
     ...goals("sequential", sequential),
     ...goals(`${CONCURRENCY} in flight`, concurrent),
   ].join("\n");

@@ -16,7 +16,8 @@
  * alike; the figure is the median round's CPU time of this process per operation
  * (`process.cpuUsage()`, so time the machine gave to other processes does not count). Per-op time is flat (O(1)) when 100 000 keys cost at
  * most 2× one key: a bigger working set misses the CPU caches, while a cost that grew with the
- * number of keys would be thousands of times slower.
+ * number of keys would be thousands of times slower. A control measured in the same rounds (an
+ * `await`ed `Map.get` of one object per key) shows how much of the growth the caches alone make.
  */
 import { formatTokenKey, MemoryTokenStore, RefreshCoordinator, Secret, type TokenSet } from "@mly/auth-core";
 import { createRateLimiter, type LocalRateLimiter } from "@mly/ratelimit";
@@ -47,6 +48,8 @@ interface Row {
   readonly keys: number;
   /** CPU µs per operation, one figure per round. */
   readonly rounds: readonly number[];
+  /** The control at the same key count, measured in the same rounds. */
+  readonly control: readonly number[];
   readonly heapBytes: number;
   readonly held: number | undefined;
   /** getToken only: the heap of the store's tokens, before the coordinator ran. */
@@ -81,6 +84,17 @@ async function tokenSubject(count: number): Promise<Subject & { store: MemoryTok
   for (const [i, key] of keys.entries()) await store.set(key, freshToken(`access-token-${i}-0123456789abcdef`, now));
   const coordinator = new RefreshCoordinator({ store, renew: () => Promise.reject(new Error("bench: every token should stay fresh")) });
   return { store, keys, run: (key) => coordinator.getToken(key), held: () => undefined };
+}
+
+/**
+ * The control: `await` a `Map.get` of one small object per key, the least any per-key lookup
+ * costs. Its growth from 1 to 100 000 keys is what the memory hierarchy alone adds (a working set
+ * that no longer fits the CPU caches), against which the subjects' growth is read.
+ */
+function controlSubject(count: number): Subject {
+  const keys = Array.from({ length: count }, (_, i) => `control:key:${i}`);
+  const map = new Map(keys.map((key, i) => [key, { tokens: freshToken(`control-${i}`, 0), version: i }]));
+  return { keys, run: (key) => Promise.resolve(map.get(key)), held: () => undefined };
 }
 
 function freshToken(token: string, now: number): TokenSet {
@@ -136,8 +150,8 @@ async function limiterRows(options: ScalingOptions): Promise<Row[]> {
     await pass(subject);
     heap.push({ bytes: heapUsed() - base, held: subject.held() });
   }
-  const times = await timeAll(COUNTS.map((count) => limiterSubject(count)), options);
-  return COUNTS.map((keys, i) => ({ keys, rounds: times[i] ?? [], heapBytes: heap[i]?.bytes ?? Number.NaN, held: heap[i]?.held }));
+  const times = await timeAll([...COUNTS.map((count) => limiterSubject(count)), ...COUNTS.map((count) => controlSubject(count))], options);
+  return COUNTS.map((keys, i) => ({ keys, rounds: times[i] ?? [], control: times[i + COUNTS.length] ?? [], heapBytes: heap[i]?.bytes ?? Number.NaN, held: heap[i]?.held }));
 }
 
 async function tokenRows(options: ScalingOptions): Promise<Row[]> {
@@ -151,8 +165,23 @@ async function tokenRows(options: ScalingOptions): Promise<Row[]> {
   }
   const subjects: Subject[] = [];
   for (const count of COUNTS) subjects.push(await tokenSubject(count));
+  for (const count of COUNTS) subjects.push(controlSubject(count));
   const times = await timeAll(subjects, options);
-  return COUNTS.map((keys, i) => ({ keys, rounds: times[i] ?? [], heapBytes: heap[i]?.bytes ?? Number.NaN, storeBytes: heap[i]?.storeBytes ?? Number.NaN, held: undefined }));
+  return COUNTS.map((keys, i) => ({ keys, rounds: times[i] ?? [], control: times[i + COUNTS.length] ?? [], heapBytes: heap[i]?.bytes ?? Number.NaN, storeBytes: heap[i]?.storeBytes ?? Number.NaN, held: undefined }));
+}
+
+/** The control's median µs at a row's key count and its growth from one key. */
+function controlCell(row: Row, oneKey: Row): string {
+  return `${median(row.control).toFixed(3)}, ${pairedRatio(row.control, oneKey.control).toFixed(2)}`;
+}
+
+/** The growth from 1 to 100 000 keys beyond the control's (what the memory hierarchy alone adds). */
+function growthLine(rows: readonly Row[]): string {
+  const oneKey = rows[0];
+  const most = rows.at(-1);
+  if (oneKey === undefined || most === undefined) throw new Error("no rows");
+  const growth = pairedRatio(most.rounds, oneKey.rounds) / pairedRatio(most.control, oneKey.control);
+  return `beyond the control's growth: ${growth.toFixed(2)}×`;
 }
 
 /** KiB; a negative difference (the heap shrank a little between the two readings) is below the noise. */
@@ -176,19 +205,19 @@ export async function scalingBench(options: ScalingOptions): Promise<string> {
     `scaling: distinct keys used round-robin; ${options.rounds} interleaved rounds of ${options.roundMs} ms per key count, median of the process's CPU µs per op; heap after two forced collections${gc === undefined ? " (NOT exact: run with --expose-gc)" : ""}`,
     "",
     `in-memory limiter, await acquire + settle (createRateLimiter, maxKeys ${count(MAX_KEYS)}):`,
-    "| distinct keys | CPU µs per op | ÷ 1 key | keys held | heap held by the limiter |",
-    "|---|---|---|---|---|",
-    ...limiter.map((r) => `| ${count(r.keys)} | ${median(r.rounds).toFixed(3)} | ${pairedRatio(r.rounds, first(limiter).rounds).toFixed(2)} | ${count(r.held ?? 0)} | ${kb(r.heapBytes)} |`),
+    "| distinct keys | CPU µs per op | ÷ 1 key | control: µs, ÷ 1 key | keys held | heap held by the limiter |",
+    "|---|---|---|---|---|---|",
+    ...limiter.map((r) => `| ${count(r.keys)} | ${median(r.rounds).toFixed(3)} | ${pairedRatio(r.rounds, first(limiter).rounds).toFixed(2)} | ${controlCell(r, first(limiter))} | ${count(r.held ?? 0)} | ${kb(r.heapBytes)} |`),
     "",
     "warm getToken (RefreshCoordinator over a MemoryTokenStore, a fresh token per key):",
-    "| distinct keys | CPU µs per op | ÷ 1 key | heap of the stored tokens | heap added by the coordinator's calls |",
-    "|---|---|---|---|---|",
-    ...tokens.map((r) => `| ${count(r.keys)} | ${median(r.rounds).toFixed(3)} | ${pairedRatio(r.rounds, first(tokens).rounds).toFixed(2)} | ${kb(r.storeBytes ?? Number.NaN)} (${((r.storeBytes ?? 0) / r.keys).toFixed(0)} B per key) | ${kb(r.heapBytes)} |`),
+    "| distinct keys | CPU µs per op | ÷ 1 key | control: µs, ÷ 1 key | heap of the stored tokens | heap added by the coordinator's calls |",
+    "|---|---|---|---|---|---|",
+    ...tokens.map((r) => `| ${count(r.keys)} | ${median(r.rounds).toFixed(3)} | ${pairedRatio(r.rounds, first(tokens).rounds).toFixed(2)} | ${controlCell(r, first(tokens))} | ${kb(r.storeBytes ?? Number.NaN)} (${((r.storeBytes ?? 0) / r.keys).toFixed(0)} B per key) | ${kb(r.heapBytes)} |`),
     "",
     "goals (issue 14 item 5):",
-    `- limiter O(1): ${goalLine("µs per op at 100,000 keys ÷ at 1 key", pairedRatio(last(limiter).rounds, first(limiter).rounds), { kind: "atMost", limit: 2 })}`,
+    `- limiter O(1): ${goalLine("µs per op at 100,000 keys ÷ at 1 key", pairedRatio(last(limiter).rounds, first(limiter).rounds), { kind: "atMost", limit: 2 })}; ${growthLine(limiter)}`,
     `- limiter memory bounded by maxKeys: keys held at 100,000 keys = ${count(last(limiter).held ?? 0)} (≤ ${count(MAX_KEYS)}: ${(last(limiter).held ?? Infinity) <= MAX_KEYS ? "met" : "missed"}); ${goalLine("heap at 100,000 keys ÷ at 10,000", limiterHeapRatio, { kind: "atMost", limit: 1.5 })}`,
-    `- getToken O(1): ${goalLine("µs per op at 100,000 keys ÷ at 1 key", pairedRatio(last(tokens).rounds, first(tokens).rounds), { kind: "atMost", limit: 2 })}`,
+    `- getToken O(1): ${goalLine("µs per op at 100,000 keys ÷ at 1 key", pairedRatio(last(tokens).rounds, first(tokens).rounds), { kind: "atMost", limit: 2 })}; ${growthLine(tokens)}`,
     `- getToken memory: the coordinator keeps nothing per key on the warm path (heap its calls add at 100,000 keys minus at 1 key: ${kb(coordinatorGrowth)}, ${coordinatorGrowth <= 1024 * 1024 ? "met" : "missed"} against ≤ 1 MiB); the MemoryTokenStore holds every token it is given (no maxKeys: its memory is the tokens, linear in keys)`,
   ].join("\n");
 }
