@@ -28,8 +28,11 @@
  *
  * Fairness: every contender calls the global `fetch` (one undici pool, warmed up before
  * measuring) and reads the body as JSON. Contenders are interleaved: each round runs one short
- * batch of every contender, in an order rotated every round, so load on the machine hits all
- * alike. A batch's figure is its mean time per request; a contender's µs figure is the median
+ * batch of every contender, in a new random order every round (seeded, so a run can be
+ * repeated), so load on the machine hits all alike and no contender always follows the same
+ * other one. A full garbage collection (outside the measurement) precedes every batch, so no
+ * batch pays for garbage another one left; a batch pays for the collections its own allocation
+ * triggers. A batch's figure is its mean time per request; a contender's µs figure is the median
  * over rounds, and a ratio is the
  * median of the per-round ratios (two batches of one round ran moments apart, so a change of
  * load between rounds cancels out of each ratio; the machine this runs on is shared and busy).
@@ -41,7 +44,7 @@ import { formatTokenKey, MemoryTokenStore, oauth2Profile, RefreshCoordinator, Se
 import { coordinatedTokens, createApiClient, createAuthFetch } from "@mly/fetch";
 import ky from "ky";
 import { allowInsecureRequests, Configuration, fetchProtectedResource } from "openid-client";
-import { goalLine, median, pairedRatio, rotate, type Goal } from "./stats.ts";
+import { goalLine, median, pairedRatio, seededRandom, shuffled, type Goal } from "./stats.ts";
 
 /** Sizes of a run (environment: BENCH_ROUNDS, BENCH_SEQUENTIAL, BENCH_CONCURRENT_PER_WORKER). */
 export interface RequestBenchOptions {
@@ -120,8 +123,9 @@ async function measure(base: string, options: RequestBenchOptions): Promise<stri
   }
   const sequential = new Samples();
   const concurrent = new Samples();
+  const random = seededRandom(14);
   for (let round = 0; round < options.rounds; round++) {
-    const order = rotate(contenders, round);
+    const order = shuffled(contenders, random);
     for (const contender of order) sequential.add(contender.name, await sequentialBatch(contender, options.sequential));
     for (const contender of order) concurrent.add(contender.name, await concurrentBatch(contender, options.perWorker));
   }
@@ -250,10 +254,16 @@ async function check(contender: Contender): Promise<void> {
 
 /** Mean µs per request, CPU and wall clock, of `count` requests one after the other. */
 async function sequentialBatch(contender: Contender, count: number): Promise<Batch> {
+  collectGarbage();
   const cpu = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < count; i++) await check(contender);
   return perRequest(cpu, started, count);
+}
+
+/** A full collection before a batch (with `--expose-gc`), so no batch pays for garbage another one left. */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
 
 function perRequest(cpuBefore: NodeJS.CpuUsage, started: number, count: number): Batch {
@@ -267,6 +277,7 @@ async function concurrentBatch(contender: Contender, perWorker: number): Promise
   const worker = async (): Promise<void> => {
     for (let i = 0; i < perWorker; i++) await check(contender);
   };
+  collectGarbage();
   const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));

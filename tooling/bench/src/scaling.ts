@@ -12,7 +12,7 @@
  * Two phases. Heap: for each key count alone, the heap (after two forced collections; run with
  * `--expose-gc`) before and after one pass over every key, with the subject still referenced.
  * Time: the four key counts of a subject side by side, each warmed up by a pass over its keys,
- * then rounds that run every count in turn (order rotated) so load on the machine hits all
+ * then rounds that run every count in turn (in a seeded random order, after a full collection) so load on the machine hits all
  * alike; the figure is the median round's CPU time of this process per operation
  * (`process.cpuUsage()`, so time the machine gave to other processes does not count). Per-op time is flat (O(1)) when 100 000 keys cost at
  * most 2× one key: a bigger working set misses the CPU caches, while a cost that grew with the
@@ -21,7 +21,7 @@
  */
 import { formatTokenKey, MemoryTokenStore, RefreshCoordinator, Secret, type TokenSet } from "@mly/auth-core";
 import { createRateLimiter, type LocalRateLimiter } from "@mly/ratelimit";
-import { goalLine, median, pairedRatio, rotate } from "./stats.ts";
+import { goalLine, median, pairedRatio, seededRandom, shuffled } from "./stats.ts";
 
 /** Sizes of a run. */
 export interface ScalingOptions {
@@ -136,8 +136,12 @@ async function round(subject: Subject, roundMs: number, cursor: { i: number }): 
 async function timeAll(subjects: readonly Subject[], options: ScalingOptions): Promise<number[][]> {
   const runs = subjects.map((subject) => ({ subject, cursor: { i: 0 }, samples: [] as number[] }));
   for (const subject of subjects) await pass(subject);
+  const random = seededRandom(14);
   for (let r = 0; r < options.rounds; r++) {
-    for (const run of rotate(runs, r)) run.samples.push(await round(run.subject, options.roundMs, run.cursor));
+    for (const run of shuffled(runs, random)) {
+      heapUsed(); // a clean heap first: no round pays for another one's garbage
+      run.samples.push(await round(run.subject, options.roundMs, run.cursor));
+    }
   }
   return runs.map((run) => run.samples);
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { goalLine, median, pairedRatio, rotate, verdict } from "./stats.ts";
+import { goalLine, median, pairedRatio, seededRandom, shuffled, verdict } from "./stats.ts";
 
 describe("median", () => {
   it("takes the middle value of an odd count, whatever the order", () => {
@@ -83,21 +83,41 @@ describe("verdict", () => {
   });
 });
 
-describe("rotate", () => {
-  it("starts the order one place further each round and wraps around", () => {
-    expect(rotate(["a", "b", "c"], 0)).toEqual(["a", "b", "c"]);
-    expect(rotate(["a", "b", "c"], 1)).toEqual(["b", "c", "a"]);
-    expect(rotate(["a", "b", "c"], 5)).toEqual(["c", "a", "b"]);
-    expect(rotate([], 3)).toEqual([]);
+describe("seededRandom", () => {
+  it("repeats its sequence for one seed, differs for another, and stays in [0, 1)", () => {
+    const a = seededRandom(14);
+    const b = seededRandom(14);
+    const c = seededRandom(15);
+    const first = Array.from({ length: 100 }, () => a());
+    expect(Array.from({ length: 100 }, () => b())).toEqual(first);
+    expect(Array.from({ length: 100 }, () => c())).not.toEqual(first);
+    expect(first.every((x) => x >= 0 && x < 1)).toBe(true);
+    expect(new Set(first).size).toBe(100);
   });
+});
 
-  it("puts every item first exactly once over as many rounds as items", () => {
+describe("shuffled", () => {
+  it("returns a permutation and leaves the caller's array alone", () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer(), { minLength: 1, maxLength: 20 }), fc.nat(1000), (items, offset) => {
-        const firsts = items.map((_, round) => rotate(items, offset + round)[0]);
-        expect(new Set(firsts)).toEqual(new Set(items));
-        expect(rotate(items, offset).sort()).toEqual([...items].sort());
+      fc.property(fc.array(fc.integer(), { maxLength: 30 }), fc.integer(), (items, seed) => {
+        const copy = [...items];
+        const order = shuffled(items, seededRandom(seed));
+        expect(items).toEqual(copy);
+        expect([...order].sort((x, y) => x - y)).toEqual([...items].sort((x, y) => x - y));
       }),
     );
+  });
+
+  it("gives every item every predecessor over enough rounds", () => {
+    const random = seededRandom(7);
+    const predecessors = new Map<string, Set<string>>();
+    for (let round = 0; round < 200; round++) {
+      const order = shuffled(["a", "b", "c", "d"], random);
+      for (let i = 1; i < order.length; i++) {
+        const item = order[i] ?? "";
+        predecessors.set(item, (predecessors.get(item) ?? new Set<string>()).add(order[i - 1] ?? ""));
+      }
+    }
+    for (const item of ["a", "b", "c", "d"]) expect(predecessors.get(item)?.size).toBe(3);
   });
 });

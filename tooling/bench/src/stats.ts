@@ -76,17 +76,42 @@ export function goalLine(name: string, ratio: number, goal: Goal): string {
 }
 
 /**
- * `items` rotated left by `by` places: the order of one round, so that over the rounds every
- * contender runs first, second, … alike.
+ * A seeded pseudo-random source in [0, 1) (mulberry32): the same seed gives the same sequence, so
+ * a run's round orders can be reproduced.
  *
- * @example Round orders
+ * @example Two sources, one seed
  * ```ts
- * rotate(["a", "b", "c"], 1); // ["b", "c", "a"]
- * rotate(["a", "b", "c"], 3); // ["a", "b", "c"]
+ * seededRandom(14)() === seededRandom(14)(); // true
  * ```
  */
-export function rotate<T>(items: readonly T[], by: number): T[] {
-  if (items.length === 0) return [];
-  const start = ((by % items.length) + items.length) % items.length;
-  return [...items.slice(start), ...items.slice(0, start)];
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * `items` in a random order (Fisher–Yates with `random`): the order of one round. A random order,
+ * unlike a rotation, gives every contender a different predecessor each round, so no contender
+ * always inherits the same other one's leftovers (garbage, timers, cache state).
+ *
+ * @example A round order
+ * ```ts
+ * shuffled(["a", "b", "c"], seededRandom(1)); // the three, in some order
+ * ```
+ */
+export function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const order = [...items];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const swap = order[i] as T;
+    order[i] = order[j] as T;
+    order[j] = swap;
+  }
+  return order;
 }
