@@ -83,6 +83,14 @@ class Samples {
   readonly #cpu = new Map<string, number[]>();
   readonly #wall = new Map<string, number[]>();
 
+  /** The contenders' names, in the order the tables list them. */
+  constructor(names: readonly string[]) {
+    for (const name of names) {
+      this.#cpu.set(name, []);
+      this.#wall.set(name, []);
+    }
+  }
+
   add(name: string, batch: Batch): void {
     const cpu = this.#cpu.get(name) ?? [];
     const wall = this.#wall.get(name) ?? [];
@@ -121,8 +129,8 @@ async function measure(base: string, options: RequestBenchOptions): Promise<stri
     for (let i = 0; i < 300; i++) await check(contender);
     for (let i = 0; i < 3; i++) await concurrentBatch(contender, 2);
   }
-  const sequential = new Samples();
-  const concurrent = new Samples();
+  const sequential = new Samples(contenders.map((c) => c.name));
+  const concurrent = new Samples(contenders.map((c) => c.name));
   const random = seededRandom(14);
   for (let round = 0; round < options.rounds; round++) {
     const order = shuffled(contenders, random);
