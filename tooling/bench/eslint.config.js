@@ -1,0 +1,3 @@
+import { mlyConfig } from "@mly/eslint-config";
+
+export default mlyConfig({ tsconfigRootDir: import.meta.dirname });
