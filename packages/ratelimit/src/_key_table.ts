@@ -1,11 +1,12 @@
-/** What the key table needs to know of a key's state. */
+/** What the key table needs to know of a key's state, and the links it threads through it. */
 export interface TableEntry {
   /** The key. */
   readonly name: string;
-  /** Set by the table: taken out of the eviction order while in use (see {@link KeyTable}). */
-  parked: boolean;
-  /** Set by the table: when it was last moved to the end of the eviction order (a count of moves; start at -Infinity). */
-  touchedAt: number;
+  /** Set by the table: the list holding the key, the eviction order or the parked keys (start with `undefined`). */
+  list: "order" | "parked" | undefined;
+  /** Set by the table: the key's neighbours in that list (start with `undefined`). */
+  older: TableEntry | undefined;
+  newer: TableEntry | undefined;
 }
 
 /** How the key table asks a limiter about its keys. */
@@ -28,7 +29,9 @@ const MAX_WAIT_SLOTS = 65_536;
  * any number of keys.
  *
  * The rule: a key with waiters or permits in flight is never evicted. The other keys are kept in
- * least-recently-used order (a `Set`'s insertion order, re-inserted on use), and a new key past
+ * least-recently-used order (a doubly linked list threaded through the keys' states, so moving a
+ * key and taking the oldest are O(1) at any size: a JavaScript `Set`'s insertion order is not,
+ * its iterator walks past every entry deleted from its front), and a new key past
  * `maxKeys` evicts the least recently used of them. If that key still has something to honour —
  * slots in its window, a spacing wait, a server's pause — the time it would have been idle is
  * remembered in a fixed-size table indexed by a hash of the key, and a key created later with
@@ -37,8 +40,7 @@ const MAX_WAIT_SLOTS = 65_536;
  * safe side). When every key is in use, `obtain` returns `undefined` (the limiter then refuses a
  * new acquire, and keeps a pause in the table of waits alone).
  *
- * The order is kept up to the newest half (see {@link KeyTable.touch}). Keys in use are left in
- * the order and taken out lazily ("parked") when met at its front, so the allowed path costs no
+ * Keys in use are left in the order and taken out lazily ("parked") when met at its front, so the allowed path costs no
  * extra work; a parked key returns to the order when it stops being in
  * use, and a few parked keys are re-examined per new key when nothing else is evictable, so a
  * permit nobody settles (it ends at its timeout) does not hold its key's memory forever.
@@ -48,11 +50,9 @@ export class KeyTable<S extends TableEntry> {
   readonly #hooks: KeyTableHooks<S>;
   readonly #states = new Map<string, S>();
   /** Keys not in use, least recently used first (and keys that came into use since: parked when met). */
-  readonly #order = new Set<S>();
+  readonly #order = new EntryList<S>("order");
   /** Keys met in use at the front of the order, oldest first. */
-  readonly #parked = new Set<S>();
-  /** How many times a key was moved to the end of the order. */
-  #touches = 0;
+  readonly #parked = new EntryList<S>("parked");
   /** Until when evicted keys must wait, by hash; allocated at the first eviction that needs it. */
   #waits: Float64Array | undefined;
 
@@ -82,24 +82,11 @@ export class KeyTable<S extends TableEntry> {
     return state;
   }
 
-  /**
-   * Marks `state` as just used: it moves to the end of the eviction order. Call it when a key
-   * stops being in use, or is paused. A key moved within the last `size / 2` moves stays where it
-   * is: it is far from eviction anyway, and a hot key is not deleted and re-added on every use
-   * (V8's hash tables slow down badly when a few entries are deleted and re-added over and over).
-   */
+  /** Marks `state` as just used: it moves to the end of the eviction order. Call it when a key stops being in use, or is paused. */
   touch(state: S): void {
-    if (state.parked) {
-      state.parked = false;
-      this.#parked.delete(state);
-    } else if (this.#touches - state.touchedAt < this.#order.size / 2) {
-      return;
-    } else {
-      this.#order.delete(state);
-    }
-    this.#order.add(state);
-    this.#touches += 1;
-    state.touchedAt = this.#touches;
+    this.#parked.remove(state);
+    this.#order.remove(state);
+    this.#order.append(state);
   }
 
   /** Remembers, in bounded memory, that a key must not grant before `until` (for a key that cannot be held). */
@@ -125,11 +112,10 @@ export class KeyTable<S extends TableEntry> {
 
   /** Takes keys off the front of the order until one is not in use (those in use are parked). */
   #leastRecentlyUsedNotInUse(now: number): S | undefined {
-    for (const state of this.#order) {
-      this.#order.delete(state);
+    for (let state = this.#order.oldest; state !== undefined; state = this.#order.oldest) {
+      this.#order.remove(state);
       if (!this.#hooks.inUse(state, now)) return state;
-      state.parked = true;
-      this.#parked.add(state);
+      this.#parked.append(state);
     }
     return undefined;
   }
@@ -137,14 +123,11 @@ export class KeyTable<S extends TableEntry> {
   /** Looks at a few parked keys, oldest first; one still in use goes to the back of the parked keys. */
   #parkedNoLongerInUse(now: number): S | undefined {
     for (let probe = 0; probe < PARKED_PROBES; probe += 1) {
-      const state = first(this.#parked);
+      const state = this.#parked.oldest;
       if (state === undefined) return undefined;
-      this.#parked.delete(state);
-      if (!this.#hooks.inUse(state, now)) {
-        state.parked = false;
-        return state;
-      }
-      this.#parked.add(state);
+      this.#parked.remove(state);
+      if (!this.#hooks.inUse(state, now)) return state;
+      this.#parked.append(state);
     }
     return undefined;
   }
@@ -156,9 +139,48 @@ export class KeyTable<S extends TableEntry> {
   }
 }
 
-function first<T>(set: Set<T>): T | undefined {
-  for (const value of set) return value;
-  return undefined;
+/**
+ * A doubly linked list threaded through the entries (their `older` / `newer` links), oldest
+ * first: append, remove and oldest in O(1). An entry is in at most one list (its `list` tag).
+ */
+class EntryList<S extends TableEntry> {
+  readonly #tag: "order" | "parked";
+  #oldest: S | undefined;
+  #newest: S | undefined;
+
+  constructor(tag: "order" | "parked") {
+    this.#tag = tag;
+  }
+
+  /** The entry that has been in the list longest. */
+  get oldest(): S | undefined {
+    return this.#oldest;
+  }
+
+  /** Adds `entry` (in no list) as the newest. */
+  append(entry: S): void {
+    entry.list = this.#tag;
+    entry.older = this.#newest;
+    entry.newer = undefined;
+    if (this.#newest === undefined) this.#oldest = entry;
+    else this.#newest.newer = entry;
+    this.#newest = entry;
+  }
+
+  /** Takes `entry` out, if this list holds it. */
+  remove(entry: S): void {
+    if (entry.list !== this.#tag) return;
+    // The links only ever point at entries of this table, that is at `S`s.
+    const older = entry.older as S | undefined;
+    const newer = entry.newer as S | undefined;
+    if (older === undefined) this.#oldest = newer;
+    else older.newer = newer;
+    if (newer === undefined) this.#newest = older;
+    else newer.older = older;
+    entry.list = undefined;
+    entry.older = undefined;
+    entry.newer = undefined;
+  }
 }
 
 /** A power of two ≥ maxKeys (so few keys share a slot), within bounds. */

@@ -1,6 +1,6 @@
 import type { AcquireOptions, Clock, MlyEventListener, PermitOutcome, RateLimitPermit, RateLimiter } from "@mly/auth-core";
 import { AbortedError, ConfigError, emitEvent, QueueFullError } from "@mly/auth-core";
-import { KeyTable } from "./_key_table.ts";
+import { KeyTable, type TableEntry } from "./_key_table.ts";
 import { preciseClock } from "./precise_clock.ts";
 import { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.ts";
 
@@ -77,10 +77,10 @@ type _Waiter = (now: number, dueAt: number) => void;
 interface _Key {
   /** The key. */
   readonly name: string;
-  /** Out of the key table's eviction order while in use (see `KeyTable`). */
-  parked: boolean;
-  /** Its place in the key table's eviction order (see `KeyTable`). */
-  touchedAt: number;
+  /** The key table's links (see `KeyTable`). */
+  list: TableEntry["list"];
+  older: TableEntry | undefined;
+  newer: TableEntry | undefined;
   /** Callers waiting, first come first served. */
   readonly queue: _Waiter[];
   /** Settled slot times, ascending, from `head` on (the ones before it have left the window). */
@@ -96,7 +96,7 @@ interface _Key {
 }
 
 function _newKey(name: string, pausedUntil: number): _Key {
-  return { name, parked: false, touchedAt: -Infinity, queue: [], log: [], head: 0, leases: new Set(), lastGrant: -Infinity, pausedUntil };
+  return { name, list: undefined, older: undefined, newer: undefined, queue: [], log: [], head: 0, leases: new Set(), lastGrant: -Infinity, pausedUntil };
 }
 
 /** Whether a key has waiters or permits in flight (then it is never evicted). */
