@@ -3,7 +3,7 @@ import { createApiClient, type ApiClient } from "@mly/fetch";
 import { CliError } from "./cli_error.ts";
 import type { Context } from "./context.ts";
 import { EXIT } from "./exit_codes.ts";
-import { policiesFor } from "@mly/ratelimit";
+import { adaptivePoliciesFor } from "@mly/ratelimit/adaptive";
 import type { ProfileRecord, ProfileUser } from "./profile_book.ts";
 import { loopbackLogin } from "./loopback_login.ts";
 import { oauth2ServerProfile, providerProfile, type OAuth2Server, type ProviderId } from "./providers.ts";
@@ -62,7 +62,7 @@ export function profileApi(context: Context, record: ProfileRecord, options: Pro
     }),
     store: context.store,
     tokenKey: record.tokenKey,
-    limiter: options.limiter ?? policiesFor(profile),
+    limiter: options.limiter ?? adaptivePoliciesFor(profile),
     retryOnRateLimit: { maxWaitMs: options.maxRateLimitWaitMs ?? 60_000 },
     ...(options.refreshPolicy === undefined ? {} : { refreshPolicy: options.refreshPolicy }),
   });

@@ -18,7 +18,7 @@ import {
   type TokenStore,
 } from "@mly/auth-core";
 import { type ApiClient, createApiClient, createKyTransport, type LoginContext } from "@mly/fetch";
-import { policiesFor } from "@mly/ratelimit";
+import { adaptivePoliciesFor } from "@mly/ratelimit/adaptive";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { isSessionId, type WebSession } from "./session.ts";
@@ -128,7 +128,7 @@ export function createWebContext(options: WebAppOptions): WebContext {
   const transport = options.transport ?? createKyTransport();
   const profile = options.profile;
   const coordinator = new RefreshCoordinator({ store: options.tokens, renew: createTokenRenewer({ profile, client, transport }) });
-  const limiter = options.limiter ?? policiesFor(profile);
+  const limiter = options.limiter ?? adaptivePoliciesFor(profile);
   const tileUrl = client.clientToken === undefined || profile.tilesBaseUrl === undefined ? undefined : tileUrlTemplate(profile, clientTokenSet(client.clientToken, Date.now()));
   const cookie = sessionCookie(base.protocol === "https:");
   const context: WebContext = {

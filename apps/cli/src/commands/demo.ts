@@ -9,7 +9,7 @@ import { downloadImages } from "../download_images.ts";
 import { EXIT } from "../exit_codes.ts";
 import { humanExpiry } from "../human_time.ts";
 import { createImageWriter } from "../image_writer.ts";
-import { policiesFor } from "@mly/ratelimit";
+import { adaptivePoliciesFor } from "@mly/ratelimit/adaptive";
 import { loopbackLogin } from "../loopback_login.ts";
 import { followAsBrowser } from "../sandbox_browser.ts";
 import { intOption, stringOption } from "../options.ts";
@@ -102,7 +102,7 @@ Options:
       client,
       store: context.store,
       tokenKey,
-      limiter: policiesFor(scaledGraph),
+      limiter: adaptivePoliciesFor(scaledGraph),
       retryOnRateLimit: { maxWaitMs: 10_000 },
       // Refresh once 40 % of the lifetime is left (the v4 refresh needs the still-valid token).
       refreshPolicy: { fraction: 0.4, minMarginMs: 0, clockSkewMs: 0 },
@@ -140,7 +140,7 @@ Options:
       client: { clientId: sandbox.credentials.mapiq.clientId, clientSecret: sandbox.credentials.mapiq.clientSecret },
       store: context.store,
       tokenKey: formatTokenKey({ provider: "mapiq", clientId: sandbox.credentials.mapiq.clientId, profile: "demo" }),
-      limiter: policiesFor(mapiq),
+      limiter: adaptivePoliciesFor(mapiq),
       retryOnRateLimit: { maxWaitMs: 10_000 },
     });
     const list = await mapiqApi.ky.get("v2/buildings", { signal: context.signal }).json<{ items: { id: string }[] }>();

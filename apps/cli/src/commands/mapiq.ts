@@ -7,7 +7,7 @@ import type { Context } from "../context.ts";
 import { requireCredential } from "../credentials.ts";
 import { EXIT } from "../exit_codes.ts";
 import { humanExpiry } from "../human_time.ts";
-import { policiesFor } from "@mly/ratelimit";
+import { adaptivePoliciesFor } from "@mly/ratelimit/adaptive";
 import { providerProfile } from "../providers.ts";
 
 /** An API client of Mapiq with client credentials; the app token is cached in the file store. */
@@ -21,7 +21,7 @@ export function mapiqApi(context: Context): ApiClient {
     client: createClient({ clientId, clientSecret }),
     store: context.store,
     tokenKey: formatTokenKey({ provider: "mapiq", clientId, profile: context.server.kind === "sandbox" ? "sandbox" : "default" }),
-    limiter: policiesFor(profile),
+    limiter: adaptivePoliciesFor(profile),
     retryOnRateLimit: { maxWaitMs: 120_000 },
   });
 }
