@@ -134,6 +134,7 @@ export {
   type PlacedCredential,
 } from "./credential_placement.ts";
 export { parseErrorResponse, type ParseErrorOptions } from "./api_error.ts";
+export { classifyApiResponse, responseBodyMatters, type ApiResponseVerdict, type ClassifyApiResponseOptions } from "./api_response.ts";
 export {
   detectRateLimit,
   parseAppUsage,

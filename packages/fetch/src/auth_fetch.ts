@@ -1,7 +1,7 @@
 import {
   type Clock,
   delay,
-  detectRateLimit,
+  classifyApiResponse,
   emitEvent,
   HttpError,
   LoginRequiredError,
@@ -14,6 +14,7 @@ import {
   type RateLimitPermit,
   rateLimitKeys,
   readBoundedText,
+  responseBodyMatters,
   systemClock,
   TransportError,
   type TokenSet,
@@ -159,9 +160,16 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
         const sentAt = clock.now();
         response = await fetchImpl(placed.url, { method: request.method, headers, body, signal: AbortSignal.any([signal, timeout.signal]), redirect: "manual" });
         // Inspect a bounded prefix of the body, only for the statuses whose body may matter.
-        const inspected = _THROTTLE_STATUSES.has(response.status) || response.status === 401 ? await readBoundedText(response.clone(), { maxBytes: _INSPECT_BYTES, overflow: "truncate" }) : "";
-        if (_THROTTLE_STATUSES.has(response.status) || response.headers.has("x-app-usage")) limited = _throttle(response, inspected, clock.now(), threshold);
-        rejected = tokens !== undefined && _rejectsToken(response.status, inspected);
+        // What the answer means is decided by the core (one place for every API); only a bounded
+        // prefix of the body is read, and only for the statuses whose body can change the verdict.
+        const inspected = responseBodyMatters(response.status) ? await readBoundedText(response.clone(), { maxBytes: _INSPECT_BYTES, overflow: "truncate" }) : "";
+        const verdict = classifyApiResponse(
+          options.profile,
+          { status: response.status, headers: response.headers, body: inspected },
+          { now: clock.now(), tokenSent: tokens !== undefined, appUsageThreshold: threshold },
+        );
+        limited = verdict.kind === "throttled" ? verdict.error : verdict.kind === "ok" ? verdict.slowDown : undefined;
+        rejected = verdict.kind === "token_rejected";
         emitEvent(onEvent, { type: "request", keys, method: request.method, status: response.status, durationMs: clock.now() - sentAt });
         if (limited !== undefined) emitEvent(onEvent, { type: "throttle.seen", keys, status: response.status, retryAfterMs: limited.retryAfterMs, reason: limited.source });
       } catch (error) {
@@ -245,19 +253,8 @@ async function _settleAll(permits: readonly RateLimitPermit[], outcome: { status
   for (const permit of permits) await permit.settle(outcome);
 }
 
-/** Statuses whose body may say "slow down" (429; Graph codes 4/17/613 come with 400 or 403). */
-const _THROTTLE_STATUSES: ReadonlySet<number> = new Set([400, 403, 429]);
-
 /** How much of a 400/401/403/429 body is read to inspect it: error bodies are small; the rest is never needed here. */
 const _INSPECT_BYTES = 8 * 1024;
-
-function _throttle(response: Response, inspected: string, now: number, threshold: number): RateLimitedError | undefined {
-  return detectRateLimit({ status: response.status, headers: response.headers, body: inspected }, { now, appUsageThreshold: threshold });
-}
-
-function _rejectsToken(status: number, inspected: string): boolean {
-  return status === 401 || ((status === 400 || status === 403) && /"code"\s*:\s*190\b/.test(inspected));
-}
 
 /** A copy of `headers` with the credential set; a value fetch would refuse is a typed error that never quotes it. */
 function _withCredential(headers: Headers, authorization: string | undefined): Headers {

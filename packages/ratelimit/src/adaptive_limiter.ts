@@ -1,5 +1,5 @@
-import type { AcquireOptions, Clock, PermitOutcome, RateLimitPermit, RateLimiter } from "@mly/auth-core";
-import { ConfigError } from "@mly/auth-core";
+import type { AcquireOptions, Clock, MlyEvent, MlyEventListener, PermitOutcome, RateLimitPermit, RateLimiter } from "@mly/auth-core";
+import { ConfigError, emitEvent } from "@mly/auth-core";
 import { LocalRateLimiter, type RateLimiterOptions } from "./local_limiter.ts";
 import { preciseClock } from "./precise_clock.ts";
 import { DEFAULT_PROBE_EVERY_WINDOWS, lowerLimit, probedLimit, routeOfKey, type LearnOptions, type RouteLimits } from "./route_limits.ts";
@@ -57,10 +57,18 @@ export class AdaptiveRateLimiter implements RateLimiter {
   readonly #probeEveryWindows: number | undefined;
   readonly #maxKeys: number;
   readonly #clock: Clock;
+  readonly #onEvent: MlyEventListener | undefined;
 
   /** Creates a limiter; see {@link AdaptiveRateLimiterOptions}. */
   constructor(options: AdaptiveRateLimiterOptions) {
-    const { routes, learn, ...shared } = options;
+    const { routes, learn, onEvent, ...rest } = options;
+    // The inner limiters report the waits they imposed; a pause here is one event, however many
+    // of them it freezes (their own pause events are dropped).
+    const forwardWaits = (event: MlyEvent): void => {
+      if (event.type === "limiter.wait") emitEvent(onEvent, event);
+    };
+    const shared = { ...rest, onEvent: onEvent === undefined ? undefined : forwardWaits };
+    this.#onEvent = onEvent;
     this.#options = shared;
     this.#base = new LocalRateLimiter(shared);
     this.limit = this.#base.limit;
@@ -118,6 +126,7 @@ export class AdaptiveRateLimiter implements RateLimiter {
 
   /** Freezes `key` for `waitMs` (a server's `Retry-After`). */
   pause(key: string, waitMs: number): void {
+    emitEvent(this.#onEvent, { type: "limiter.pause", key, durationMs: waitMs });
     this.#ceiling(key).pause(key, waitMs);
     this.#learned.get(key)?.limiter.pause(key, waitMs);
   }

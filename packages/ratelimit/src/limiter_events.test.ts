@@ -1,6 +1,7 @@
 import { mapiq, type MlyEvent } from "@mly/auth-core";
 import { describe, expect, it } from "vitest";
 import { manualTime } from "./_test_manual_time.ts";
+import { createAdaptiveLimiter } from "./adaptive_limiter.ts";
 import { createRateLimiter } from "./local_limiter.ts";
 import { policiesFor } from "./policies.ts";
 
@@ -68,5 +69,27 @@ describe("limiter events", () => {
     (await second).settle();
     expect(calls).toBe(3);
     expect(limiter.stats("k").queued).toBe(0);
+  });
+});
+
+describe("adaptive limiter events", () => {
+  it("one limiter.pause per pause, one limiter.wait per wait imposed, however many inner limiters a key goes through", async () => {
+    const time = manualTime();
+    const events: MlyEvent[] = [];
+    const limiter = createAdaptiveLimiter({ limit: 10, windowMs: 1000, marginMs: 0, clock: time.clock, scheduler: time.scheduler, onEvent: (event) => events.push(event) });
+    const key = "mapiq:endpoint:GET /v2/reports/{id}";
+    // A 429 teaches the key a lower limit: from then on it has a learned limiter beside its route's.
+    const first = await limiter.acquire(key);
+    first.settle({ status: 429, retryAfterMs: 1000 });
+    expect(limiter.limitOf(key)).toBeLessThan(10);
+    expect(events).toEqual([]); // learning is bookkeeping: the caller pauses the key (below)
+    limiter.pause(key, 1000);
+    const waiting = limiter.acquire(key);
+    await time.advance(1000);
+    (await waiting).settle({ status: 200 });
+    expect(events).toEqual([
+      { type: "limiter.pause", key, durationMs: 1000 },
+      { type: "limiter.wait", key, durationMs: 1000 },
+    ]);
   });
 });
