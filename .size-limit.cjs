@@ -8,12 +8,13 @@
 // limits below are ratchets at today's sizes plus ~1 %, so CI catches any growth; lower a limit
 // to its target once the code fits. Today (`pnpm size`):
 //   auth-core code flow + refresh  6.19 kB  (target 6.0 kB)
-//   fetch, its own code            4.00 kB  (target 3.5 kB): bounded reads, same-origin redirects,
+//   fetch, its own code            3.95 kB  (target 3.5 kB): bounded reads, same-origin redirects,
 //                                  the default (learning) limiter, getDetections, the one-off and
 //                                  app-only clients, telemetry events; it imports core directly (the
 //                                  `_core.ts` barrel kept for bytes is gone). Next step: move the
 //                                  Mapillary helpers and the one-off clients to subpaths.
-//   fetch with core bundled        13.15 kB (core gained the coordinator's token cache and events)
+//   fetch with core bundled        13.28 kB (core gained the coordinator's token cache, events and
+//                                  classifyApiResponse)
 //   ratelimit, its own code        2.80 kB  (target 2.5 kB): readable code, the linked-list LRU key
 //                                  table, telemetry events. Per-route and learned limits live in
 //                                  the `@mly/ratelimit/adaptive` subpath, outside this budget.
@@ -22,7 +23,7 @@ const flow =
 
 module.exports = [
   { name: "@mly/auth-core: code flow + refresh (target 6.0 kB)", path: "packages/auth-core/dist/mod.js", import: flow, gzip: true, limit: "6.2 kB" },
-  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "13.3 kB" },
-  { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "4.05 kB" },
+  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "13.4 kB" },
+  { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "4.0 kB" },
   { name: "@mly/ratelimit: its own code, @mly/auth-core external", path: "packages/ratelimit/dist/mod.js", import: "*", ignore: ["@mly/auth-core"], gzip: true, limit: "2.85 kB" },
 ];
