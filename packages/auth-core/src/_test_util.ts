@@ -1,8 +1,7 @@
 /** Shared fixtures of the auth-core tests (excluded from the build and from coverage). */
 import { expect } from "vitest";
 import { MlyError } from "./errors.ts";
-import type { HttpRequestDescription, HttpResponseData } from "./http.ts";
-import type { HttpTransport } from "./ports.ts";
+import type { HttpResponseData } from "./http.ts";
 import { Secret } from "./secret.ts";
 import type { TokenSet } from "./token_set.ts";
 
@@ -62,16 +61,7 @@ export function json(status: number, body: unknown, headers: Record<string, stri
   return { status, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) };
 }
 
-/** A transport that answers with `respond` and records every request. */
-export class FakeTransport implements HttpTransport {
-  readonly requests: HttpRequestDescription[] = [];
-  constructor(private readonly respond: (request: HttpRequestDescription, index: number) => HttpResponseData | Promise<HttpResponseData>) {}
-  async send(request: HttpRequestDescription): Promise<HttpResponseData> {
-    this.requests.push(request);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    return this.respond(request, this.requests.length - 1);
-  }
-}
+export { FakeTransport } from "./fake_transport.ts";
 
 /** Parses a form body. */
 export function form(body: string | undefined): Record<string, string> {

@@ -15,7 +15,7 @@
  * @module
  */
 export { REDACTED, Secret, toSecret } from "./secret.ts";
-export { createManualClock, systemClock, type Clock, type ManualClock } from "./clock.ts";
+export { systemClock, type Clock } from "./clock.ts";
 export { delay, type DelayOptions } from "./delay.ts";
 export {
   AbortedError,

@@ -1,17 +1,6 @@
 import { inspect } from "node:util";
-import {
-  authorizeRequest,
-  ConfigError,
-  createManualClock,
-  formatTokenKey,
-  LoginRequiredError,
-  MemoryTokenStore,
-  RateLimitedError,
-  type RateLimiter,
-  type RateLimitPermit,
-  createTokenRenewer,
-  RefreshCoordinator,
-} from "@mly/auth-core";
+import { authorizeRequest, ConfigError, formatTokenKey, LoginRequiredError, MemoryTokenStore, RateLimitedError, type RateLimiter, type RateLimitPermit, createTokenRenewer, RefreshCoordinator } from "@mly/auth-core";
+import { createManualClock } from "@mly/auth-core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loggedInStore, startWorld, type TestWorld } from "./_test_helpers.ts";
 import { createApiClient } from "./api_client.ts";

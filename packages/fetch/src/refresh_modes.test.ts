@@ -1,7 +1,8 @@
 // The SDK's Mapillary v4 login → refresh → API flow in both refresh modes of the sandbox:
 // the official API docs (the still-valid access token is the refresh token; the default) and
 // seed 001 (a separate, single-use refresh token that a refresh requires).
-import { createManualClock, LoginRequiredError, OAuthError } from "@mly/auth-core";
+import { LoginRequiredError, OAuthError } from "@mly/auth-core";
+import { createManualClock } from "@mly/auth-core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logIn, loggedInStore, startWorld, type TestWorld } from "./_test_helpers.ts";
 import { createApiClient } from "./api_client.ts";

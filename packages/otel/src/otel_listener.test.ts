@@ -1,4 +1,5 @@
-import { createClient, createManualClock, emitEvent, mapiqProfile, MemoryTokenStore, type MlyEvent } from "@mly/auth-core";
+import { createClient, emitEvent, mapiqProfile, MemoryTokenStore, type MlyEvent } from "@mly/auth-core";
+import { createManualClock } from "@mly/auth-core/testing";
 import { createApiClient } from "@mly/fetch";
 import { startSandbox, type Sandbox } from "@mly/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-import { createManualClock, type ManualClock } from "@mly/auth-core";
+import { createManualClock, type ManualClock } from "@mly/auth-core/testing";
 import type { Scheduler, TimerHandle } from "./scheduler.ts";
 
 /** A manual clock and scheduler: `advance` moves time and runs the timers that fall due, in order. */

@@ -1,7 +1,8 @@
 import { inspect } from "node:util";
 import { BackendUnavailableError, StorageError, VersionConflictError, formatTokenKey } from "@mly/auth-core";
 import { redisTestPrefix, testRedis } from "@mly/redis-test";
-import { describeTokenStoreConformance, sampleTokenSet } from "@mly/storage/conformance";
+import { describeTokenStoreConformance } from "@mly/storage/conformance";
+import { sampleTokenSet } from "@mly/auth-core/testing";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,6 +1,7 @@
 import { BackendUnavailableError, formatTokenKey } from "@mly/auth-core";
 import { testRedisCluster } from "@mly/redis-test";
-import { describeTokenStoreConformance, sampleTokenSet } from "@mly/storage/conformance";
+import { describeTokenStoreConformance } from "@mly/storage/conformance";
+import { sampleTokenSet } from "@mly/auth-core/testing";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { bundleChild } from "../../storage/test/_bundle.ts";

@@ -1,6 +1,6 @@
 import { BackendUnavailableError, formatTokenKey } from "@mly/auth-core";
 import { redisServerBinary, skipLoudly, startRedisServer } from "@mly/redis-test";
-import { sampleTokenSet } from "@mly/storage/conformance-checks";
+import { sampleTokenSet } from "@mly/auth-core/testing";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { afterAll, describe, expect, it } from "vitest";

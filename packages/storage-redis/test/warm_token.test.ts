@@ -2,7 +2,7 @@
 // concurrent warm getToken calls cost one Redis read (a store wrapper counts the reads).
 import { formatTokenKey, RefreshCoordinator, type StoredToken, type TokenStore } from "@mly/auth-core";
 import { redisTestPrefix, testRedis } from "@mly/redis-test";
-import { sampleTokenSet } from "@mly/storage/conformance";
+import { sampleTokenSet } from "@mly/auth-core/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisTokenStore } from "../src/redis_token_store.ts";

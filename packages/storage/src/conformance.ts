@@ -6,10 +6,7 @@
  * @module
  */
 import { describe, it } from "vitest";
-import { runConformanceCheck, tokenStoreConformanceChecks, type ConformanceFactory } from "./conformance_checks.ts";
-
-export { sampleTokenSet, tokenStoreConformanceChecks, runConformanceCheck } from "./conformance_checks.ts";
-export type { ConformanceCheck, ConformanceFactory, ConformanceSubject } from "./conformance_checks.ts";
+import { runConformanceCheck, tokenStoreConformanceChecks, type ConformanceFactory } from "@mly/auth-core/testing";
 
 /** Options of {@link describeTokenStoreConformance}. */
 export interface ConformanceOptions {

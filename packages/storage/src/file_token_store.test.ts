@@ -6,7 +6,8 @@ import { inspect } from "node:util";
 import { StorageError, VersionConflictError, formatTokenKey, serializeTokenSet } from "@mly/auth-core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAesGcmCipher } from "./aes_gcm_cipher.ts";
-import { describeTokenStoreConformance, sampleTokenSet } from "./conformance.ts";
+import { sampleTokenSet } from "@mly/auth-core/testing";
+import { describeTokenStoreConformance } from "./conformance.ts";
 import { FileTokenStore } from "./file_token_store.ts";
 
 const dirs: string[] = [];

@@ -3,7 +3,7 @@
 // callers on a token about to expire make exactly one request to a loopback token endpoint.
 import { formatTokenKey, type StoredToken, type TokenStore } from "@mly/auth-core";
 import { expect } from "vitest";
-import { sampleTokenSet } from "../src/conformance_checks.ts";
+import { sampleTokenSet } from "@mly/auth-core/testing";
 import { spawnNode } from "./_children.ts";
 import { startTokenEndpoint } from "./_token_endpoint.ts";
 

@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tokenStoreConformanceChecks } from "../src/conformance_checks.ts";
+import { tokenStoreConformanceChecks } from "@mly/auth-core/testing";
 import { bundleChild } from "./_bundle.ts";
 
 const executablePath = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { formatTokenKey, parseTokenSet } from "@mly/auth-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileTokenStore } from "../src/file_token_store.ts";
-import { sampleTokenSet } from "../src/conformance_checks.ts";
+import { sampleTokenSet } from "@mly/auth-core/testing";
 import { bundleChild } from "./_bundle.ts";
 import { spawnNode } from "./_children.ts";
 

@@ -7,7 +7,7 @@
 // it prints its JSON report (`FaultLoadReport`) and exits.
 import { BackendUnavailableError, type TokenSet } from "@mly/auth-core";
 import type { RedisClientLike } from "@mly/redis-script";
-import { sampleTokenSet } from "@mly/storage/conformance";
+import { sampleTokenSet } from "@mly/auth-core/testing";
 import { Cluster } from "ioredis";
 import { createInterface } from "node:readline";
 import { createCluster } from "redis";

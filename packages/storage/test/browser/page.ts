@@ -1,6 +1,6 @@
 // Bundled by test/browser.test.ts and loaded in Chromium: runs the conformance checks and the cross-tab lock checks in the page.
 import { IndexedDbTokenStore, WebStorageTokenStore, createAesGcmCipher } from "../../src/browser.ts";
-import { runConformanceCheck, sampleTokenSet, tokenStoreConformanceChecks, type ConformanceFactory } from "../../src/conformance_checks.ts";
+import { runConformanceCheck, sampleTokenSet, tokenStoreConformanceChecks, type ConformanceFactory } from "@mly/auth-core/testing";
 import type { TokenLock, TokenStore } from "@mly/auth-core";
 
 const cipherKey = new Uint8Array(32).fill(9);

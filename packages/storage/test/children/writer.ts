@@ -1,6 +1,6 @@
 // Writes token n, n+1, … to a FileTokenStore as fast as it can, printing each n once its write returned.
 import { FileTokenStore } from "../../src/file.ts";
-import { sampleTokenSet } from "../../src/conformance_checks.ts";
+import { sampleTokenSet } from "@mly/auth-core/testing";
 
 const [directory = "", key = "", start = "1"] = process.argv.slice(2);
 const store = new FileTokenStore({ directory });

@@ -5,8 +5,12 @@
  *
  * @module
  */
-import { AbortedError, LockTimeoutError, Secret, VersionConflictError, formatTokenKey, serializeTokenSet } from "@mly/auth-core";
-import type { TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
+import { AbortedError, LockTimeoutError, VersionConflictError } from "./errors.ts";
+import type { TokenLock, TokenStore } from "./ports.ts";
+import { Secret } from "./secret.ts";
+import { serializeTokenSet } from "./serialize.ts";
+import { formatTokenKey } from "./token_key.ts";
+import type { TokenSet } from "./token_set.ts";
 
 /** One store under test. */
 export interface ConformanceSubject {
@@ -40,7 +44,7 @@ export interface ConformanceCheck {
  *
  * @example
  * ```ts
- * import { sampleTokenSet } from "@mly/storage/conformance-checks";
+ * import { sampleTokenSet } from "@mly/auth-core/testing";
  *
  * const tokens = sampleTokenSet("a", { expiresAt: Date.now() + 60_000 }); // expires in a minute
  * ```
@@ -455,7 +459,7 @@ export const tokenStoreConformanceChecks: readonly ConformanceCheck[] = Object.f
  * @example
  * ```ts
  * import { MemoryTokenStore } from "@mly/auth-core";
- * import { runConformanceCheck, tokenStoreConformanceChecks } from "@mly/storage/conformance-checks";
+ * import { runConformanceCheck, tokenStoreConformanceChecks } from "@mly/auth-core/testing";
  *
  * for (const check of tokenStoreConformanceChecks) await runConformanceCheck(check, () => ({ store: new MemoryTokenStore() }));
  * ```
