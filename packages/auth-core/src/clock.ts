@@ -32,7 +32,7 @@ export interface ManualClock extends Clock {
  *
  * @example
  * ```ts
- * import { createManualClock } from "@mly/auth-core";
+ * import { createManualClock } from "@mly/auth-core/testing";
  *
  * const clock = createManualClock(0);
  * clock.advance(1_000);

@@ -15,8 +15,8 @@ export type FakeResponder = (request: HttpRequestDescription, index: number) => 
  * import { FakeTransport } from "@mly/auth-core/testing";
  *
  * const transport = new FakeTransport(() => ({ status: 200, headers: { "content-type": "application/json" }, body: '{"access_token":"eyJ","token_type":"Bearer","expires_in":3599}' }));
- * const request = buildClientCredentials(mapiq, createClient({ clientId: "id", clientSecret: "secret" }));
- * const tokens = processTokenResponse(request, await transport.send(request));
+ * const call = buildClientCredentials(mapiq, createClient({ clientId: "id", clientSecret: "secret" }));
+ * const tokens = processTokenResponse(call, await transport.send(call.request), Date.now());
  * transport.requests.length; // 1
  * ```
  */
