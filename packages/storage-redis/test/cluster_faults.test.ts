@@ -106,14 +106,43 @@ async function mapiqToken(): Promise<string> {
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
+/**
+ * The replica of `master`, once every node knows it and its link to the master is up (a fresh
+ * cluster is `ok` before its replicas have synced; a failover needs a synced replica).
+ */
+async function syncedReplica(seeds: readonly ClusterAddress[], key: string, master: ClusterAddress): Promise<ClusterAddress> {
+  const deadline = Date.now() + GIVE_UP_MS;
+  for (;;) {
+    const owners = await Promise.all(seeds.map((seed) => slotOwner(seed, key)));
+    const replica = owners[0]?.replicas[0];
+    const everyoneAgrees = replica !== undefined && owners.every((owner) => owner.master.port === master.port && owner.replicas.some((r) => r.port === replica.port));
+    if (everyoneAgrees && String(await clusterNodeCommand(replica, ["INFO", "replication"])).includes("master_link_status:up")) return replica;
+    if (Date.now() > deadline) throw new Error(`no replica of ${master.host}:${master.port} in sync after ${GIVE_UP_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function underFault(kind: "ioredis" | "node-redis", fault: Fault): Promise<Outcome> {
   const cluster = await startRedisCluster({ nodeTimeoutMs: NODE_TIMEOUT_MS });
   clusters.push(cluster);
+  const load: Child[] = [];
+  try {
+    return await underFaultOn(cluster, kind, fault, load);
+  } finally {
+    // Whatever happened, this test's load and cluster end with it: nothing spills into the next test.
+    for (const child of load) if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill("SIGKILL");
+    await closeClusterClients();
+    await cluster.stop();
+  }
+}
+
+async function underFaultOn(cluster: RedisClusterProcesses, kind: "ioredis" | "node-redis", fault: Fault, load: Child[]): Promise<Outcome> {
   const seeds = cluster.nodes.map(({ host, port }) => ({ host, port }));
   const run = Math.random().toString(36).slice(2, 8);
   const storePrefix = `mly-fault-${run}`;
   const reader = new RedisTokenStore({ client: ioredisCluster(seeds), prefix: storePrefix, timeoutMs: 2_000 });
   const target = await keysOnOneMaster(seeds[0]!, reader, run, PROCESSES);
+  const replica = await syncedReplica(seeds, reader.tokenKeyOf(target.keys[0]!), target.master);
   const { apiBaseUrl } = sandbox.endpoints.mapiq;
   const url = `${apiBaseUrl}/v2/buildings`;
   const path = new URL(url).pathname;
@@ -122,7 +151,7 @@ async function underFault(kind: "ioredis" | "node-redis", fault: Fault): Promise
     kind, nodes: seeds, topologyRefreshMs: TOPOLOGY_REFRESH_MS, storePrefix, writersPerKey: WRITERS_PER_KEY, limiterPrefix: target.limiterPrefix,
     limit: LIMIT, windowMs: WINDOW_MS, url, token: await mapiqToken(), routeKey: rateLimitKeys(mapiqProfile({ apiBaseUrl }), "GET", url)[0] ?? "", callers: CALLERS_PER_PROCESS,
   } satisfies Omit<FaultLoadConfig, "keys">;
-  const load = target.keys.map((key) => spawnNode(script, [JSON.stringify({ ...base, keys: [key] } satisfies FaultLoadConfig)]));
+  load.push(...target.keys.map((key) => spawnNode(script, [JSON.stringify({ ...base, keys: [key] } satisfies FaultLoadConfig)])));
   children.push(...load);
 
   const errors = new Map<string, number>();
@@ -147,7 +176,7 @@ async function underFault(kind: "ioredis" | "node-redis", fault: Fault): Promise
   await pause(STEADY_MS);
   const faultAt = Date.now();
   if (fault === "kill -9 the master") process.kill(pidOf(cluster, target.master), "SIGKILL");
-  else if (fault === "CLUSTER FAILOVER on its replica") await clusterNodeCommand(target.replicas[0]!, ["CLUSTER", "FAILOVER"]);
+  else if (fault === "CLUSTER FAILOVER on its replica") await clusterNodeCommand(replica, ["CLUSTER", "FAILOVER"]);
   else void clusterNodeCommand(target.master, ["DEBUG", "SLEEP", String((NODE_TIMEOUT_MS + 1500) / 1000)]).catch(() => undefined);
   // Load goes on past the node timeout, then until calls have succeeded again for STEADY_MS (or GIVE_UP_MS passed).
   const deadline = faultAt + GIVE_UP_MS;
@@ -181,8 +210,6 @@ async function underFault(kind: "ioredis" | "node-redis", fault: Fault): Promise
       `(node timeout ${NODE_TIMEOUT_MS} ms), acknowledged tokens lost ${lost} of ${keys} keys, sandbox 429s ${rejected}, 200s ${entries.length - rejected}`,
   );
   expect(reports.reduce((sum, report) => sum + report.rejected, 0)).toBe(rejected);
-  await closeClusterClients();
-  await cluster.stop();
   return { errors, lost, rejected, recoveryMs };
 }
 
