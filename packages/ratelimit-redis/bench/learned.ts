@@ -22,7 +22,7 @@ if (target === undefined) throw new Error("learned-limit bench: no Redis (set RE
 const prefix = uniqueTestPrefix("bench-learned");
 const sandbox = await startSandbox({ datasetSize: 10, settings: { mapiqRateLimit: { limit: 20, windowMs, shape: "sliding-log" }, mapiqRouteLimits: { "GET /v2/reports/{id}": { limit: REAL_LIMIT } } } });
 
-const loader = fileURLToPath(new URL("../../ratelimit/bench/_ts_loader.mjs", import.meta.url));
+const loader = fileURLToPath(new URL("../../../tooling/scripts/ts-loader.mjs", import.meta.url));
 const worker = fileURLToPath(new URL("./_learned_worker.ts", import.meta.url));
 interface Worker {
   /** Resolves once the process has its token and waits for the start. */

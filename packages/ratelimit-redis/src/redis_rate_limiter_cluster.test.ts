@@ -43,7 +43,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 function startWorker(config: object): { ready: Promise<void>; go(): void; report: Promise<{ accepted: number; rejected: number; errors: string[] }> } {
   const child = spawn(
     process.execPath,
-    ["--import", new URL("../../ratelimit/bench/_ts_loader.mjs", import.meta.url).href, "--conditions=@mly/source", new URL("_test_cluster_worker.ts", import.meta.url).pathname, JSON.stringify(config)],
+    ["--import", new URL("../../../tooling/scripts/ts-loader.mjs", import.meta.url).href, "--conditions=@mly/source", new URL("_test_cluster_worker.ts", import.meta.url).pathname, JSON.stringify(config)],
     { stdio: ["pipe", "pipe", "inherit"] },
   );
   children.push(child);

@@ -2,7 +2,7 @@
  * The key-count bench (issue 11 item 5, issue 14 item 5): acquires/s and pauses/s of the
  * in-memory limiter with 1, 100, 10k, 100k and 1M distinct keys (the default `maxKeys` is
  * 10 000, so the last two evict on every new key), time per operation, and the heap the limiter
- * holds afterwards. Run with `node --expose-gc`, through `bench/_ts_loader.mjs` (see
+ * holds afterwards. Run with `node --expose-gc`, through `tooling/scripts/ts-loader.mjs` (see
  * `pnpm bench:keys`); `keys.bench.ts` runs it inside `pnpm bench`.
  */
 import { createRateLimiter, type LocalRateLimiter } from "../src/mod.ts";

@@ -3,7 +3,7 @@
  * the same process and run (issue 14 item 2): acquires per second with 1 key and with 10 000 keys
  * (used round-robin), as a ratio mly / peer (goal ≥ 1.0). Rounds alternate between the two so
  * load on the machine hits both alike; the median round of each is reported. Run through
- * `bench/_ts_loader.mjs` (see `pnpm bench:peers`); `peers.bench.ts` runs it inside `pnpm bench`.
+ * `tooling/scripts/ts-loader.mjs` (see `pnpm bench:peers`); `peers.bench.ts` runs it inside `pnpm bench`.
  */
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import { createRateLimiter } from "../src/mod.ts";

@@ -2,7 +2,7 @@
  * One child process of the precision bench's multi-process rows: its own Redis connection and its
  * own `RedisRateLimiter` on the key prefix the parent gives it, `callers` concurrent callers
  * hammering one sandbox Mapiq operation until `endAt`. Run by `precision.bench.ts` through
- * `_ts_loader.mjs`; talks to the parent over IPC only (hello → config → ready → go → done).
+ * `tooling/scripts/ts-loader.mjs`; talks to the parent over IPC only (hello → config → ready → go → done).
  */
 import { parseRetryAfter } from "@mly/auth-core";
 import { Redis } from "ioredis";

@@ -78,7 +78,7 @@ async function _startWorkers(count: number, config: WorkerConfig): Promise<Child
   const children: ChildProcess[] = [];
   const started = Array.from({ length: count }, async () => {
     const child = fork(new URL("_precision_worker.ts", import.meta.url), [], {
-      execArgv: ["--import", new URL("_ts_loader.mjs", import.meta.url).href, "--conditions=@mly/source"],
+      execArgv: ["--import", new URL("../../../tooling/scripts/ts-loader.mjs", import.meta.url).href, "--conditions=@mly/source"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     children.push(child);

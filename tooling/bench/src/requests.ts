@@ -109,7 +109,7 @@ class Samples {
 export async function requestBench(options: RequestBenchOptions): Promise<string> {
   const server = fork(fileURLToPath(new URL("server.ts", import.meta.url)), [], {
     env: { ...process.env, BENCH_TOKEN: TOKEN },
-    execArgv: ["--conditions=@mly/source", "--import", fileURLToPath(new URL("_ts_loader.mjs", import.meta.url))],
+    execArgv: ["--conditions=@mly/source", "--import", fileURLToPath(new URL("../../scripts/ts-loader.mjs", import.meta.url))],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   try {

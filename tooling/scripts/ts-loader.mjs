@@ -1,10 +1,11 @@
 // @ts-check
 /**
- * `node --import ./src/_ts_loader.mjs --conditions=@mly/source src/bench.ts`: runs the bench and the
- * workspace's TypeScript sources directly (the `@mly/source` condition points every `@mly/*`
- * package at its `src/*.ts`, so no build is needed and the figures are those of the code in this
- * checkout). Each `.ts` file is transpiled on load with the `typescript` compiler (type erasure
- * only; `pnpm typecheck` covers the types). The same loader as `packages/ratelimit/bench/`.
+ * `node --import <root>/tooling/scripts/ts-loader.mjs --conditions=@mly/source script.ts`: runs the
+ * workspace's TypeScript sources directly, as vitest does (the `@mly/source` condition points every
+ * `@mly/*` package at its `src/*.ts`): the benches, and the child processes of some tests. Each `.ts` file
+ * is transpiled on load with the `typescript` compiler (type erasure only, no type check: the
+ * package's `typecheck` covers that). Registers itself on the main thread; Node runs the hooks
+ * below on its loader thread.
  */
 import { readFile } from "node:fs/promises";
 import { register } from "node:module";
