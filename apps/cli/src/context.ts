@@ -82,7 +82,7 @@ export async function createContext(options: CreateContextOptions): Promise<Cont
   const globals = options.globals;
   let embedded: Sandbox | undefined;
   let server: ServerTarget = { kind: "production" };
-  const sandboxUrl = globals["sandbox-url"] ?? _nonEmpty(env["MLY_SANDBOX_URL"]);
+  const sandboxUrl = globals["sandbox-url"] ?? nonEmpty(env["MLY_SANDBOX_URL"]);
   if (globals.sandbox === true) {
     embedded = await startSandbox({
       autoApprove: true,
@@ -97,7 +97,7 @@ export async function createContext(options: CreateContextOptions): Promise<Cont
     server = { kind: "sandbox", url: sandboxUrl.replace(/\/+$/, ""), embedded: undefined };
   }
   let temporary: string | undefined;
-  let configDir = globals["config-dir"] ?? _nonEmpty(env["MLY_CONFIG_DIR"]);
+  let configDir = globals["config-dir"] ?? nonEmpty(env["MLY_CONFIG_DIR"]);
   if (configDir === undefined) {
     if (embedded !== undefined) {
       temporary = await mkdtemp(join(tmpdir(), "mly-sandbox-"));
@@ -152,6 +152,6 @@ export async function createContext(options: CreateContextOptions): Promise<Cont
   };
 }
 
-function _nonEmpty(value: string | undefined): string | undefined {
+function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === "" ? undefined : value;
 }

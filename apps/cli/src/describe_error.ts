@@ -81,12 +81,12 @@ export function describeError(error: unknown, profileName = "default"): ErrorRep
     }
   }
   if (error instanceof HTTPError) {
-    return { message: `${error.request.method} ${_withoutQuery(error.request.url)} answered HTTP ${error.response.status}.`, exitCode: EXIT.other };
+    return { message: `${error.request.method} ${withoutQuery(error.request.url)} answered HTTP ${error.response.status}.`, exitCode: EXIT.other };
   }
   if (error instanceof TimeoutError) {
-    return { message: `${error.request.method} ${_withoutQuery(error.request.url)} timed out. Check the network connection.`, exitCode: EXIT.network };
+    return { message: `${error.request.method} ${withoutQuery(error.request.url)} timed out. Check the network connection.`, exitCode: EXIT.network };
   }
-  const network = _networkCode(error);
+  const network = networkCode(error);
   if (network !== undefined) {
     return { message: `Cannot reach the server (${network}). Check the network connection; for a sandbox profile, is the sandbox still running?`, exitCode: EXIT.network };
   }
@@ -94,7 +94,7 @@ export function describeError(error: unknown, profileName = "default"): ErrorRep
   return { message: error instanceof Error ? error.message : String(error), exitCode: EXIT.other };
 }
 
-function _networkCode(error: unknown): string | undefined {
+function networkCode(error: unknown): string | undefined {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|UND_ERR_\w+)$/.test(code)) return code;
@@ -102,7 +102,7 @@ function _networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function _withoutQuery(url: string): string {
+function withoutQuery(url: string): string {
   const q = url.indexOf("?");
   return q < 0 ? url : url.slice(0, q);
 }

@@ -77,7 +77,7 @@ export async function downloadImages(options: DownloadImagesOptions): Promise<Do
     }
   } catch (error) {
     writer.close();
-    if (signal.aborted && (_isAbort(error) || isMlyError(error, "aborted"))) {
+    if (signal.aborted && (isAbort(error) || isMlyError(error, "aborted"))) {
       return { count, pages, refreshes: seenRefreshes - startRefreshes, interrupted: true };
     }
     throw error;
@@ -86,6 +86,6 @@ export async function downloadImages(options: DownloadImagesOptions): Promise<Do
   return { count, pages, refreshes: seenRefreshes - startRefreshes, interrupted: false };
 }
 
-function _isAbort(error: unknown): boolean {
+function isAbort(error: unknown): boolean {
   return error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError" || error.name === "AbortedError");
 }

@@ -36,7 +36,7 @@ export function mainHelp(commands: readonly Command[]): string {
 Usage: mly [global options] <command> [options]
 
 Commands:
-${_list(commands)}
+${list(commands)}
 
 Try it without an account: mly demo
 Run \`mly <command> --help\` for a command's options.
@@ -52,7 +52,7 @@ export function groupHelp(group: string, commands: readonly Command[]): string {
   return `Usage: mly ${group} <command> [options]
 
 Commands:
-${_list(members)}
+${list(members)}
 
 Run \`mly ${group} <command> --help\` for a command's options.
 
@@ -64,7 +64,7 @@ export function commandHelp(command: Command): string {
   return `${command.help}\n\n${INHERITED_HELP}`;
 }
 
-function _list(commands: readonly Command[]): string {
+function list(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n");
 }

@@ -6,9 +6,9 @@
  * @module
  */
 
-const _FORMAT = new Intl.RelativeTimeFormat("en", { numeric: "always" });
+const FORMAT = new Intl.RelativeTimeFormat("en", { numeric: "always" });
 
-const _UNITS: readonly { unit: Intl.RelativeTimeFormatUnit; ms: number; below: number }[] = [
+const UNITS: readonly { unit: Intl.RelativeTimeFormatUnit; ms: number; below: number }[] = [
   { unit: "second", ms: 1000, below: 60 * 1000 },
   { unit: "minute", ms: 60 * 1000, below: 60 * 60 * 1000 },
   { unit: "hour", ms: 60 * 60 * 1000, below: 48 * 60 * 60 * 1000 },
@@ -28,9 +28,9 @@ const _UNITS: readonly { unit: Intl.RelativeTimeFormatUnit; ms: number; below: n
 export function relativeTime(at: number, now: number): string {
   const delta = at - now;
   const size = Math.abs(delta);
-  const { unit, ms } = _UNITS.find((u) => size < u.below - (u.ms / 2)) ?? { unit: "day" as const, ms: 24 * 60 * 60 * 1000 };
+  const { unit, ms } = UNITS.find((u) => size < u.below - (u.ms / 2)) ?? { unit: "day" as const, ms: 24 * 60 * 60 * 1000 };
   const value = Math.round(size / ms);
-  return _FORMAT.format(delta < 0 ? -value : value, unit);
+  return FORMAT.format(delta < 0 ? -value : value, unit);
 }
 
 /**

@@ -81,29 +81,29 @@ export async function loopbackLogin(options: LoopbackLoginOptions): Promise<Toke
       server.on("request", (request: IncomingMessage, response: ServerResponse) => {
         const target = new URL(request.url ?? "/", redirectUri);
         if (request.method !== "GET" || target.pathname !== path) {
-          _send(response, 404, callbackPage({ ok: false, title: "Not found", detail: "This local server only receives the login callback." }));
+          send(response, 404, callbackPage({ ok: false, title: "Not found", detail: "This local server only receives the login callback." }));
           return;
         }
         if (finished) {
-          _send(response, 409, callbackPage({ ok: false, title: "Login already handled", detail: "This login is over. Start a new one in the terminal." }));
+          send(response, 409, callbackPage({ ok: false, title: "Login already handled", detail: "This login is over. Start a new one in the terminal." }));
           return;
         }
         finishLogin({ profile: options.profile, client: options.client }, pending, target.href).then(
           (tokens) => {
             finish();
-            _send(response, 200, callbackPage({ ok: true, title: `Logged in to ${options.profile.name}`, detail: "mly saved the token." }));
+            send(response, 200, callbackPage({ ok: true, title: `Logged in to ${options.profile.name}`, detail: "mly saved the token." }));
             resolve(tokens);
           },
           (error: unknown) => {
             if (error instanceof StateMismatchError && !finished) {
               // A stale tab or a forged request: refuse it but keep waiting for the real callback.
-              _send(response, 400, callbackPage({ ok: false, title: "Not this login", detail: error.message }));
+              send(response, 400, callbackPage({ ok: false, title: "Not this login", detail: error.message }));
               options.onIgnoredCallback?.(error.message);
               return;
             }
             finish();
             const denied = (error as { code?: unknown }).code === "authorization_error";
-            _send(
+            send(
               response,
               denied ? 403 : 400,
               callbackPage({ ok: false, title: denied ? "Login cancelled" : "Login failed", detail: describeError(error).message }),
@@ -124,7 +124,7 @@ export async function loopbackLogin(options: LoopbackLoginOptions): Promise<Toke
   }
 }
 
-function _send(response: ServerResponse, status: number, html: string): void {
+function send(response: ServerResponse, status: number, html: string): void {
   response.writeHead(status, {
     "content-type": "text/html; charset=utf-8",
     "cache-control": "no-store",

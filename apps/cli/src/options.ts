@@ -54,16 +54,16 @@ export interface ParsedCommandLine {
 export function parseCommandLine(argv: readonly string[], options: Record<string, OptionSpec>, usage = "mly --help"): ParsedCommandLine {
   const all = { ...GLOBAL_OPTIONS, ...options };
   try {
-    const { values, positionals } = parseArgs({ args: _joinNegativeValues(argv, all), options: all, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: joinNegativeValues(argv, all), options: all, allowPositionals: true, strict: true });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (error) {
     const message = error instanceof Error ? error.message.replace(/\. To specify a positional argument.*$/s, ".") : String(error);
-    throw new CliError(`${message}${_suggestOption(message, all)}\nSee \`${usage}\`.`, EXIT.usage);
+    throw new CliError(`${message}${suggestOption(message, all)}\nSee \`${usage}\`.`, EXIT.usage);
   }
 }
 
 /** ` Did you mean --json?` for `Unknown option '--jsno'`, or nothing. */
-function _suggestOption(message: string, options: Record<string, OptionSpec>): string {
+function suggestOption(message: string, options: Record<string, OptionSpec>): string {
   const unknown = /^Unknown option '--([^'=]+)/.exec(message)?.[1];
   if (unknown === undefined) return "";
   const suggestion = didYouMean(unknown, Object.keys(options));
@@ -71,7 +71,7 @@ function _suggestOption(message: string, options: Record<string, OptionSpec>): s
 }
 
 /** `--bbox -89.4,43.0,…`: a value starting with a minus sign is a value, not an option. */
-function _joinNegativeValues(argv: readonly string[], options: Record<string, OptionSpec>): string[] {
+function joinNegativeValues(argv: readonly string[], options: Record<string, OptionSpec>): string[] {
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
@@ -107,7 +107,7 @@ export function splitCommand(argv: readonly string[], groups: readonly string[] 
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
     const takesWord = words.length === 0 || (words.length === 1 && groups.includes(words[0] ?? ""));
-    if (!optionsEnded && takesWord && !arg.startsWith("-") && !_isGlobalValue(args, i)) {
+    if (!optionsEnded && takesWord && !arg.startsWith("-") && !isGlobalValue(args, i)) {
       words.push(arg);
       continue;
     }
@@ -118,9 +118,9 @@ export function splitCommand(argv: readonly string[], groups: readonly string[] 
 }
 
 /** Whether `args[i]` is the value of the global string option before it (`--profile v2`, `-p v2`). */
-function _isGlobalValue(args: readonly string[], i: number): boolean {
+function isGlobalValue(args: readonly string[], i: number): boolean {
   const previous = args[i - 1];
-  if (previous === undefined || previous.includes("=") || previous === "--" || _isGlobalValue(args, i - 1)) return false;
+  if (previous === undefined || previous.includes("=") || previous === "--" || isGlobalValue(args, i - 1)) return false;
   const globals = GLOBAL_OPTIONS as Record<string, OptionSpec>;
   const spec = previous.startsWith("--") ? globals[previous.slice(2)] : Object.values(globals).find((o) => previous === `-${o.short ?? "\u0000"}`);
   return spec?.type === "string";

@@ -73,7 +73,7 @@ export class ProfileBook {
     }
     const profiles = (parsed as { profiles?: unknown } | null)?.profiles;
     if (typeof profiles !== "object" || profiles === null) return [];
-    return Object.values(profiles).filter(_isRecord).sort((a, b) => a.name.localeCompare(b.name));
+    return Object.values(profiles).filter(isRecord).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** One record, or `undefined`. */
@@ -107,7 +107,7 @@ export class ProfileBook {
   }
 }
 
-function _isRecord(value: unknown): value is ProfileRecord {
+function isRecord(value: unknown): value is ProfileRecord {
   if (typeof value !== "object" || value === null) return false;
   const r = value as Record<string, unknown>;
   return (
@@ -120,11 +120,11 @@ function _isRecord(value: unknown): value is ProfileRecord {
     (r["sandboxUrl"] === null || typeof r["sandboxUrl"] === "string") &&
     typeof r["loggedInAt"] === "number" &&
     (r["user"] === undefined || (typeof r["user"] === "object" && r["user"] !== null && typeof (r["user"] as Record<string, unknown>)["id"] === "string")) &&
-    (r["provider"] !== "oauth2" || _isServer(r["server"]))
+    (r["provider"] !== "oauth2" || isServer(r["server"]))
   );
 }
 
-function _isServer(value: unknown): value is OAuth2Server {
+function isServer(value: unknown): value is OAuth2Server {
   if (typeof value !== "object" || value === null) return false;
   const server = value as Record<string, unknown>;
   return (

@@ -52,7 +52,7 @@ export function readLine(input: NodeJS.ReadableStream, options: ReadLineOptions)
       const part = newline === -1 ? bytes : bytes.subarray(0, newline);
       size += part.length;
       if (size > maxBytes) {
-        finish({ error: new CliError(`${_capitalized(options.what)} is longer than ${maxBytes} bytes: that is not it. Check what you pasted.`, EXIT.usage) });
+        finish({ error: new CliError(`${capitalized(options.what)} is longer than ${maxBytes} bytes: that is not it. Check what you pasted.`, EXIT.usage) });
         return;
       }
       chunks.push(part);
@@ -79,6 +79,6 @@ export function readLine(input: NodeJS.ReadableStream, options: ReadLineOptions)
   });
 }
 
-function _capitalized(text: string): string {
+function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

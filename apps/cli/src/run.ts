@@ -45,8 +45,8 @@ export async function run(argv: readonly string[], options: RunOptions): Promise
       process.stdout.write("mly 0.1.0\n");
       return EXIT.ok;
     }
-    const unknown = rest.find((arg) => arg.startsWith("-") && !_isHelpOrGlobal(arg));
-    if (unknown !== undefined) return fail(`Unknown option ${JSON.stringify(unknown)} without a command.${_suggestion(unknown.replace(/^-+/, "").replace(/=.*$/, ""), ["version", "help"], "--")}\nSee \`mly --help\`.`, EXIT.usage);
+    const unknown = rest.find((arg) => arg.startsWith("-") && !isHelpOrGlobal(arg));
+    if (unknown !== undefined) return fail(`Unknown option ${JSON.stringify(unknown)} without a command.${suggestion(unknown.replace(/^-+/, "").replace(/=.*$/, ""), ["version", "help"], "--")}\nSee \`mly --help\`.`, EXIT.usage);
     // `mly`, like `gh` and `git`: the help, on stdout, exit 0.
     return help(mainHelp(COMMANDS));
   }
@@ -65,10 +65,10 @@ export async function run(argv: readonly string[], options: RunOptions): Promise
     }
     if (group !== undefined) {
       const subcommands = COMMANDS.filter((c) => c.name.startsWith(`${group} `)).map((c) => c.name.slice(group.length + 1));
-      return fail(`Unknown command "mly ${words.join(" ")}".${_suggestion(words[1] ?? "", subcommands, `mly ${group} `)}\nSee \`mly ${group} --help\`.`, EXIT.usage);
+      return fail(`Unknown command "mly ${words.join(" ")}".${suggestion(words[1] ?? "", subcommands, `mly ${group} `)}\nSee \`mly ${group} --help\`.`, EXIT.usage);
     }
     const names = [...new Set(COMMANDS.map((c) => c.name.split(" ")[0] ?? ""))];
-    return fail(`Unknown command ${JSON.stringify(words[0])}.${_suggestion(words[0] ?? "", names, "mly ")}\nSee \`mly --help\` for the commands.`, EXIT.usage);
+    return fail(`Unknown command ${JSON.stringify(words[0])}.${suggestion(words[0] ?? "", names, "mly ")}\nSee \`mly --help\` for the commands.`, EXIT.usage);
   }
   let parsed;
   try {
@@ -111,12 +111,12 @@ function _find(words: readonly string[]): Command | undefined {
 }
 
 /** ` Did you mean \`mly status\`?` or nothing. */
-function _suggestion(input: string, candidates: readonly string[], prefix: string): string {
+function suggestion(input: string, candidates: readonly string[], prefix: string): string {
   const match = didYouMean(input, candidates);
   return match === undefined ? "" : ` Did you mean \`${prefix}${match}\`?`;
 }
 
-function _isHelpOrGlobal(arg: string): boolean {
+function isHelpOrGlobal(arg: string): boolean {
   const name = arg.replace(/=.*$/, "");
   if (name === "-h" || name === "--help" || name === "--version" || name === "--") return true;
   const globals = GLOBAL_OPTIONS as Record<string, OptionSpec>;

@@ -73,7 +73,7 @@ Endpoint overrides: MAPIQ_TOKEN_URL, MAPIQ_API_URL.
  */
 export function parseWorkerConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): WorkerConfig {
   const { values } = parseArgs({
-    args: _withoutLeadingDashDash(argv),
+    args: withoutLeadingDashDash(argv),
     options: {
       workers: { type: "string" },
       duration: { type: "string" },
@@ -93,30 +93,30 @@ export function parseWorkerConfig(argv: readonly string[], env: Readonly<Record<
   });
   const sandbox = values.sandbox === true;
   const endpoints: WorkerConfig["endpoints"] = {};
-  const tokenUrl = _nonEmpty(env["MAPIQ_TOKEN_URL"]);
-  const apiUrl = _nonEmpty(env["MAPIQ_API_URL"]);
+  const tokenUrl = nonEmpty(env["MAPIQ_TOKEN_URL"]);
+  const apiUrl = nonEmpty(env["MAPIQ_API_URL"]);
   if (tokenUrl !== undefined) endpoints.tokenEndpoint = tokenUrl;
   if (apiUrl !== undefined) endpoints.apiBaseUrl = apiUrl;
   return {
-    workers: _int("--workers", values.workers, 4, 1, 64),
-    durationS: _int("--duration", values.duration, sandbox ? 15 : 30, 1, 86_400),
+    workers: int("--workers", values.workers, 4, 1, 64),
+    durationS: int("--duration", values.duration, sandbox ? 15 : 30, 1, 86_400),
     sandbox,
-    limit: _int("--limit", values.limit, 20, 1, 1_000_000),
-    windowMs: _int("--window-ms", values["window-ms"], sandbox ? 2000 : 60_000, 100, 86_400_000),
-    tokenLifetimeS: _int("--token-lifetime", values["token-lifetime"], 6, 2, 86_400),
-    clockSkewMs: _int("--clock-skew-ms", values["clock-skew-ms"], sandbox ? 500 : 30_000, 0, 3_600_000),
-    refreshMinMarginMs: _int("--refresh-min-margin-ms", values["refresh-min-margin-ms"], sandbox ? 2000 : 30_000, 0, 3_600_000),
-    redisUrl: _nonEmpty(values["redis-url"] ?? env["REDIS_URL"]) ?? "redis://127.0.0.1:6379",
-    redisPrefix: _nonEmpty(values["redis-prefix"]) ?? "mly:mapiq-worker",
-    clientId: _nonEmpty(env["MAPIQ_CLIENT_ID"]),
-    clientSecret: _nonEmpty(env["MAPIQ_CLIENT_SECRET"]),
+    limit: int("--limit", values.limit, 20, 1, 1_000_000),
+    windowMs: int("--window-ms", values["window-ms"], sandbox ? 2000 : 60_000, 100, 86_400_000),
+    tokenLifetimeS: int("--token-lifetime", values["token-lifetime"], 6, 2, 86_400),
+    clockSkewMs: int("--clock-skew-ms", values["clock-skew-ms"], sandbox ? 500 : 30_000, 0, 3_600_000),
+    refreshMinMarginMs: int("--refresh-min-margin-ms", values["refresh-min-margin-ms"], sandbox ? 2000 : 30_000, 0, 3_600_000),
+    redisUrl: nonEmpty(values["redis-url"] ?? env["REDIS_URL"]) ?? "redis://127.0.0.1:6379",
+    redisPrefix: nonEmpty(values["redis-prefix"]) ?? "mly:mapiq-worker",
+    clientId: nonEmpty(env["MAPIQ_CLIENT_ID"]),
+    clientSecret: nonEmpty(env["MAPIQ_CLIENT_SECRET"]),
     endpoints,
     json: values.json === true,
     help: values.help === true,
   };
 }
 
-function _int(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
+function int(flag: string, text: string | undefined, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;
   const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
@@ -125,11 +125,11 @@ function _int(flag: string, text: string | undefined, fallback: number, min: num
   return value;
 }
 
-function _nonEmpty(value: string | undefined): string | undefined {
+function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
 /** `pnpm --filter … start -- --sandbox` passes the `--` on: a leading `--` only separates, it ends nothing. */
-function _withoutLeadingDashDash(argv: readonly string[]): string[] {
+function withoutLeadingDashDash(argv: readonly string[]): string[] {
   return argv[0] === "--" ? argv.slice(1) : [...argv];
 }

@@ -41,7 +41,7 @@ async function main(): Promise<number> {
     }
     client = { clientId: config.clientId, clientSecret: config.clientSecret };
   }
-  console.log(`${config.workers} workers for ${config.durationS} s, sharing Redis ${_redact(config.redisUrl)} (token store + rate limiter)`);
+  console.log(`${config.workers} workers for ${config.durationS} s, sharing Redis ${redact(config.redisUrl)} (token store + rate limiter)`);
   const summary = await runWorkers({
     job: {
       endpoints,
@@ -86,7 +86,7 @@ async function main(): Promise<number> {
   return summary.failures.length === 0 ? 0 : 1;
 }
 
-function _redact(url: string): string {
+function redact(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password !== "") parsed.password = "***";

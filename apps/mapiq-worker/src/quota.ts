@@ -41,7 +41,7 @@ export interface QuotaReport {
 }
 
 const _API = "/mapiq/api";
-const _TOKEN = "/mapiq/account/api/public/oauth2/token";
+const TOKEN = "/mapiq/account/api/public/oauth2/token";
 
 /**
  * Reads a sandbox request log: per operation, the accepted requests against what `limit` per
@@ -63,7 +63,7 @@ export function quotaReport(entries: Iterable<QuotaLogEntry>, limit: { limit: nu
   for (const entry of entries) {
     if (entry.route === null) continue;
     if (entry.route.startsWith(`${_API}/`)) api.push(entry);
-    else if (entry.route === _TOKEN && entry.method === "POST") tokenRequests.push(entry.time);
+    else if (entry.route === TOKEN && entry.method === "POST") tokenRequests.push(entry.time);
   }
   const spacing = limit.windowMs / limit.limit;
   const first = Math.min(...api.map((e) => e.time));

@@ -18,7 +18,7 @@ export interface QuotaChartOptions {
   width?: number;
 }
 
-interface _Sample {
+interface Sample {
   at: number;
   used: Record<string, number>;
 }
@@ -43,7 +43,7 @@ export class QuotaChart {
   readonly #windowMs: number;
   readonly #operations: string[];
   readonly #width: number;
-  readonly #samples: _Sample[] = [{ at: 0, used: {} }];
+  readonly #samples: Sample[] = [{ at: 0, used: {} }];
   #previous: EventCounters | undefined;
 
   /** Creates a chart for a limit of `limit` requests per `windowMs` per operation. */
@@ -67,7 +67,7 @@ export class QuotaChart {
     // Samples a tick older than the longest look-back are never read again.
     while (this.#samples.length > 1 && (this.#samples[0]?.at ?? Infinity) < elapsedMs - spanMs - 1000) this.#samples.shift();
     const nameWidth = Math.max(...this.#operations.map((op) => op.length), 9);
-    const lines = [`[${String(Math.round(elapsedMs / 1000)).padStart(3)}s] quota: requests answered in the last ${_seconds(spanMs)} per operation, against the limit of ${_number(allowed)}`];
+    const lines = [`[${String(Math.round(elapsedMs / 1000)).padStart(3)}s] quota: requests answered in the last ${seconds(spanMs)} per operation, against the limit of ${_number(allowed)}`];
     for (const op of this.#operations) {
       const now = counters.used[op] ?? 0;
       const used = now - (then.used[op] ?? 0);
@@ -87,7 +87,7 @@ export class QuotaChart {
   }
 
   /** The sample taken nearest to `at` (the start, before the first tick). */
-  #nearest(at: number): _Sample {
+  #nearest(at: number): Sample {
     let found = this.#samples[0] ?? { at: 0, used: {} };
     for (const sample of this.#samples) if (Math.abs(sample.at - at) < Math.abs(found.at - at)) found = sample;
     return found;
@@ -101,7 +101,7 @@ function _bar(used: number, allowed: number, width: number): string {
   return `▕${"█".repeat(filled)}${"·".repeat(width - filled)}▏${over}`;
 }
 
-function _seconds(ms: number): string {
+function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 

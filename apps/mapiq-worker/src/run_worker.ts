@@ -91,7 +91,7 @@ export async function runWorker(job: WorkerJob, signal: AbortSignal, report: (st
       try {
         const body: unknown = await api.ky.get(operation.path(n + job.index, buildingIds), { signal }).json();
         if (operation.name === "GET /v2/buildings" && buildingIds.length === 0) {
-          buildingIds = _ids(body);
+          buildingIds = ids(body);
           if (buildingIds.length > 0) idsReady();
         }
       } catch (error) {
@@ -113,7 +113,7 @@ export async function runWorker(job: WorkerJob, signal: AbortSignal, report: (st
   return stats;
 }
 
-function _ids(body: unknown): string[] {
+function ids(body: unknown): string[] {
   const items = (body as { items?: unknown } | null)?.items;
   if (!Array.isArray(items)) return [];
   return items.map((item: unknown) => (item as { id?: unknown } | null)?.id).filter((id): id is string => typeof id === "string");

@@ -69,7 +69,7 @@ Endpoint overrides: MAPILLARY_AUTHORIZATION_URL, MAPILLARY_TOKEN_URL, MAPILLARY_
  */
 export function parseWebConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): WebConfig {
   const { values } = parseArgs({
-    args: _withoutLeadingDashDash(argv),
+    args: withoutLeadingDashDash(argv),
     options: {
       sandbox: { type: "boolean" },
       "auto-approve": { type: "boolean" },
@@ -87,26 +87,26 @@ export function parseWebConfig(argv: readonly string[], env: Readonly<Record<str
   const portText = values.port ?? env["PORT"] ?? "3000";
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new TypeError(`--port must be a port number (0-65535), got ${JSON.stringify(portText)}.`);
-  const redisUrl = values.memory === true ? undefined : _nonEmpty(values["redis-url"] ?? env["REDIS_URL"]);
-  const bboxText = _nonEmpty(values.bbox ?? env["MLY_WEB_BBOX"]);
+  const redisUrl = values.memory === true ? undefined : nonEmpty(values["redis-url"] ?? env["REDIS_URL"]);
+  const bboxText = nonEmpty(values.bbox ?? env["MLY_WEB_BBOX"]);
   const endpoints: WebConfig["endpoints"] = {};
-  const auth = _nonEmpty(env["MAPILLARY_AUTHORIZATION_URL"]);
-  const token = _nonEmpty(env["MAPILLARY_TOKEN_URL"]);
-  const api = _nonEmpty(env["MAPILLARY_API_URL"]);
+  const auth = nonEmpty(env["MAPILLARY_AUTHORIZATION_URL"]);
+  const token = nonEmpty(env["MAPILLARY_TOKEN_URL"]);
+  const api = nonEmpty(env["MAPILLARY_API_URL"]);
   if (auth !== undefined) endpoints.authorizationEndpoint = auth;
   if (token !== undefined) endpoints.tokenEndpoint = token;
   if (api !== undefined) endpoints.apiBaseUrl = api;
   return {
-    sandbox: values.sandbox === true || _truthy(env["MLY_WEB_SANDBOX"]),
+    sandbox: values.sandbox === true || truthy(env["MLY_WEB_SANDBOX"]),
     autoApprove: values["auto-approve"] === true,
     port,
     host: values.host ?? env["HOST"] ?? "127.0.0.1",
-    baseUrl: _nonEmpty(values["base-url"] ?? env["MLY_WEB_BASE_URL"]),
+    baseUrl: nonEmpty(values["base-url"] ?? env["MLY_WEB_BASE_URL"]),
     redisUrl,
     bbox: bboxText === undefined ? undefined : parseBbox(bboxText),
-    clientId: _nonEmpty(env["MAPILLARY_CLIENT_ID"]),
-    clientSecret: _nonEmpty(env["MAPILLARY_CLIENT_SECRET"]),
-    clientToken: _nonEmpty(env["MAPILLARY_CLIENT_TOKEN"]),
+    clientId: nonEmpty(env["MAPILLARY_CLIENT_ID"]),
+    clientSecret: nonEmpty(env["MAPILLARY_CLIENT_SECRET"]),
+    clientToken: nonEmpty(env["MAPILLARY_CLIENT_TOKEN"]),
     endpoints,
     help: values.help === true,
   };
@@ -147,15 +147,15 @@ export function parseBbox(text: string): [number, number, number, number] {
   return [w, s, e, n];
 }
 
-function _nonEmpty(value: string | undefined): string | undefined {
+function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
-function _truthy(value: string | undefined): boolean {
+function truthy(value: string | undefined): boolean {
   return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }
 
 /** `pnpm --filter … start -- --sandbox` passes the `--` on: a leading `--` only separates, it ends nothing. */
-function _withoutLeadingDashDash(argv: readonly string[]): string[] {
+function withoutLeadingDashDash(argv: readonly string[]): string[] {
   return argv[0] === "--" ? argv.slice(1) : [...argv];
 }

@@ -23,7 +23,7 @@ export function safeReturnTo(value: string | undefined | null, fallback = "/"): 
   if (typeof value !== "string" || value.length === 0 || value.length > 2048) return fallback;
   if (!value.startsWith("/") || value.startsWith("//")) return fallback;
   // Backslashes and control characters (tab, newline…) are normalized away or into slashes by browsers.
-  if (value.includes("\\") || _hasControl(value)) return fallback;
+  if (value.includes("\\") || hasControl(value)) return fallback;
   const base = "http://same-origin.invalid";
   let resolved: URL;
   try {
@@ -38,7 +38,7 @@ export function safeReturnTo(value: string | undefined | null, fallback = "/"): 
   return result;
 }
 
-function _hasControl(text: string): boolean {
+function hasControl(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code < 0x20 || code === 0x7f) return true;

@@ -5,7 +5,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import type { Attributes, Meter, Tracer } from "@opentelemetry/api";
 
 /** A reader that exports nothing: the test calls `collect()` itself. */
-class _CollectingReader extends MetricReader {
+class CollectingReader extends MetricReader {
   protected override onForceFlush(): Promise<void> {
     return Promise.resolve();
   }
@@ -31,7 +31,7 @@ export interface TestOtel {
 }
 
 export function testOtel(): TestOtel {
-  const reader = new _CollectingReader();
+  const reader = new CollectingReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });

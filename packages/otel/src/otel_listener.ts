@@ -47,9 +47,9 @@ interface _Instruments {
 
 /** OpenTelemetry's `SpanStatusCode.ERROR` and `SpanKind.CLIENT`, as numbers: this package imports only types from the API. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- the enum's value: only its type is imported (the API is an optional peer)
-const _STATUS_ERROR = 2 as SpanStatusCode;
+const STATUS_ERROR = 2 as SpanStatusCode;
 // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- as above
-const _KIND_CLIENT = 2 as SpanKind;
+const KIND_CLIENT = 2 as SpanKind;
 
 /**
  * An event listener that records mly's events with OpenTelemetry: counters and histograms on
@@ -99,7 +99,7 @@ export function createOtelListener(options: OtelListenerOptions): MlyEventListen
     switch (event.type) {
       case "refresh.start": {
         if (tracer === undefined) return;
-        const span = tracer.startSpan(OTEL_INSTRUMENTS.tokenRequestSpan, { kind: _KIND_CLIENT, attributes: { "mly.token.key": event.key, "mly.provider": _provider(event.key) } });
+        const span = tracer.startSpan(OTEL_INSTRUMENTS.tokenRequestSpan, { kind: KIND_CLIENT, attributes: { "mly.token.key": event.key, "mly.provider": _provider(event.key) } });
         const spans = open.get(event.key);
         if (spans === undefined) open.set(event.key, [span]);
         else spans.push(span);
@@ -121,7 +121,7 @@ export function createOtelListener(options: OtelListenerOptions): MlyEventListen
         instruments?.refreshDuration.record(event.durationMs, { ...tokenAttributes(event.key), "mly.outcome": "failure" });
         endSpan(event.key, (span) => {
           span.setAttributes(failure);
-          span.setStatus({ code: _STATUS_ERROR, message: event.error ?? event.code });
+          span.setStatus({ code: STATUS_ERROR, message: event.error ?? event.code });
         });
         return;
       }

@@ -20,7 +20,7 @@
  */
 export function clientMistake(args: readonly string[], error: unknown): TypeError | undefined {
   if (!(error instanceof TypeError)) return undefined;
-  if (_MARKED.has(error)) return error;
+  if (MARKED.has(error)) return error;
   let message = error.message;
   // Never repeat a command argument (a SET's arguments can be a serialized token set).
   for (const arg of args.slice(1)) if (arg.length >= 4) message = message.split(arg).join("[argument]");
@@ -29,8 +29,8 @@ export function clientMistake(args: readonly string[], error: unknown): TypeErro
     `The Redis client threw a TypeError on ${args[0] ?? "a command"} (${message}): a programming error, not an outage — retrying will not help. ` +
       "Check that the client is an ioredis Redis or Cluster, a connected node-redis client (createClient) or cluster (createCluster), or an object with send(args).",
   );
-  _MARKED.add(mistake);
+  MARKED.add(mistake);
   return mistake;
 }
 
-const _MARKED = new WeakSet<TypeError>();
+const MARKED = new WeakSet<TypeError>();

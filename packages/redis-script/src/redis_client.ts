@@ -73,25 +73,25 @@ export type RedisClientLike = RedisCommander | IoRedisLike | NodeRedisLike | Nod
  * ```
  */
 export function toRedisCommander(client: RedisClientLike): RedisCommander {
-  if (typeof client !== "object" || (client as unknown) === null) throw new TypeError(_SHAPE);
+  if (typeof client !== "object" || (client as unknown) === null) throw new TypeError(SHAPE);
   // ioredis also has a `sendCommand` (taking a Command object) and both clients have a `command`
   // method (Redis' COMMAND): check `call`, then `sendCommand`, then `send`.
   if ("call" in client && typeof client.call === "function") return _ioredis(client);
   if ("sendCommand" in client && typeof client.sendCommand === "function") {
-    if ("masters" in client && "nodeClient" in client && typeof client.nodeClient === "function") return _nodeRedisCluster(client as unknown as _NodeRedisCluster);
+    if ("masters" in client && "nodeClient" in client && typeof client.nodeClient === "function") return nodeRedisCluster(client as unknown as NodeRedisCluster);
     const node = client;
-    return { send: (args) => _guard(args, () => node.sendCommand([...args])) };
+    return { send: (args) => guard(args, () => node.sendCommand([...args])) };
   }
   if ("send" in client && typeof client.send === "function") return client;
-  throw new TypeError(_SHAPE);
+  throw new TypeError(SHAPE);
 }
 
-const _SHAPE =
+const SHAPE =
   "Pass an ioredis Redis or Cluster, a node-redis client (createClient) or cluster (createCluster), or an object with send(args).";
 
 /** ioredis `Redis` or `Cluster` (a `Cluster` has `nodes(role)`). */
 function _ioredis(io: IoRedisLike): RedisCommander {
-  const commander: RedisCommander = { send: (args) => _guard(args, () => io.call(args[0] ?? "", ...args.slice(1))) };
+  const commander: RedisCommander = { send: (args) => guard(args, () => io.call(args[0] ?? "", ...args.slice(1))) };
   const cluster = io as IoRedisLike & { nodes?: (role: string) => IoRedisLike[]; isCluster?: boolean };
   if (cluster.isCluster === true && typeof cluster.nodes === "function") {
     const nodes = cluster.nodes.bind(cluster);
@@ -100,14 +100,14 @@ function _ioredis(io: IoRedisLike): RedisCommander {
   return commander;
 }
 
-interface _NodeRedisCluster extends NodeRedisClusterLike {
+interface NodeRedisCluster extends NodeRedisClusterLike {
   sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
 }
 
 /** node-redis `createCluster`: `sendCommand(firstKey, isReadonly, args)`, `masters`, `nodeClient(node)`. */
-function _nodeRedisCluster(cluster: _NodeRedisCluster): RedisCommander {
+function nodeRedisCluster(cluster: NodeRedisCluster): RedisCommander {
   return {
-    send: (args) => _guard(args, () => cluster.sendCommand(firstKeyOf(args), false, [...args])),
+    send: (args) => guard(args, () => cluster.sendCommand(firstKeyOf(args), false, [...args])),
     masters: async () => {
       const clients = await Promise.all(cluster.masters.map(async (node) => (await cluster.nodeClient(node)) as RedisClientLike));
       return clients.map((client) => toRedisCommander(client));
@@ -116,7 +116,7 @@ function _nodeRedisCluster(cluster: _NodeRedisCluster): RedisCommander {
 }
 
 /** Commands whose first argument is not a key. */
-const _KEYLESS = new Set(["PING", "ECHO", "SCAN", "SCRIPT", "INFO", "TIME", "CLUSTER", "DBSIZE", "COMMAND", "CLIENT", "CONFIG", "FLUSHALL", "FLUSHDB", "DEBUG", "MONITOR", "RANDOMKEY"]);
+const KEYLESS = new Set(["PING", "ECHO", "SCAN", "SCRIPT", "INFO", "TIME", "CLUSTER", "DBSIZE", "COMMAND", "CLIENT", "CONFIG", "FLUSHALL", "FLUSHDB", "DEBUG", "MONITOR", "RANDOMKEY"]);
 
 /**
  * The key a cluster routes `args` by: a script's first key (`EVAL`, `EVALSHA`, `FCALL` and their
@@ -133,12 +133,12 @@ const _KEYLESS = new Set(["PING", "ECHO", "SCAN", "SCRIPT", "INFO", "TIME", "CLU
 export function firstKeyOf(args: readonly string[]): string | undefined {
   const command = (args[0] ?? "").toUpperCase();
   if (/^(?:EVAL|EVALSHA|FCALL)(?:_RO)?$/.test(command)) return Number(args[2]) > 0 ? args[3] : undefined;
-  if (_KEYLESS.has(command)) return undefined;
+  if (KEYLESS.has(command)) return undefined;
   return args[1];
 }
 
 /** Calls the client; a `TypeError` it throws (at once or as a rejection) becomes {@link clientMistake}'s. */
-async function _guard(args: readonly string[], call: () => Promise<unknown>): Promise<unknown> {
+async function guard(args: readonly string[], call: () => Promise<unknown>): Promise<unknown> {
   try {
     return await call();
   } catch (error) {

@@ -62,14 +62,14 @@ export class RedisScript {
     try {
       return await commander.send(["EVALSHA", await this.sha(), ...tail]);
     } catch (error) {
-      if (!_isNoScript(error)) throw error;
+      if (!isNoScript(error)) throw error;
       return commander.send(["EVAL", this.source, ...tail]);
     }
   }
 }
 
 /** Whether `error`, or an error in its `cause` chain, is Redis' NOSCRIPT reply. */
-function _isNoScript(error: unknown): boolean {
+function isNoScript(error: unknown): boolean {
   for (let current = error, depth = 0; current instanceof Error && depth < 8; current = current.cause, depth += 1) {
     if (current.message.startsWith("NOSCRIPT")) return true;
   }

@@ -39,7 +39,7 @@ Mapiq
   clientSecret           ${c.mapiq.clientSecret}
 
 To point \`mly\` (and the apps) at this sandbox, paste into your shell:
-${_exportLines(sb)}
+${exportLines(sb)}
 
 Redirect URIs: ${registered}any http://127.0.0.1:<port>/<path> or http://localhost:<port>/<path>.
 Consent: ${sb.settings.autoApprove ? "auto-approve" : "page with Approve / Deny"}. Press Ctrl-C to stop.
@@ -50,7 +50,7 @@ Consent: ${sb.settings.autoApprove ? "auto-approve" : "page with Approve / Deny"
  * The sandbox's URL and credentials as `export NAME='value'` lines a POSIX shell accepts as pasted
  * (values single-quoted: client tokens contain `|`), under the names `mly` reads.
  */
-function _exportLines(sb: Sandbox): string {
+function exportLines(sb: Sandbox): string {
   const c = sb.credentials;
   const variables: [string, string][] = [
     ["MLY_SANDBOX_URL", sb.url],

@@ -3,7 +3,7 @@ import { banner } from "./banner.ts";
 import { parseCliArgs, USAGE } from "./cli_args.ts";
 import { startSandbox } from "./sandbox.ts";
 
-async function _main(): Promise<void> {
+async function main(): Promise<void> {
   let args;
   try {
     args = parseCliArgs(process.argv.slice(2));
@@ -33,4 +33,4 @@ async function _main(): Promise<void> {
   process.once("SIGTERM", stop);
 }
 
-void _main();
+void main();

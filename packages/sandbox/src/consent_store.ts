@@ -13,7 +13,7 @@ export interface ConsentRequest {
   readonly responseType: "code" | "token";
 }
 
-const _TTL_MS = 10 * 60 * 1000;
+const TTL_MS = 10 * 60 * 1000;
 
 /** Pending consent screens, each answerable once within ten minutes. */
 export class ConsentStore {
@@ -27,7 +27,7 @@ export class ConsentStore {
   /** Parks `request`, returning the id the consent form posts back. */
   open(request: ConsentRequest): string {
     const id = randomToken(18);
-    this.#pending.set(id, { request, expiresAt: this.#now() + _TTL_MS });
+    this.#pending.set(id, { request, expiresAt: this.#now() + TTL_MS });
     return id;
   }
 

@@ -55,12 +55,12 @@ export function generateDataset(seed: number, size: number, creator: { id: strin
       lon = w + rand() * (e - w);
       lat = s + rand() * (n - s);
       heading = rand() * 360;
-      sequence = _sequenceId(rand);
+      sequence = sequenceId(rand);
       time += Math.floor(rand() * 30 * 86_400_000);
     }
     heading = (heading + (rand() - 0.5) * 30 + 360) % 360;
-    lon = _clamp(lon + Math.sin((heading * Math.PI) / 180) * 0.0002, w, e);
-    lat = _clamp(lat + Math.cos((heading * Math.PI) / 180) * 0.00015, s, n);
+    lon = clamp(lon + Math.sin((heading * Math.PI) / 180) * 0.0002, w, e);
+    lat = clamp(lat + Math.cos((heading * Math.PI) / 180) * 0.00015, s, n);
     time += 2000;
     const pano = rand() < 0.1;
     images.push({
@@ -86,14 +86,14 @@ export function inBBox(img: SandboxImage, bbox: BBox): boolean {
   return lon >= bbox[0] && lon <= bbox[2] && lat >= bbox[1] && lat <= bbox[3];
 }
 
-function _sequenceId(rand: () => number): string {
+function sequenceId(rand: () => number): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   let out = "";
   for (let i = 0; i < 22; i++) out += alphabet[Math.floor(rand() * alphabet.length)] ?? "a";
   return out;
 }
 
-function _clamp(x: number, lo: number, hi: number): number {
+function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));
 }
 

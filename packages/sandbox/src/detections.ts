@@ -40,7 +40,7 @@ export const DETECTION_VALUES: readonly string[] = [
  * the image id, which the data-set seed already fixes), found 1 to 48 hours after capture.
  */
 export function detectionsOf(image: SandboxImage): SandboxDetection[] {
-  const rand = mulberry32(_hash(image.id));
+  const rand = mulberry32(hash(image.id));
   const count = Math.floor(rand() * 6);
   const detections: SandboxDetection[] = [];
   let createdAt = image.captured_at + 3_600_000 + Math.floor(rand() * 47 * 3_600_000);
@@ -52,7 +52,7 @@ export function detectionsOf(image: SandboxImage): SandboxDetection[] {
     detections.push({
       id: String(BigInt(image.id) * 10n + BigInt(i) + 900_000_000_000_000_000n),
       value: DETECTION_VALUES[Math.floor(rand() * DETECTION_VALUES.length)] ?? "object--street-light",
-      created_at: _graphTime(createdAt),
+      created_at: graphTime(createdAt),
       geometry: Buffer.from(detectionPolygonTile([x, y, x + width, y + height])).toString("base64"),
       image: { id: image.id },
     });
@@ -62,12 +62,12 @@ export function detectionsOf(image: SandboxImage): SandboxDetection[] {
 }
 
 /** Graph's timestamp form: `2021-05-20T17:49:01+0000`. */
-function _graphTime(ms: number): string {
+function graphTime(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}+0000`;
 }
 
 /** FNV-1a of the id: a 32-bit PRNG seed. */
-function _hash(text: string): number {
+function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

@@ -23,28 +23,28 @@ export interface DispatchDeps {
   logger?: ((line: string) => void) | undefined;
 }
 
-const _MAX_BODY = 1024 * 1024;
+const MAX_BODY = 1024 * 1024;
 
-const _CORS: Record<string, string> = {
+const CORS: Record<string, string> = {
   "access-control-allow-origin": "*",
 };
 
 /** The request listener: route, apply faults, run the handler, write, log. */
 export function createDispatcher(deps: DispatchDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    _dispatch(deps, req, res).catch((err: unknown) => {
+    dispatch(deps, req, res).catch((err: unknown) => {
       deps.logger?.(`sandbox: internal error: ${err instanceof Error ? err.message : String(err)}`);
       if (!res.headersSent) res.writeHead(500).end();
     });
   };
 }
 
-async function _dispatch(deps: DispatchDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function dispatch(deps: DispatchDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const start = deps.now();
   const startedAt = performance.now();
   const method = (req.method ?? "GET").toUpperCase();
   const url = new URL(req.url ?? "/", deps.baseUrl());
-  const rawBody = await _readBody(req);
+  const rawBody = await readBody(req);
   const match = matchRoute(deps.routes, method, url.pathname);
   const route = match.kind === "found" ? match.route.template : match.kind === "method-not-allowed" ? match.template : null;
   const api = match.kind === "found" ? match.route.api : match.api;
@@ -95,7 +95,7 @@ async function _dispatch(deps: DispatchDeps, req: IncomingMessage, res: ServerRe
     if (terminal.body !== undefined) response.body = terminal.body;
     Object.assign(response.headers, terminal.headers);
   } else if (method === "OPTIONS") {
-    response = _preflight();
+    response = preflight();
   } else if (rawBody === null) {
     response = apiError(api, 413, "Request body too large");
   } else if (match.kind === "found") {
@@ -131,7 +131,7 @@ async function _dispatch(deps: DispatchDeps, req: IncomingMessage, res: ServerRe
   finish(response.status, applied);
 }
 
-function _preflight(): SandboxResponse {
+function preflight(): SandboxResponse {
   return {
     status: 204,
     headers: {
@@ -156,11 +156,11 @@ function _malformed(response: SandboxResponse): SandboxResponse {
 function _write(res: ServerResponse, response: SandboxResponse): void {
   if (res.destroyed || res.writableEnded) return;
   const body = typeof response.body === "string" ? Buffer.from(response.body, "utf8") : response.body;
-  res.writeHead(response.status, { ..._CORS, ...response.headers, "content-length": String(body.byteLength) });
+  res.writeHead(response.status, { ...CORS, ...response.headers, "content-length": String(body.byteLength) });
   res.end(body);
 }
 
-async function _readBody(req: IncomingMessage): Promise<string | null> {
+async function readBody(req: IncomingMessage): Promise<string | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   let tooLarge = false;
@@ -168,7 +168,7 @@ async function _readBody(req: IncomingMessage): Promise<string | null> {
     for await (const chunk of req) {
       const buf = chunk as Buffer;
       size += buf.byteLength;
-      if (size > _MAX_BODY) tooLarge = true;
+      if (size > MAX_BODY) tooLarge = true;
       else chunks.push(buf);
     }
   } catch {

@@ -6,7 +6,7 @@ export interface FaultRegistry extends FaultInjector {
   take(target: FaultTarget): Fault[];
 }
 
-interface _Live {
+interface Live {
   id: number;
   spec: FaultSpec;
   remaining: number;
@@ -15,9 +15,9 @@ interface _Live {
 
 /** A fresh fault registry. */
 export function createFaultRegistry(): FaultRegistry {
-  let live: _Live[] = [];
+  let live: Live[] = [];
   let nextId = 1;
-  const handle = (f: _Live): FaultHandle => ({
+  const handle = (f: Live): FaultHandle => ({
     id: f.id,
     get remaining() {
       return f.remaining;
@@ -33,7 +33,7 @@ export function createFaultRegistry(): FaultRegistry {
     inject(spec) {
       const times = spec.times ?? 1;
       if (!(times > 0)) throw new RangeError("times must be positive");
-      const f: _Live = { id: nextId++, spec, remaining: times, hits: 0 };
+      const f: Live = { id: nextId++, spec, remaining: times, hits: 0 };
       live.push(f);
       return handle(f);
     },
@@ -42,7 +42,7 @@ export function createFaultRegistry(): FaultRegistry {
       live = [];
     },
     take(target) {
-      const hit = live.filter((f) => _applies(f.spec, target));
+      const hit = live.filter((f) => applies(f.spec, target));
       for (const f of hit) {
         f.hits++;
         f.remaining--;
@@ -53,7 +53,7 @@ export function createFaultRegistry(): FaultRegistry {
   };
 }
 
-function _applies(spec: FaultSpec, target: FaultTarget): boolean {
+function applies(spec: FaultSpec, target: FaultTarget): boolean {
   if (spec.method !== undefined && spec.method.toUpperCase() !== target.method) return false;
   if (spec.api !== undefined && spec.api !== target.api) return false;
   if (typeof spec.route === "string") return spec.route === target.route || spec.route === target.path;

@@ -22,11 +22,11 @@ export class RateWindow {
   /** Judges a request for `key` at `now`; if allowed it is recorded. */
   hit(key: string, now: number, shape: RateShape, limit: number, windowMs: number): RateDecision {
     const log = this.#prune(key, now, windowMs);
-    if (_allows(log, now, shape, limit, windowMs)) {
+    if (allows(log, now, shape, limit, windowMs)) {
       log.push(now);
       return { allowed: true };
     }
-    return { allowed: false, retryAfterMs: _waitUntilAllowed(log, now, shape, limit, windowMs) };
+    return { allowed: false, retryAfterMs: waitUntilAllowed(log, now, shape, limit, windowMs) };
   }
 
   /** How many requests `shape` would count for `key` at `now` (the weighted estimate may be fractional). */
@@ -62,7 +62,7 @@ function _count(log: readonly number[], at: number, shape: RateShape, windowMs: 
   }
 }
 
-function _allows(log: readonly number[], at: number, shape: RateShape, limit: number, windowMs: number): boolean {
+function allows(log: readonly number[], at: number, shape: RateShape, limit: number, windowMs: number): boolean {
   return _count(log, at, shape, windowMs) < limit;
 }
 
@@ -71,13 +71,13 @@ function _allows(log: readonly number[], at: number, shape: RateShape, limit: nu
  * else is accepted meanwhile. Every shape's count only falls as time passes, so a binary search
  * over [1, 2W] is exact.
  */
-function _waitUntilAllowed(log: readonly number[], now: number, shape: RateShape, limit: number, windowMs: number): number {
+function waitUntilAllowed(log: readonly number[], now: number, shape: RateShape, limit: number, windowMs: number): number {
   let lo = 1;
   let hi = 2 * windowMs;
-  if (!_allows(log, now + hi, shape, limit, windowMs)) return hi;
+  if (!allows(log, now + hi, shape, limit, windowMs)) return hi;
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
-    if (_allows(log, now + mid, shape, limit, windowMs)) hi = mid;
+    if (allows(log, now + mid, shape, limit, windowMs)) hi = mid;
     else lo = mid + 1;
   }
   return lo;

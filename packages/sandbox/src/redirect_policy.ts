@@ -6,7 +6,7 @@ export interface RedirectPolicy {
   readonly allowLoopback: boolean;
 }
 
-const _LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** Whether `uri` may receive codes or tokens. */
 export function isAllowedRedirect(uri: string, policy: RedirectPolicy): boolean {
@@ -18,5 +18,5 @@ export function isAllowedRedirect(uri: string, policy: RedirectPolicy): boolean 
   } catch {
     return false;
   }
-  return url.protocol === "http:" && _LOOPBACK_HOSTS.has(url.hostname) && url.hash === "" && url.username === "" && url.password === "";
+  return url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname) && url.hash === "" && url.username === "" && url.password === "";
 }

@@ -51,7 +51,7 @@ export interface RequestLogWriter extends RequestLog {
 export function createRequestLog(): RequestLogWriter {
   let entries: LogEntry[] = [];
   let seq = 0;
-  const select = (filter?: LogFilter): LogEntry[] => entries.filter((e) => _matches(e, filter));
+  const select = (filter?: LogFilter): LogEntry[] => entries.filter((e) => matches(e, filter));
   return {
     record(entry) {
       const full = { ...entry, seq: ++seq };
@@ -67,7 +67,7 @@ export function createRequestLog(): RequestLogWriter {
   };
 }
 
-function _matches(entry: LogEntry, filter: LogFilter | undefined): boolean {
+function matches(entry: LogEntry, filter: LogFilter | undefined): boolean {
   if (filter === undefined) return true;
   if (typeof filter === "function") return filter(entry);
   return Object.entries(filter).every(([key, value]) => (entry as unknown as Record<string, unknown>)[key] === value);

@@ -6,7 +6,7 @@ export type RouteMatch =
   | { kind: "method-not-allowed"; template: string; api: ApiName; allow: string[] }
   | { kind: "not-found"; api: ApiName };
 
-const _PREFIXES: readonly (readonly [string, ApiName])[] = [
+const PREFIXES: readonly (readonly [string, ApiName])[] = [
   ["/mapillary-v2/", "mapillary-v2"],
   ["/mapillary/", "mapillary"],
   ["/mapiq/", "mapiq"],
@@ -14,7 +14,7 @@ const _PREFIXES: readonly (readonly [string, ApiName])[] = [
 
 /** Which emulated API owns `path`, by prefix. */
 export function apiForPath(path: string): ApiName {
-  for (const [prefix, api] of _PREFIXES) if (path.startsWith(prefix)) return api;
+  for (const [prefix, api] of PREFIXES) if (path.startsWith(prefix)) return api;
   return "none";
 }
 
@@ -28,7 +28,7 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
   let template: string | null = null;
   let api: ApiName = apiForPath(path);
   for (const route of routes) {
-    const params = _matchTemplate(route.template, segments);
+    const params = matchTemplate(route.template, segments);
     if (params === null) continue;
     if (route.method === method) return { kind: "found", route, params };
     template ??= route.template;
@@ -39,7 +39,7 @@ export function matchRoute(routes: readonly Route[], method: string, path: strin
   return { kind: "not-found", api };
 }
 
-function _matchTemplate(template: string, segments: readonly string[]): Record<string, string> | null {
+function matchTemplate(template: string, segments: readonly string[]): Record<string, string> | null {
   const parts = template.split("/");
   if (parts.length !== segments.length) return null;
   const params: Record<string, string> = {};

@@ -83,15 +83,15 @@ export function resolveSettings(init: SandboxSettingsInit = {}): SandboxSettings
     codeLifetimeSeconds: init.codeLifetimeSeconds ?? base.codeLifetimeSeconds,
     mapillaryTokenLifetimeSeconds: init.mapillaryTokenLifetimeSeconds ?? base.mapillaryTokenLifetimeSeconds,
     mapillaryRefreshTokens: init.mapillaryRefreshTokens ?? base.mapillaryRefreshTokens,
-    mapillaryAppBudget: { ...base.mapillaryAppBudget, ..._defined(init.mapillaryAppBudget) },
-    mapillaryV2RateLimit: { ...base.mapillaryV2RateLimit, ..._defined(init.mapillaryV2RateLimit) },
+    mapillaryAppBudget: { ...base.mapillaryAppBudget, ...defined(init.mapillaryAppBudget) },
+    mapillaryV2RateLimit: { ...base.mapillaryV2RateLimit, ...defined(init.mapillaryV2RateLimit) },
     mapiqTokenLifetimeSeconds: init.mapiqTokenLifetimeSeconds ?? base.mapiqTokenLifetimeSeconds,
-    mapiqRateLimit: { ...base.mapiqRateLimit, ..._defined(init.mapiqRateLimit) },
+    mapiqRateLimit: { ...base.mapiqRateLimit, ...defined(init.mapiqRateLimit) },
     mapiqRouteLimits: { ...base.mapiqRouteLimits, ...init.mapiqRouteLimits },
   };
 }
 
-function _defined<T extends object>(value: T | undefined): Partial<T> {
+function defined<T extends object>(value: T | undefined): Partial<T> {
   if (value === undefined) return {};
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -80,7 +80,7 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
         "--enable-debug-command", "local", "--cluster-replica-validity-factor", "0"];
       nodes.push({ host: "127.0.0.1", port, process: spawn(binary, args, { stdio: "ignore" }) });
     }
-    for (const node of nodes) await _waitFor(() => _ping(node), `redis-server on port ${node.port} did not start`, 30_000);
+    for (const node of nodes) await waitFor(() => ping(node), `redis-server on port ${node.port} did not start`, 30_000);
     await _run("redis-cli", ["--cluster", "create", ...nodes.map((node) => `${node.host}:${node.port}`), "--cluster-replicas", String(replicas), "--cluster-yes"]);
     await waitForClusterOk(nodes);
     return { nodes, nodeTimeoutMs, stop };
@@ -101,7 +101,7 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
  * ```
  */
 export async function waitForClusterOk(nodes: readonly ClusterAddress[], timeoutMs = 30_000): Promise<void> {
-  await _waitFor(
+  await waitFor(
     async () => {
       const states = await Promise.all(nodes.map((node) => _command(node, ["CLUSTER", "INFO"]).catch(() => undefined)));
       const answered = states.filter((state): state is string => typeof state === "string");
@@ -217,11 +217,11 @@ export function clusterNodeCommand(node: ClusterAddress, args: readonly string[]
   return _command(node, args);
 }
 
-async function _ping(node: ClusterAddress): Promise<boolean> {
+async function ping(node: ClusterAddress): Promise<boolean> {
   return (await _command(node, ["PING"]).catch(() => undefined)) === "PONG";
 }
 
-async function _waitFor(check: () => Promise<boolean>, failure: string, timeoutMs = 10_000): Promise<void> {
+async function waitFor(check: () => Promise<boolean>, failure: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(failure);

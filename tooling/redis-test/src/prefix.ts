@@ -23,8 +23,8 @@ export const TEST_RUN_ENV = "MLY_TEST_RUN";
  * ```
  */
 export function uniqueTestPrefix(label: string): string {
-  const run = _slug(process.env[TEST_RUN_ENV] ?? "");
-  const name = _slug(label) || "keys";
+  const run = slug(process.env[TEST_RUN_ENV] ?? "");
+  const name = slug(label) || "keys";
   return `${TEST_KEY_MARK}${run === "" ? "" : `${run}-`}${name}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
 }
 
@@ -40,7 +40,7 @@ export function uniqueTestPrefix(label: string): string {
  * ```
  */
 export async function deleteTestKeys(url: string, prefix: string): Promise<number> {
-  const pattern = `*${_escapeGlob(prefix)}*`;
+  const pattern = `*${escapeGlob(prefix)}*`;
   const client = new Redis(url, { lazyConnect: true, connectTimeout: 2_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on("error", () => undefined);
   try {
@@ -88,10 +88,10 @@ export function redisTestPrefix(label: string, url: string | undefined | Promise
   return prefix;
 }
 
-function _slug(text: string): string {
+function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
 }
 
-function _escapeGlob(text: string): string {
+function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }

@@ -18,10 +18,10 @@ import { providerProfile } from "../providers.ts";
 import type { Style } from "../style.ts";
 
 /** Scaled-down limits so the demo shows expiry and rate limiting in seconds, not days. */
-const _TOKEN_LIFETIME_S = 3;
-const _GRAPH_BUDGET = { limit: 8, windowMs: 1000 };
-const _GRAPH_CLIENT = { limit: 6, windowMs: 1000 };
-const _MAPIQ_LIMIT = { limit: 20, windowMs: 2000 };
+const TOKEN_LIFETIME_S = 3;
+const GRAPH_BUDGET = { limit: 8, windowMs: 1000 };
+const GRAPH_CLIENT = { limit: 6, windowMs: 1000 };
+const MAPIQ_LIMIT = { limit: 20, windowMs: 2000 };
 
 /** `mly demo`: the whole SDK against the embedded sandbox, in well under a minute. */
 export const demoCommand: Command = {
@@ -30,15 +30,15 @@ export const demoCommand: Command = {
   options: { images: { type: "string" }, "mapiq-requests": { type: "string" }, out: { type: "string", short: "o" } },
   embeddedSandbox: {
     autoApprove: true,
-    mapillaryTokenLifetimeSeconds: _TOKEN_LIFETIME_S,
-    mapillaryAppBudget: _GRAPH_BUDGET,
-    mapiqRateLimit: { ..._MAPIQ_LIMIT, shape: "sliding-log" },
+    mapillaryTokenLifetimeSeconds: TOKEN_LIFETIME_S,
+    mapillaryAppBudget: GRAPH_BUDGET,
+    mapiqRateLimit: { ...MAPIQ_LIMIT, shape: "sliding-log" },
   },
   help: `Usage: mly demo [--images N] [--mapiq-requests N] [--out FILE]
 
 Runs the SDK end to end against the embedded sandbox (an emulator of Mapillary and Mapiq on
 127.0.0.1), with limits scaled down so everything happens in a few seconds:
-  1. starts the sandbox (consent auto-approves; tokens live ${_TOKEN_LIFETIME_S} s);
+  1. starts the sandbox (consent auto-approves; tokens live ${TOKEN_LIFETIME_S} s);
   2. logs in through the real loopback flow: mly's callback server on 127.0.0.1, the
      authorization URL "opened" by a fetch that follows the redirect like a browser would;
   3. downloads images page by page through the rate limiter with a progress bar, while the
@@ -70,14 +70,14 @@ Options:
     say(s.bold("mly demo — the SDK end to end against the embedded sandbox"));
     step(1, "Sandbox");
     say(`   emulating Mapillary v4/v2 and Mapiq at ${s.cyan(sandbox.url)}`);
-    say(`   scaled for the demo: user tokens live ${_TOKEN_LIFETIME_S} s, graph budget ${_GRAPH_BUDGET.limit} req/s, Mapiq ${_MAPIQ_LIMIT.limit} req per ${_MAPIQ_LIMIT.windowMs / 1000} s per operation`);
+    say(`   scaled for the demo: user tokens live ${TOKEN_LIFETIME_S} s, graph budget ${GRAPH_BUDGET.limit} req/s, Mapiq ${MAPIQ_LIMIT.limit} req per ${MAPIQ_LIMIT.windowMs / 1000} s per operation`);
     say(`   token store: FileTokenStore in ${context.configDir}/tokens`);
 
     // 2. Login through the real loopback flow.
     step(2, "Login (authorization code, loopback callback)");
     const scaledGraph: ProviderProfile = {
       ...providerProfile("mapillary", sandbox.url),
-      rateLimits: [{ name: "graph", ..._GRAPH_CLIENT, per: "app", appliesTo: "api" }],
+      rateLimits: [{ name: "graph", ...GRAPH_CLIENT, per: "app", appliesTo: "api" }],
     };
     const credentials = sandbox.credentials.mapillary;
     const client = createClient({ clientId: credentials.clientId, clientSecret: credentials.clientSecret });
@@ -96,7 +96,7 @@ Options:
     say(`   ${s.green("✓")} token saved under ${tokenKey} (scopes ${tokens.scopes.join(" ")}, expires ${humanExpiry(tokens.expiresAt, Date.now())}, value never printed)`);
 
     // 3. Images, paged and rate-limited, with refreshes ahead of expiry.
-    step(3, `Images: ${images} in the sandbox's Madison, WI box, 25 per page, ${_GRAPH_CLIENT.limit} req/s client limit`);
+    step(3, `Images: ${images} in the sandbox's Madison, WI box, 25 per page, ${GRAPH_CLIENT.limit} req/s client limit`);
     const api = createApiClient({
       profile: scaledGraph,
       client,
@@ -130,10 +130,10 @@ Options:
     progress.done(`   ${s.green("✓")} ${download.count} images in ${download.pages} pages → ${out}${values["out"] === undefined ? " (temporary)" : ""}`);
 
     // 4. Mapiq with client credentials, as fast as its limit allows.
-    step(4, `Mapiq: client credentials, ${mapiqRequests} GETs on 2 operations under ${_MAPIQ_LIMIT.limit} per ${_MAPIQ_LIMIT.windowMs / 1000} s each`);
+    step(4, `Mapiq: client credentials, ${mapiqRequests} GETs on 2 operations under ${MAPIQ_LIMIT.limit} per ${MAPIQ_LIMIT.windowMs / 1000} s each`);
     const mapiq: ProviderProfile = {
       ...providerProfile("mapiq", sandbox.url),
-      rateLimits: [{ name: "endpoint", ..._MAPIQ_LIMIT, per: "endpoint", appliesTo: "api" }],
+      rateLimits: [{ name: "endpoint", ...MAPIQ_LIMIT, per: "endpoint", appliesTo: "api" }],
     };
     const mapiqApi = createApiClient({
       profile: mapiq,

@@ -9,7 +9,7 @@ import { intOption, stringOption } from "../options.ts";
 import { createProgress } from "../progress.ts";
 import { profileApi, requireProfile } from "../session.ts";
 
-const _DEFAULT_FIELDS = ["id", "captured_at", "compass_angle", "geometry", "sequence", "is_pano"];
+const DEFAULT_FIELDS = ["id", "captured_at", "compass_angle", "geometry", "sequence", "is_pano"];
 
 /** `mly images`: paged, rate-limited download of the images in a box. */
 export const imagesCommand: Command = {
@@ -37,7 +37,7 @@ Options:
   --limit N         stop after N images (default: all)
   -o, --out FILE    write to FILE (default: stdout)
   --format F        ndjson (default; or from a .geojson/.json file name) or geojson
-  --fields LIST     fields, comma separated (default ${_DEFAULT_FIELDS.join(",")})
+  --fields LIST     fields, comma separated (default ${DEFAULT_FIELDS.join(",")})
   --page-size N     images per request, 1–2000 (default 100)`,
   async run(context, { values }) {
     const bboxText = stringOption(values["bbox"]);
@@ -51,7 +51,7 @@ Options:
     if (formatText !== "ndjson" && formatText !== "geojson") throw new CliError(`--format must be ndjson or geojson (got ${JSON.stringify(formatText)}).`, EXIT.usage);
     const format: ImageFormat = formatText;
     const fieldsText = stringOption(values["fields"]);
-    const fields = fieldsText === undefined ? _DEFAULT_FIELDS : fieldsText.split(",").map((f) => f.trim()).filter((f) => f !== "");
+    const fields = fieldsText === undefined ? DEFAULT_FIELDS : fieldsText.split(",").map((f) => f.trim()).filter((f) => f !== "");
     if (format === "geojson" && !fields.includes("geometry")) fields.push("geometry");
     if (!fields.includes("id")) fields.unshift("id");
 

@@ -26,7 +26,7 @@ export function mapiqApi(context: Context): ApiClient {
   });
 }
 
-const _CREDENTIALS = `Credentials: MAPIQ_CLIENT_ID and MAPIQ_CLIENT_SECRET (or --client-id/--client-secret), issued by
+const CREDENTIALS = `Credentials: MAPIQ_CLIENT_ID and MAPIQ_CLIENT_SECRET (or --client-id/--client-secret), issued by
 Mapiq support. The app token is cached in the token store and renewed before it expires.`;
 
 /** `mly mapiq token`: a client-credentials token. */
@@ -42,7 +42,7 @@ with --reveal, prints only the token on stdout, for scripts.
 Options:
   --reveal  print the token itself (only the token, on stdout)
 
-${_CREDENTIALS}`,
+${CREDENTIALS}`,
   async run(context, { values }) {
     const api = mapiqApi(context);
     const coordinator = api.coordinator;
@@ -69,7 +69,7 @@ Sends GET https://api.mapiq.com/v2/PATH with a client-credentials token through 
 (20 requests per minute per operation; a 429 is waited out) and prints the JSON body.
 Example: mly mapiq get /v2/buildings
 
-${_CREDENTIALS}`,
+${CREDENTIALS}`,
   async run(context, { positionals }) {
     const path = positionals[0];
     if (path === undefined || positionals.length > 1 || !/^\/?v2\/[\w\-./{}%?=&,]*$/.test(path) || path.includes("..")) {
@@ -80,7 +80,7 @@ ${_CREDENTIALS}`,
     try {
       body = await api.ky.get(path.replace(/^\//, ""), { signal: context.signal }).json();
     } catch (error) {
-      if (_status(error) === 404) throw _notFound(path, error);
+      if (_status(error) === 404) throw notFound(path, error);
       throw error;
     }
     context.out(JSON.stringify(body, null, 2));
@@ -96,7 +96,7 @@ function _status(error: unknown): number | undefined {
 }
 
 /** A 404 from `mly mapiq get`: what it means and what to try. */
-function _notFound(path: string, cause: unknown): CliError {
+function notFound(path: string, cause: unknown): CliError {
   const clean = `/${path.replace(/^\//, "").replace(/\?.*$/, "")}`;
   const parent = clean.replace(/\/[^/]+$/, "");
   const tryList = parent.split("/").length >= 3 ? ` To see what exists there, list it: \`mly mapiq get ${parent}\`.` : "";

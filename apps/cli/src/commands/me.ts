@@ -27,13 +27,13 @@ Options:
       context.out(JSON.stringify(body));
       return EXIT.ok;
     }
-    const username = _text(body["username"] ?? body["name"]) ?? "(no username)";
-    const id = _text(body["id"] ?? body["key"]) ?? "?";
+    const username = text(body["username"] ?? body["name"]) ?? "(no username)";
+    const id = text(body["id"] ?? body["key"]) ?? "?";
     context.out(`${username} (id ${id}) — profile ${record.name}, ${api.profile.name}`);
     return EXIT.ok;
   },
 };
 
-function _text(value: unknown): string | undefined {
+function text(value: unknown): string | undefined {
   return typeof value === "string" || typeof value === "number" ? String(value) : undefined;
 }

@@ -18,14 +18,14 @@ export function guardGraph(state: SandboxState, handler: GraphHandler): (ctx: Re
   return (ctx) => {
     const appId = state.credentials.mapillary.clientId;
     const result = authenticateGraph(ctx, state);
-    if (!result.ok) return _withUsage(result.response, state, appId);
+    if (!result.ok) return withUsage(result.response, state, appId);
     if (!chargeBudget(state, result.token.clientId)) {
       return graphError(
         { status: 403, code: 4, message: "Application request limit reached", isTransient: true },
         appUsageHeader(state, appId),
       );
     }
-    return _withUsage(handler(ctx, result.token), state, result.token.clientId);
+    return withUsage(handler(ctx, result.token), state, result.token.clientId);
   };
 }
 
@@ -68,7 +68,7 @@ export function authenticateGraph(
   return { ok: true, token: found.record };
 }
 
-function _withUsage(response: SandboxResponse, state: SandboxState, clientId: string): SandboxResponse {
+function withUsage(response: SandboxResponse, state: SandboxState, clientId: string): SandboxResponse {
   Object.assign(response.headers, appUsageHeader(state, clientId));
   return response;
 }

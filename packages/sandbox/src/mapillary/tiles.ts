@@ -40,7 +40,7 @@ export function tileHandler(state: SandboxState): (ctx: RequestContext) => Sandb
     const layer = ctx.params["layer"] ?? "";
     if (!TILE_LAYERS.includes(layer)) return graphError({ status: 404, code: 100, message: `Unknown tile layer '${layer}'` });
     const [z, x, y] = ["z", "x", "y"].map((k) => Number(ctx.params[k]));
-    if (z === undefined || x === undefined || y === undefined || !_validTile(z, x, y)) return badRequest("Invalid tile coordinates");
+    if (z === undefined || x === undefined || y === undefined || !validTile(z, x, y)) return badRequest("Invalid tile coordinates");
     return {
       status: 200,
       // Browsers fetch tiles from map pages of other origins, as from tiles.mapillary.com.
@@ -50,7 +50,7 @@ export function tileHandler(state: SandboxState): (ctx: RequestContext) => Sandb
   };
 }
 
-function _validTile(z: number, x: number, y: number): boolean {
+function validTile(z: number, x: number, y: number): boolean {
   if (![z, x, y].every(Number.isInteger) || z < 0 || z > 22) return false;
   const n = 2 ** z;
   return x >= 0 && x < n && y >= 0 && y < n;

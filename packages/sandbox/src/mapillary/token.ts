@@ -47,7 +47,7 @@ export function mapillaryTokenHandler(state: SandboxState): (ctx: RequestContext
 
     switch (f.get("grant_type")) {
       case "authorization_code":
-        return _exchangeCode(state, f, clientId, usage);
+        return exchangeCode(state, f, clientId, usage);
       case "refresh_token":
         return _refresh(state, f, clientId, usage);
       case undefined:
@@ -58,7 +58,7 @@ export function mapillaryTokenHandler(state: SandboxState): (ctx: RequestContext
   };
 }
 
-function _exchangeCode(state: SandboxState, f: Map<string, string>, clientId: string, usage: Record<string, string>): SandboxResponse {
+function exchangeCode(state: SandboxState, f: Map<string, string>, clientId: string, usage: Record<string, string>): SandboxResponse {
   const code = f.get("code");
   if (code === undefined) return badRequest("Missing parameter: code", usage);
   const redeemed = state.codes.redeem(code);

@@ -17,7 +17,7 @@ export function guardV2(state: SandboxState, needsUser: boolean, handler: V2Hand
     const app = state.credentials.mapillaryV2;
     const clientId = ctx.url.searchParams.get("client_id");
     ctx.audit.clientId = clientId;
-    const token = _bearer(ctx, state);
+    const token = bearer(ctx, state);
     if (clientId !== app.clientId) {
       return v2Error(401, "client_id_invalid", "A valid client_id query parameter is required on every request");
     }
@@ -33,7 +33,7 @@ export function guardV2(state: SandboxState, needsUser: boolean, handler: V2Hand
   };
 }
 
-function _bearer(
+function bearer(
   ctx: RequestContext,
   state: SandboxState,
 ): { ok: true; record: TokenRecord } | { ok: false; message: string } | null {

@@ -27,8 +27,8 @@ export function guardMapiq(state: SandboxState, handler: (ctx: RequestContext) =
     ctx.audit.clientId = found.record.clientId;
     if (found.status !== "valid") return apimError(401, "Unauthorized. Access token is missing or invalid.");
     // A deviating operation's limit (seed 003) overrides the documented one, field by field.
-    const operation = `${ctx.method} ${ctx.route.slice(_API_PREFIX.length)}`;
-    const { limit, windowMs, shape } = { ...state.settings.mapiqRateLimit, ..._defined(state.settings.mapiqRouteLimits[operation]) };
+    const operation = `${ctx.method} ${ctx.route.slice(API_PREFIX.length)}`;
+    const { limit, windowMs, shape } = { ...state.settings.mapiqRateLimit, ...defined(state.settings.mapiqRouteLimits[operation]) };
     const key = `mapiq:${found.record.clientId}:${ctx.method} ${ctx.route}`;
     const decision = state.limits.hit(key, state.now(), shape, limit, windowMs);
     if (!decision.allowed) {
@@ -40,9 +40,9 @@ export function guardMapiq(state: SandboxState, handler: (ctx: RequestContext) =
 }
 
 /** Where the Mapiq API's routes are mounted in the sandbox. */
-const _API_PREFIX = "/mapiq/api";
+const API_PREFIX = "/mapiq/api";
 
-function _defined<T extends object>(value: T | undefined): Partial<T> {
+function defined<T extends object>(value: T | undefined): Partial<T> {
   if (value === undefined) return {};
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
