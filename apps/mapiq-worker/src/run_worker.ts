@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { formatTokenKey, mapiqProfile, MlyError, routeTemplate } from "@mly/auth-core";
+import { formatTokenKey, mapiqProfile, MlyError } from "@mly/auth-core";
+import { routeTemplate } from "@mly/auth-core/rate-limit";
 import { createApiClient } from "@mly/fetch";
 import { RedisRateLimiter } from "@mly/ratelimit-redis";
 import { RedisTokenStore } from "@mly/storage-redis";

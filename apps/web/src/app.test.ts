@@ -1,4 +1,5 @@
-import { MemoryTokenStore, mapillaryProfile } from "@mly/auth-core";
+import { mapillaryProfile } from "@mly/auth-core";
+import { MemoryTokenStore } from "@mly/auth-core/orchestration";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWebApp } from "./app.ts";
 import { createWebContext } from "./web_context.ts";

@@ -24,7 +24,8 @@ import { createWebContext, type WebAppOptions } from "./web_context.ts";
  *
  * @example
  * ```ts
- * import { MemoryTokenStore, mapillary } from "@mly/auth-core";
+ * import { mapillary } from "@mly/auth-core";
+ * import { MemoryTokenStore } from "@mly/auth-core/orchestration";
  * import { MemorySessionStore, createWebApp } from "@mly/web";
  *
  * const app = createWebApp({

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { MemoryTokenStore, type TokenStore } from "@mly/auth-core";
+import { type TokenStore } from "@mly/auth-core";
+import { MemoryTokenStore } from "@mly/auth-core/orchestration";
 import { RedisTokenStore } from "@mly/storage-redis";
 import type { Redis } from "ioredis";
 

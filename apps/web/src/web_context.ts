@@ -4,19 +4,8 @@
  *
  * @module
  */
-import {
-  type ClientCredentialsInput,
-  clientTokenSet,
-  createClient,
-  createTokenRenewer,
-  type HttpTransport,
-  type OAuthClient,
-  type ProviderProfile,
-  type RateLimiter,
-  RefreshCoordinator,
-  tileUrlTemplate,
-  type TokenStore,
-} from "@mly/auth-core";
+import { type ClientCredentialsInput, clientTokenSet, createClient, type HttpTransport, type OAuthClient, type ProviderProfile, type RateLimiter, tileUrlTemplate, type TokenStore } from "@mly/auth-core";
+import { createTokenRenewer, RefreshCoordinator } from "@mly/auth-core/orchestration";
 import { type ApiClient, createApiClient, createKyTransport, type LoginContext } from "@mly/fetch";
 import { adaptivePoliciesFor } from "@mly/ratelimit/adaptive";
 import type { Context } from "hono";
@@ -107,7 +96,8 @@ export interface SessionCookie {
  *
  * @example
  * ```ts
- * import { MemoryTokenStore, mapillary } from "@mly/auth-core";
+ * import { mapillary } from "@mly/auth-core";
+ * import { MemoryTokenStore } from "@mly/auth-core/orchestration";
  * import { MemorySessionStore, createWebContext } from "@mly/web";
  *
  * const context = createWebContext({

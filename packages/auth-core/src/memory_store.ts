@@ -10,7 +10,8 @@ import { systemClock } from "./clock.ts";
  *
  * @example
  * ```ts
- * import { MemoryTokenStore, formatTokenKey, type TokenSet } from "@mly/auth-core";
+ * import { formatTokenKey, type TokenSet } from "@mly/auth-core";
+ * import { MemoryTokenStore } from "@mly/auth-core/orchestration";
  *
  * declare const tokens: TokenSet;
  * const store = new MemoryTokenStore();

@@ -12,6 +12,11 @@
  * const { url, pending } = await buildAuthorizationUrl(mapillary, client, { redirectUri: "http://127.0.0.1:8765/callback" });
  * ```
  *
+ * Other entries: `@mly/auth-core/orchestration` (the refresh coordinator, the token renewer, the
+ * in-memory store, `renewDue`), `@mly/auth-core/rate-limit` (rate-limit keys and throttle
+ * signals), the profiles one by one (`/mapillary`, `/mapillary-v2`, `/mapiq`, `/oauth2`) and
+ * `@mly/auth-core/testing`.
+ *
  * @module
  */
 export { REDACTED, Secret, toSecret } from "./secret.ts";
@@ -136,13 +141,6 @@ export {
 export { parseErrorResponse, type ParseErrorOptions } from "./api_error.ts";
 export { classifyApiResponse, responseBodyMatters, type ApiResponseVerdict, type ClassifyApiResponseOptions } from "./api_response.ts";
 export {
-  detectRateLimit,
-  parseAppUsage,
-  parseRetryAfter,
-  parseTryAgainMessage,
-  type DetectRateLimitOptions,
-} from "./rate_limit_signal.ts";
-export {
   type AcquireOptions,
   type CompareAndSetOptions,
   type HttpTransport,
@@ -155,13 +153,6 @@ export {
   type TokenStore,
   type TransportOptions,
 } from "./ports.ts";
-export { MemoryTokenStore } from "./memory_store.ts";
-export { createTokenRenewer, type TokenRenewer, type TokenRenewerOptions } from "./token_renewer.ts";
-export {
-  RefreshCoordinator,
-  type GetTokenOptions,
-  type RefreshCoordinatorOptions,
-} from "./refresh_coordinator.ts";
 export {
   emitEvent,
   errorFields,
@@ -176,14 +167,6 @@ export {
   type StoreErrorEvent,
   type ThrottleSeenEvent,
 } from "./telemetry.ts";
-export {
-  policyOfKey,
-  rateLimitKeys,
-  rateLimitTargets,
-  routeTemplate,
-  type RateLimitTarget,
-} from "./route_key.ts";
 export { discoveryRequest, processDiscoveryResponse, type AuthorizationServerMetadata, type DiscoveryDocument } from "./discovery.ts";
 export { profileFromMetadata, type DiscoveredProfileOptions } from "./discovered_profile.ts";
 export { processRevocationResponse, revocationRequest, type RevocationOptions, type TokenTypeHint } from "./revocation.ts";
-export { renewDue, type RenewDueOptions, type RenewOutcome, type RenewReport } from "./renew_due.ts";

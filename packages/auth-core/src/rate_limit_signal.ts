@@ -10,7 +10,7 @@ import { isObject, parseJson, toNumber } from "./_json.ts";
  *
  * @example
  * ```ts
- * import { parseRetryAfter } from "@mly/auth-core";
+ * import { parseRetryAfter } from "@mly/auth-core/rate-limit";
  *
  * parseRetryAfter("120", Date.now()); // 120000
  * ```
@@ -72,7 +72,7 @@ export interface DetectRateLimitOptions {
  *
  * @example
  * ```ts
- * import { detectRateLimit } from "@mly/auth-core";
+ * import { detectRateLimit } from "@mly/auth-core/rate-limit";
  *
  * const limited = detectRateLimit(
  *   { status: 429, headers: { "retry-after": "3" }, body: "" },

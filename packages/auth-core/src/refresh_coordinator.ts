@@ -69,7 +69,8 @@ type RenewalReason =
  *
  * @example
  * ```ts
- * import { MemoryTokenStore, RefreshCoordinator, createClient, createTokenRenewer, mapiq, type HttpTransport } from "@mly/auth-core";
+ * import { createClient, mapiq, type HttpTransport } from "@mly/auth-core";
+ * import { MemoryTokenStore, RefreshCoordinator, createTokenRenewer } from "@mly/auth-core/orchestration";
  *
  * declare const transport: HttpTransport;
  * const coordinator = new RefreshCoordinator({

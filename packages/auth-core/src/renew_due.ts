@@ -50,7 +50,7 @@ export interface RenewDueOptions {
  *
  * @example
  * ```ts
- * import { MemoryTokenStore, RefreshCoordinator, renewDue, type TokenRenewer } from "@mly/auth-core";
+ * import { MemoryTokenStore, RefreshCoordinator, renewDue, type TokenRenewer } from "@mly/auth-core/orchestration";
  *
  * declare const renew: TokenRenewer;
  * const store = new MemoryTokenStore();

@@ -18,7 +18,8 @@ export interface RateLimitTarget {
  *
  * @example
  * ```ts
- * import { mapiq, routeTemplate } from "@mly/auth-core";
+ * import { mapiq } from "@mly/auth-core";
+ * import { routeTemplate } from "@mly/auth-core/rate-limit";
  *
  * routeTemplate(mapiq, "GET", "https://api.mapiq.com/v2/buildings/42?x=1"); // "GET /v2/buildings/{id}"
  * ```
@@ -59,7 +60,8 @@ function _template(profile: ProviderProfile, method: string, target: URL): strin
  *
  * @example
  * ```ts
- * import { mapiq, rateLimitTargets } from "@mly/auth-core";
+ * import { mapiq } from "@mly/auth-core";
+ * import { rateLimitTargets } from "@mly/auth-core/rate-limit";
  *
  * rateLimitTargets(mapiq, "GET", "https://api.mapiq.com/v2/buildings/42")[0]?.key; // "mapiq:endpoint:GET /v2/buildings/{id}"
  * ```
@@ -88,7 +90,8 @@ export function rateLimitTargets(profile: ProviderProfile, method: string, url: 
  *
  * @example
  * ```ts
- * import { mapillary, rateLimitKeys } from "@mly/auth-core";
+ * import { mapillary } from "@mly/auth-core";
+ * import { rateLimitKeys } from "@mly/auth-core/rate-limit";
  *
  * rateLimitKeys(mapillary, "GET", "https://graph.mapillary.com/images?bbox=1,2,3,4"); // ["mapillary:graph"]
  * ```

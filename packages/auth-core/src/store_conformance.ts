@@ -458,7 +458,7 @@ export const tokenStoreConformanceChecks: readonly ConformanceCheck[] = Object.f
  *
  * @example
  * ```ts
- * import { MemoryTokenStore } from "@mly/auth-core";
+ * import { MemoryTokenStore } from "@mly/auth-core/orchestration";
  * import { runConformanceCheck, tokenStoreConformanceChecks } from "@mly/auth-core/testing";
  *
  * for (const check of tokenStoreConformanceChecks) await runConformanceCheck(check, () => ({ store: new MemoryTokenStore() }));

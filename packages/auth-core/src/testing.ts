@@ -6,7 +6,7 @@
  *
  * @example Run the store contract against your own store
  * ```ts
- * import { MemoryTokenStore } from "@mly/auth-core";
+ * import { MemoryTokenStore } from "@mly/auth-core/orchestration";
  * import { runConformanceCheck, tokenStoreConformanceChecks } from "@mly/auth-core/testing";
  *
  * for (const check of tokenStoreConformanceChecks) {

@@ -37,7 +37,8 @@ export interface TokenRenewerOptions {
  *
  * @example
  * ```ts
- * import { createClient, createTokenRenewer, mapiq, type HttpTransport } from "@mly/auth-core";
+ * import { createClient, mapiq, type HttpTransport } from "@mly/auth-core";
+ * import { createTokenRenewer } from "@mly/auth-core/orchestration";
  *
  * declare const transport: HttpTransport;
  * const renew = createTokenRenewer({ profile: mapiq, client: createClient({ clientId: "id", clientSecret: "s" }), transport });

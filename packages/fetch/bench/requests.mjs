@@ -3,7 +3,8 @@
 // Prints the median latency of each and, last, `fetch/ky ratio: X.XX` (@mly/fetch over bare ky).
 import { createServer } from "node:http";
 import { performance } from "node:perf_hooks";
-import { MemoryTokenStore, Secret, formatTokenKey, oauth2Profile } from "@mly/auth-core";
+import { Secret, formatTokenKey, oauth2Profile } from "@mly/auth-core";
+import { MemoryTokenStore } from "@mly/auth-core/orchestration";
 import ky from "ky";
 import { createApiClient } from "../dist/mod.js";
 

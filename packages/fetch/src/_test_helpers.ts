@@ -1,16 +1,7 @@
 // Test helpers: a sandbox with profiles pointed at it, and a headless login through its
 // auto-approving consent page.
-import {
-  createClient,
-  formatTokenKey,
-  mapillaryProfile,
-  mapillaryV2Profile,
-  mapiqProfile,
-  MemoryTokenStore,
-  type OAuthClient,
-  type ProviderProfile,
-  type TokenSet,
-} from "@mly/auth-core";
+import { createClient, formatTokenKey, mapillaryProfile, mapillaryV2Profile, mapiqProfile, type OAuthClient, type ProviderProfile, type TokenSet } from "@mly/auth-core";
+import { MemoryTokenStore } from "@mly/auth-core/orchestration";
 import { startSandbox, type Sandbox, type SandboxOptions } from "@mly/sandbox";
 import { finishLogin, startLogin } from "./login.ts";
 

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
-import { authorizeRequest, ConfigError, formatTokenKey, LoginRequiredError, MemoryTokenStore, RateLimitedError, type RateLimiter, type RateLimitPermit, createTokenRenewer, RefreshCoordinator } from "@mly/auth-core";
+import { authorizeRequest, ConfigError, formatTokenKey, LoginRequiredError, RateLimitedError, type RateLimiter, type RateLimitPermit } from "@mly/auth-core";
+import { MemoryTokenStore, createTokenRenewer, RefreshCoordinator } from "@mly/auth-core/orchestration";
 import { createManualClock } from "@mly/auth-core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loggedInStore, startWorld, type TestWorld } from "./_test_helpers.ts";

@@ -1,21 +1,5 @@
-import {
-  type Clock,
-  createClient,
-  createTokenRenewer,
-  type ClientCredentialsInput,
-  formatTokenKey,
-  type HttpTransport,
-  MemoryTokenStore,
-  MlyError,
-  type MlyEventListener,
-  type OAuthClient,
-  type ProviderProfile,
-  type RateLimiter,
-  RefreshCoordinator,
-  type RefreshPolicy,
-  type Secret,
-  type TokenStore,
-} from "@mly/auth-core";
+import { type Clock, createClient, type ClientCredentialsInput, formatTokenKey, type HttpTransport, MlyError, type MlyEventListener, type OAuthClient, type ProviderProfile, type RateLimiter, type RefreshPolicy, type Secret, type TokenStore } from "@mly/auth-core";
+import { createTokenRenewer, MemoryTokenStore, RefreshCoordinator } from "@mly/auth-core/orchestration";
 import ky, { type KyInstance } from "ky";
 import { createAuthFetch, type RateLimitRetry } from "./auth_fetch.ts";
 import { createKyTransport } from "./ky_transport.ts";

@@ -1,6 +1,7 @@
 // createApiClient without a stored token: a bare access token (one-off client) and app-level
 // calls that send the client_id only (Mapillary v2), against the sandbox.
-import { LoginRequiredError, MemoryTokenStore, Secret } from "@mly/auth-core";
+import { LoginRequiredError, Secret } from "@mly/auth-core";
+import { MemoryTokenStore } from "@mly/auth-core/orchestration";
 import { HTTPError } from "ky";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loggedInStore, startWorld, type TestWorld } from "./_test_helpers.ts";

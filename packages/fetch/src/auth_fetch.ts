@@ -1,24 +1,5 @@
-import {
-  type Clock,
-  delay,
-  classifyApiResponse,
-  emitEvent,
-  HttpError,
-  LoginRequiredError,
-  type MlyEventListener,
-  type OAuthClient,
-  placeCredential,
-  type ProviderProfile,
-  RateLimitedError,
-  type RateLimiter,
-  type RateLimitPermit,
-  rateLimitKeys,
-  readBoundedText,
-  responseBodyMatters,
-  systemClock,
-  TransportError,
-  type TokenSet,
-} from "@mly/auth-core";
+import { type Clock, delay, classifyApiResponse, emitEvent, HttpError, LoginRequiredError, type MlyEventListener, type OAuthClient, placeCredential, type ProviderProfile, RateLimitedError, type RateLimiter, type RateLimitPermit, readBoundedText, responseBodyMatters, systemClock, TransportError, type TokenSet } from "@mly/auth-core";
+import { rateLimitKeys } from "@mly/auth-core/rate-limit";
 import { adaptivePoliciesFor } from "@mly/ratelimit/adaptive";
 import type { TokenSource } from "./token_source.ts";
 

@@ -54,7 +54,8 @@ export interface ImportedToken {
  *
  * @example
  * ```ts
- * import { MemoryTokenStore, formatTokenKey, mapillary } from "@mly/auth-core";
+ * import { formatTokenKey, mapillary } from "@mly/auth-core";
+ * import { MemoryTokenStore } from "@mly/auth-core/orchestration";
  * import { importToken } from "@mly/fetch/tokens";
  *
  * const store = new MemoryTokenStore(); // or a FileTokenStore / RedisTokenStore

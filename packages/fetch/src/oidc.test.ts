@@ -1,15 +1,6 @@
 // @mly/fetch against a real, certified OAuth 2.0 server (oidc-provider through @mly/oidc-harness).
-import {
-  createClient,
-  createTokenRenewer,
-  formatTokenKey,
-  LoginRequiredError,
-  MemoryTokenStore,
-  OAuthError,
-  oauth2Profile,
-  type ProviderProfile,
-  RefreshCoordinator,
-} from "@mly/auth-core";
+import { createClient, formatTokenKey, LoginRequiredError, OAuthError, oauth2Profile, type ProviderProfile } from "@mly/auth-core";
+import { createTokenRenewer, MemoryTokenStore, RefreshCoordinator } from "@mly/auth-core/orchestration";
 import { startOidcServer, type OidcServer } from "@mly/oidc-harness";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKyTransport } from "./ky_transport.ts";

@@ -1,6 +1,7 @@
 // renewDue (@mly/auth-core) through the ky transport against the sandbox, whose clock is the
 // test's manual clock: Mapillary v4 tokens that would die idle are renewed in time.
-import { formatTokenKey, LoginRequiredError, MemoryTokenStore, RefreshCoordinator, createTokenRenewer, renewDue } from "@mly/auth-core";
+import { formatTokenKey, LoginRequiredError } from "@mly/auth-core";
+import { MemoryTokenStore, RefreshCoordinator, createTokenRenewer, renewDue } from "@mly/auth-core/orchestration";
 import { createManualClock } from "@mly/auth-core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKyTransport } from "./ky_transport.ts";

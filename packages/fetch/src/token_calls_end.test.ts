@@ -1,17 +1,7 @@
 // Item 1 of issue 11: every token-endpoint call ends — a body that trickles for ever is cut off
 // by the transport's timeout, and a huge body is refused without being buffered.
-import {
-  buildAuthorizationUrl,
-  buildClientCredentials,
-  createClient,
-  createTokenRenewer,
-  InvalidResponseError,
-  mapillaryProfile,
-  mapiqProfile,
-  MemoryTokenStore,
-  RefreshCoordinator,
-  TransportError,
-} from "@mly/auth-core";
+import { buildAuthorizationUrl, buildClientCredentials, createClient, InvalidResponseError, mapillaryProfile, mapiqProfile, TransportError } from "@mly/auth-core";
+import { createTokenRenewer, MemoryTokenStore, RefreshCoordinator } from "@mly/auth-core/orchestration";
 import { afterEach, describe, expect, it } from "vitest";
 import { hugeBodyServer, trickleServer, type TestServer } from "../test/servers.ts";
 import { createKyTransport } from "./ky_transport.ts";

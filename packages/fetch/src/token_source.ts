@@ -1,4 +1,5 @@
-import { clientTokenSet, type RefreshCoordinator, type Secret, type TokenSet, toSecret } from "@mly/auth-core";
+import { clientTokenSet, type Secret, type TokenSet, toSecret } from "@mly/auth-core";
+import { type RefreshCoordinator } from "@mly/auth-core/orchestration";
 
 /** Where an API client gets its token, and what it does when the API rejects one. */
 export interface TokenSource {
@@ -14,7 +15,7 @@ export interface TokenSource {
  *
  * @example
  * ```ts
- * import { MemoryTokenStore, RefreshCoordinator, type TokenRenewer } from "@mly/auth-core";
+ * import { MemoryTokenStore, RefreshCoordinator, type TokenRenewer } from "@mly/auth-core/orchestration";
  * import { coordinatedTokens } from "@mly/fetch";
  *
  * declare const renew: TokenRenewer;

@@ -1,5 +1,6 @@
 // validateToken and importToken against the @mly/sandbox (Mapillary v4, v2, Mapiq).
-import { ConfigError, formatTokenKey, InvalidTokenError, MemoryTokenStore, oauth2Profile, Secret } from "@mly/auth-core";
+import { ConfigError, formatTokenKey, InvalidTokenError, oauth2Profile, Secret } from "@mly/auth-core";
+import { MemoryTokenStore } from "@mly/auth-core/orchestration";
 import { createManualClock } from "@mly/auth-core/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApiClient } from "./api_client.ts";

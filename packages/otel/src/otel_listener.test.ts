@@ -1,4 +1,5 @@
-import { createClient, emitEvent, mapiqProfile, MemoryTokenStore, type MlyEvent } from "@mly/auth-core";
+import { createClient, emitEvent, mapiqProfile, type MlyEvent } from "@mly/auth-core";
+import { MemoryTokenStore } from "@mly/auth-core/orchestration";
 import { createManualClock } from "@mly/auth-core/testing";
 import { createApiClient } from "@mly/fetch";
 import { startSandbox, type Sandbox } from "@mly/sandbox";

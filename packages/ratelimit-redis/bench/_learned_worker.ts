@@ -6,7 +6,7 @@
  * permit with the status and the server's wait. Prints one JSON line: `[{ at, status }, …]`
  * (`at`: ms since the start).
  */
-import { detectRateLimit } from "@mly/auth-core";
+import { detectRateLimit } from "@mly/auth-core/rate-limit";
 import { Redis } from "ioredis";
 import { RedisRateLimiter } from "../src/mod.ts";
 

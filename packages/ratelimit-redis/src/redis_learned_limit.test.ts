@@ -1,5 +1,6 @@
 // Issue 15 §5: limits per route, and limits learned from 429s shared by every process through Redis.
-import { detectRateLimit, type RateLimitPermit } from "@mly/auth-core";
+import { type RateLimitPermit } from "@mly/auth-core";
+import { detectRateLimit } from "@mly/auth-core/rate-limit";
 import { redisTestPrefix, testRedis } from "@mly/redis-test";
 import { startSandbox, type Sandbox } from "@mly/sandbox";
 import { Redis } from "ioredis";

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
-import { BackendUnavailableError, mapiqProfile, rateLimitKeys, type RateLimitPermit } from "@mly/auth-core";
+import { BackendUnavailableError, mapiqProfile, type RateLimitPermit } from "@mly/auth-core";
+import { rateLimitKeys } from "@mly/auth-core/rate-limit";
 import { testRedisCluster } from "@mly/redis-test";
 import { startSandbox } from "@mly/sandbox";
 import { Cluster } from "ioredis";

@@ -4,7 +4,7 @@
  * hammering one sandbox Mapiq operation until `endAt`. Run by `precision.bench.ts` through
  * `tooling/scripts/ts-loader.mjs`; talks to the parent over IPC only (hello → config → ready → go → done).
  */
-import { parseRetryAfter } from "@mly/auth-core";
+import { parseRetryAfter } from "@mly/auth-core/rate-limit";
 import { Redis } from "ioredis";
 import { RedisRateLimiter } from "../../ratelimit-redis/src/mod.ts";
 import type { ParentMessage, WorkerConfig, WorkerGo, WorkerMessage } from "./_precision_ipc.ts";

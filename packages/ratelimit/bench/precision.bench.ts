@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { mapiqProfile, parseRetryAfter, type RateLimiter, rateLimitKeys } from "@mly/auth-core";
+import { mapiqProfile, type RateLimiter } from "@mly/auth-core";
+import { parseRetryAfter, rateLimitKeys } from "@mly/auth-core/rate-limit";
 import { redisUrlFromEnv, testRedis } from "@mly/redis-test";
 import { startSandbox, type RateShape, type Sandbox } from "@mly/sandbox";
 import { Redis } from "ioredis";

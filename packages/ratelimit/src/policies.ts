@@ -1,5 +1,6 @@
 import type { HttpMethod, ProviderProfile, RateLimitPolicy, RateLimiter } from "@mly/auth-core";
-import { ConfigError, policyOfKey, rateLimitTargets } from "@mly/auth-core";
+import { ConfigError } from "@mly/auth-core";
+import { policyOfKey, rateLimitTargets } from "@mly/auth-core/rate-limit";
 import { CompositeLimiter, type CompositePart } from "./composite_limiter.ts";
 import { LocalRateLimiter, type RateLimiterOptions } from "./local_limiter.ts";
 

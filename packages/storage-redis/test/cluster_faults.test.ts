@@ -7,7 +7,8 @@
 // readable after, the sandbox sees 0 × 429, and calls succeed again. The figures (errors seen,
 // recovery time against the node timeout) are printed: a time bound is not asserted (a busy machine
 // must not turn it red).
-import { BackendUnavailableError, formatTokenKey, mapiqProfile, rateLimitKeys } from "@mly/auth-core";
+import { BackendUnavailableError, formatTokenKey, mapiqProfile } from "@mly/auth-core";
+import { rateLimitKeys } from "@mly/auth-core/rate-limit";
 import { clusterNodeCommand, redisServerBinary, skipLoudly, slotOwner, startRedisCluster, type ClusterAddress, type RedisClusterProcesses } from "@mly/redis-test";
 import { startSandbox, type Sandbox } from "@mly/sandbox";
 import { join } from "node:path";

@@ -1,6 +1,7 @@
 // The warm token path on Redis: a RefreshCoordinator keeps a fresh token in process, so 1,000
 // concurrent warm getToken calls cost one Redis read (a store wrapper counts the reads).
-import { formatTokenKey, RefreshCoordinator, type StoredToken, type TokenStore } from "@mly/auth-core";
+import { formatTokenKey, type StoredToken, type TokenStore } from "@mly/auth-core";
+import { RefreshCoordinator } from "@mly/auth-core/orchestration";
 import { redisTestPrefix, testRedis } from "@mly/redis-test";
 import { sampleTokenSet } from "@mly/auth-core/testing";
 import { Redis } from "ioredis";

@@ -21,7 +21,7 @@ export interface ConformanceOptions {
  *
  * @example
  * ```ts
- * import { MemoryTokenStore } from "@mly/auth-core";
+ * import { MemoryTokenStore } from "@mly/auth-core/orchestration";
  * import { describeTokenStoreConformance } from "@mly/storage/conformance";
  *
  * const shared = new MemoryTokenStore();

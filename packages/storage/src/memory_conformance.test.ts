@@ -1,4 +1,4 @@
-import { MemoryTokenStore } from "@mly/auth-core";
+import { MemoryTokenStore } from "@mly/auth-core/orchestration";
 import { describeTokenStoreConformance } from "./conformance.ts";
 
 // Core's in-memory store is the reference backend: the same suite, unchanged.

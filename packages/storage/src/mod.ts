@@ -26,4 +26,4 @@ export {
   type WebStorageLike,
   type WebStorageTokenStoreOptions,
 } from "./browser.ts";
-export { MemoryTokenStore } from "@mly/auth-core";
+export { MemoryTokenStore } from "@mly/auth-core/orchestration";

@@ -40,7 +40,8 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { OAuth2Client, OAuth2Fetch } from "@badgateway/oauth2-client";
-import { formatTokenKey, MemoryTokenStore, oauth2Profile, RefreshCoordinator, Secret, type ProviderProfile, type TokenSet } from "@mly/auth-core";
+import { formatTokenKey, oauth2Profile, Secret, type ProviderProfile, type TokenSet } from "@mly/auth-core";
+import { MemoryTokenStore, RefreshCoordinator } from "@mly/auth-core/orchestration";
 import { coordinatedTokens, createApiClient, createAuthFetch } from "@mly/fetch";
 import ky from "ky";
 import { allowInsecureRequests, Configuration, fetchProtectedResource } from "openid-client";

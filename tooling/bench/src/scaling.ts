@@ -19,7 +19,8 @@
  * number of keys would be thousands of times slower. A control measured in the same rounds (an
  * `await`ed `Map.get` of one object per key) shows how much of the growth the caches alone make.
  */
-import { formatTokenKey, MemoryTokenStore, RefreshCoordinator, Secret, type TokenSet } from "@mly/auth-core";
+import { formatTokenKey, Secret, type TokenSet } from "@mly/auth-core";
+import { MemoryTokenStore, RefreshCoordinator } from "@mly/auth-core/orchestration";
 import { createRateLimiter, type LocalRateLimiter } from "@mly/ratelimit";
 import { goalLine, median, pairedRatio, seededRandom, shuffled } from "./stats.ts";
 

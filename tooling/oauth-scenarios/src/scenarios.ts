@@ -1,7 +1,8 @@
 // The one scenario list, run against every target server (authlib.test.ts, oidc_provider.test.ts)
 // through the SDK as a user would: @mly/auth-core's oauth2Profile built from the server's
 // metadata, @mly/fetch's login helpers and API client (RefreshCoordinator inside) over ky.
-import { AuthorizationError, buildCodeExchange, createClient, MemoryTokenStore, OAuthError, oauth2Profile, processTokenResponse, StateMismatchError, validateCallback } from "@mly/auth-core";
+import { AuthorizationError, buildCodeExchange, createClient, OAuthError, oauth2Profile, processTokenResponse, StateMismatchError, validateCallback } from "@mly/auth-core";
+import { MemoryTokenStore } from "@mly/auth-core/orchestration";
 import { createManualClock } from "@mly/auth-core/testing";
 import type { HttpTransport, ProviderProfile, Secret, TokenSet } from "@mly/auth-core";
 import { clientCredentialsToken, createApiClient, createKyTransport, finishLogin, refreshTokens, startLogin } from "@mly/fetch";

@@ -1,26 +1,8 @@
 // The portable suite: plain ESM that runs unchanged on Node, Deno, Bun and in a browser. It
 // imports the BUILT packages (their `default` export condition → dist) and talks to a sandbox
 // started by the Node parent (run.mjs), whose URLs and demo credentials arrive as `config`.
-import {
-  MemoryTokenStore,
-  Secret,
-  StateMismatchError,
-  InvalidCallbackError,
-  buildAuthorizationUrl,
-  buildCodeExchange,
-  buildRefresh,
-  createClient,
-  isUsable,
-  mapillaryProfile,
-  mapiqProfile,
-  needsRefresh,
-  parseTokenSet,
-  pkceChallenge,
-  processTokenResponse,
-  readResponse,
-  serializeTokenSet,
-  validateCallback,
-} from "@mly/auth-core";
+import { Secret, StateMismatchError, InvalidCallbackError, buildAuthorizationUrl, buildCodeExchange, buildRefresh, createClient, isUsable, mapillaryProfile, mapiqProfile, needsRefresh, parseTokenSet, pkceChallenge, processTokenResponse, readResponse, serializeTokenSet, validateCallback } from "@mly/auth-core";
+import { MemoryTokenStore } from "@mly/auth-core/orchestration";
 import { createApiClient, finishLogin, iterateImages, refreshTokens, startLogin } from "@mly/fetch";
 import { createRateLimiter } from "@mly/ratelimit";
 

@@ -1,4 +1,4 @@
-import { renewDue } from "@mly/auth-core";
+import { renewDue } from "@mly/auth-core/orchestration";
 import type { Context } from "../context.ts";
 import { describeError } from "../describe_error.ts";
 import { EXIT, type ExitCode } from "../exit_codes.ts";

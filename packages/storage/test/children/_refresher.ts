@@ -1,6 +1,7 @@
 // The body of one process of the "refresh exactly once" test (shared with @mly/storage-redis):
 // N concurrent callers through core's RefreshCoordinator on the store the entry point opened.
-import { RefreshCoordinator, Secret, type TokenSet, type TokenStore } from "@mly/auth-core";
+import { Secret, type TokenSet, type TokenStore } from "@mly/auth-core";
+import { RefreshCoordinator } from "@mly/auth-core/orchestration";
 
 /** Prints `ready`, waits for a line on stdin, runs `callers` concurrent `getToken(key)`, prints the JSON report and exits. */
 export async function runRefresher(store: TokenStore, key: string, endpoint: string, callers: number): Promise<never> {
