@@ -108,33 +108,22 @@ export function tokenSetToJSON(tokens: TokenSet): TokenSetJSON {
 export function tokenSetFromJSON(value: unknown): TokenSet {
   if (!isObject(value)) throw unreadable(undefined, "not a JSON object");
   if (value["v"] !== TOKEN_FORMAT_VERSION) throw unreadable("v", "unknown format version");
-  // Fields are read in their stored order, so the first wrong one is the one reported.
-  const kind = readKind(value);
-  const accessToken = readAccessToken(value);
-  const tokenType = readString(value, "token_type");
-  const refreshToken = readOptionalString(value, "refresh_token");
-  const scopes = readScopes(value);
-  const issuedAt = readTime(value, "issued_at");
-  const expiresAt = readExpiry(value);
-  const notBefore = readOptionalTime(value, "not_before");
-  const provider = readString(value, "provider");
-  const issuer = readOptionalString(value, "issuer");
-  const subject = readOptionalString(value, "subject");
-  const resource = readOptionalString(value, "resource");
+  // Object literal properties are evaluated in order: fields are read in their stored order, so
+  // the first wrong one is the one reported.
   return Object.freeze({
-    kind,
-    accessToken: new Secret(accessToken),
-    tokenType,
-    refreshToken: refreshToken === undefined ? undefined : new Secret(refreshToken),
-    scopes,
-    issuedAt,
-    expiresAt,
-    notBefore,
-    provider,
-    issuer,
-    subject,
-    // A token stored before `resource` existed has none; the field is left out, not set to undefined.
-    ...(resource === undefined ? {} : { resource }),
+    kind: readKind(value),
+    accessToken: readAccessToken(value),
+    tokenType: readString(value, "token_type"),
+    refreshToken: readRefreshToken(value),
+    scopes: readScopes(value),
+    issuedAt: readTime(value, "issued_at"),
+    expiresAt: readExpiry(value),
+    notBefore: readOptionalTime(value, "not_before"),
+    provider: readString(value, "provider"),
+    issuer: readOptionalString(value, "issuer"),
+    subject: readOptionalString(value, "subject"),
+    // A token stored before `resource` existed has none: the field is left out, not set to undefined.
+    ...readResource(value),
   });
 }
 
@@ -189,10 +178,17 @@ function readKind(json: JsonObject): TokenKind {
   return kind as TokenKind;
 }
 
-function readAccessToken(json: JsonObject): string {
+/** The access token, never empty. */
+function readAccessToken(json: JsonObject): Secret {
   const token = readString(json, "access_token");
   if (token === "") throw badField("access_token");
-  return token;
+  return new Secret(token);
+}
+
+/** The refresh token, when there is one. */
+function readRefreshToken(json: JsonObject): Secret | undefined {
+  const token = readOptionalString(json, "refresh_token");
+  return token === undefined ? undefined : new Secret(token);
 }
 
 function readString(json: JsonObject, field: string): string {
@@ -220,6 +216,12 @@ function readOptionalTime(json: JsonObject, field: string): number | undefined {
 /** `expires_at` must be present: a time, or `null` for a token that never expires. */
 function readExpiry(json: JsonObject): number | null {
   return json["expires_at"] === null ? null : readTime(json, "expires_at");
+}
+
+/** `{ resource }` when the token set has one, else `{}`: the field is optional in a {@link TokenSet}. */
+function readResource(json: JsonObject): { resource?: string } {
+  const resource = readOptionalString(json, "resource");
+  return resource === undefined ? {} : { resource };
 }
 
 function readScopes(json: JsonObject): readonly string[] {
