@@ -230,5 +230,5 @@ function readScopes(json: JsonObject): readonly string[] {
   // A copy, with any hole as `undefined`: `every` alone would skip the holes of a sparse array.
   const scopes: unknown[] = Array.from(value);
   if (!scopes.every((scope) => typeof scope === "string")) throw badField("scopes");
-  return Object.freeze(scopes as string[]);
+  return Object.freeze(scopes);
 }

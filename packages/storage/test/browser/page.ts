@@ -141,7 +141,7 @@ const api = {
       aside = () => Promise.resolve(Object.keys(localStorage).filter((name) => name.startsWith(`${prefix}corrupt:`)).length);
     }
     const error = await store.get(key).then(() => new Error("no error"), (e: unknown) => e as Error);
-    const after = await store.get(key).then((stored) => String(stored), (e: unknown) => (e as Error).name);
+    const after = await store.get(key).then((stored) => (stored === undefined ? "undefined" : "a token"), (e: unknown) => (e as Error).name);
     return { name: error.name, message: error.message, aside: await aside(), after };
   },
   async seed(key: string): Promise<number> {
