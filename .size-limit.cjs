@@ -7,7 +7,12 @@
 // code-flow entry ≤ 6.0 kB, fetch's own code ≤ 3.5 kB, ratelimit ≤ 2.5 kB. Not all are met: the
 // limits below are ratchets at today's sizes plus ~1 %, so CI catches any growth; lower a limit
 // to its target once the code fits. Today (`pnpm size`):
-//   auth-core code flow + refresh  6.19 kB  (target 6.0 kB)
+//   auth-core code flow + refresh  6.36 kB  (target 6.0 kB; it was 6.19 kB): issue 13 §4/§6 replaced the
+//                                  sigil DSL of serialize.ts (one field list with `?`/`!`/`#`/`*` marks,
+//                                  decoded at run time) by plain named readers and the object-level
+//                                  tokenSetToJSON / tokenSetFromJSON, and StorageError gained `field`:
+//                                  +0.17 kB, paid for clarity. Ratchet 6.42 kB (+1 %); the rest of the
+//                                  way to 6.0 kB is outside serialization.
 //   fetch, its own code            3.95 kB  (target 3.5 kB): bounded reads, same-origin redirects,
 //                                  the default (learning) limiter, getDetections, the one-off and
 //                                  app-only clients, telemetry events; it imports core directly (the
@@ -19,10 +24,10 @@
 //                                  table, telemetry events. Per-route and learned limits live in
 //                                  the `@mly/ratelimit/adaptive` subpath, outside this budget.
 const flow =
-  "{ buildAuthorizationUrl, validateCallback, buildCodeExchange, buildRefresh, processTokenResponse, isUsable, needsRefresh, serializeTokenSet, parseTokenSet, mapillary }";
+  "{ buildAuthorizationUrl, validateCallback, buildCodeExchange, buildRefresh, processTokenResponse, isUsable, needsRefresh, serializeTokenSet, parseTokenSet, tokenSetToJSON, tokenSetFromJSON, mapillary }";
 
 module.exports = [
-  { name: "@mly/auth-core: code flow + refresh (target 6.0 kB)", path: "packages/auth-core/dist/mod.js", import: flow, gzip: true, limit: "6.2 kB" },
+  { name: "@mly/auth-core: code flow + refresh (target 6.0 kB)", path: "packages/auth-core/dist/mod.js", import: flow, gzip: true, limit: "6.42 kB" },
   { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "13.4 kB" },
   { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "4.0 kB" },
   { name: "@mly/ratelimit: its own code, @mly/auth-core external", path: "packages/ratelimit/dist/mod.js", import: "*", ignore: ["@mly/auth-core"], gzip: true, limit: "2.85 kB" },

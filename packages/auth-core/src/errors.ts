@@ -325,16 +325,37 @@ export class QueueFullError extends MlyError {
   }
 }
 
-/** A token store failed (corrupt file, permission denied, …). */
+/**
+ * Stable reasons of a {@link StorageError}, to branch on instead of the message:
+ * - `unreadable_token`: a stored token set is damaged or of an unknown format version (thrown by
+ *   `tokenSetFromJSON` / `parseTokenSet`; {@link StorageError.field} names the wrong field).
+ */
+export type StorageErrorReason = "unreadable_token";
+
+/** Options of {@link StorageError}. */
+export interface StorageErrorOptions extends MlyErrorOptions {
+  /** Why, as a stable word (default none). */
+  reason?: StorageErrorReason | undefined;
+  /** The stored field that was wrong (default none). */
+  field?: string | undefined;
+}
+
+/** A token store failed (corrupt file, permission denied, a damaged stored token, …). */
 export class StorageError extends MlyError {
   override name = "StorageError";
-  /** What was wrong, when the store can say it in a word or two (`"version"`, `"accessToken"`, …). */
-  declare readonly reason: string | undefined;
+  /** Why, when it is one of the {@link StorageErrorReason}s; `undefined` for other failures. */
+  declare readonly reason: StorageErrorReason | undefined;
+  /**
+   * The stored field that was wrong (`"access_token"`, `"expires_at"`, `"v"` for an unknown format
+   * version, …), when one was; never a value.
+   */
+  declare readonly field: string | undefined;
 
   /** Creates an error for a failing token store. */
-  constructor(message: string, options: MlyErrorOptions & { reason?: string | undefined } = {}) {
+  constructor(message: string, options: StorageErrorOptions = {}) {
     super("storage_error", message, options);
     this.reason = options.reason;
+    this.field = options.field;
   }
 }
 

@@ -53,6 +53,8 @@ export {
   type MlyErrorCode,
   type MlyErrorOptions,
   type RateLimitSource,
+  type StorageErrorOptions,
+  type StorageErrorReason,
 } from "./errors.ts";
 export {
   getHeader,
@@ -101,7 +103,14 @@ export {
   type TokenSet,
 } from "./token_set.ts";
 export { parseTokenResponse, type TokenResponseContext } from "./token_response.ts";
-export { parseTokenSet, serializeTokenSet, TOKEN_FORMAT_VERSION } from "./serialize.ts";
+export {
+  parseTokenSet,
+  serializeTokenSet,
+  TOKEN_FORMAT_VERSION,
+  tokenSetFromJSON,
+  tokenSetToJSON,
+  type TokenSetJSON,
+} from "./serialize.ts";
 export { formatTokenKey, parseTokenKey, type TokenKey } from "./token_key.ts";
 export { createClient, type ClientCredentialsInput, type OAuthClient } from "./client.ts";
 export { createPkce, pkceChallenge, randomState, type Pkce } from "./pkce.ts";

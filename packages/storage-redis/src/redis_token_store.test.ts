@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { BackendUnavailableError, StorageError, VersionConflictError, formatTokenKey } from "@mly/auth-core";
+import { BackendUnavailableError, StorageError, VersionConflictError, formatTokenKey, tokenSetToJSON } from "@mly/auth-core";
 import { redisTestPrefix, testRedis } from "@mly/redis-test";
 import { describeTokenStoreConformance } from "@mly/storage/conformance";
 import { sampleTokenSet } from "@mly/auth-core/testing";
@@ -89,17 +89,40 @@ describe.skipIf(url === undefined)("RedisTokenStore", () => {
       expect(await store.set(key, sampleTokenSet("b"), { expectedVersion: v1 })).toBeGreaterThan(v1);
     });
 
-    it("a damaged entry → StorageError naming it, renamed aside", async () => {
-      const p = prefix();
-      const store = new RedisTokenStore({ client: redis, prefix: p });
-      await store.set(key, sampleTokenSet("a"));
-      await redis.hset(store.tokenKeyOf(key), "data", '{"v":1,"kind":"user"');
-      const error = await store.get(key).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(StorageError);
-      expect((error as Error).message).toContain(store.tokenKeyOf(key));
-      const aside = await redis.keys(`${p}:{*}:corrupt:*`);
-      expect(aside).toHaveLength(1);
-      expect(await store.get(key)).toBeUndefined();
+    for (const [what, field, value, problem] of [
+      ["truncated JSON", "data", '{"v":1,"kind":"user"', "token: not a JSON object"],
+      ["a token with a bad field", "data", JSON.stringify({ ...tokenSetToJSON(sampleTokenSet("bad")), access_token: 42 }), "token field access_token"],
+      ["a token of an unknown format version", "data", JSON.stringify({ ...tokenSetToJSON(sampleTokenSet("bad")), v: 9 }), "token field v"],
+      ["a bad entry version", "version", "zero", "entry shape"],
+    ] as const) {
+      it(`a damaged entry (${what}) → StorageError naming it and what is wrong, renamed aside`, async () => {
+        const p = prefix();
+        const store = new RedisTokenStore({ client: redis, prefix: p });
+        await store.set(key, sampleTokenSet("a"));
+        await redis.hset(store.tokenKeyOf(key), field, value);
+        const error = await store.get(key).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StorageError);
+        expect((error as Error).message).toContain(`${store.tokenKeyOf(key)} is damaged (${problem})`);
+        expect((error as Error).message).not.toContain("at-bad");
+        const aside = await redis.keys(`${p}:{*}:corrupt:*`);
+        expect(aside).toHaveLength(1);
+        expect((error as Error).message).toContain(aside[0]);
+        expect(await redis.hget(aside[0]!, field)).toBe(value);
+        expect(await store.get(key)).toBeUndefined();
+      });
+    }
+
+    it("reads an entry written before tokenSetToJSON existed (the same bytes)", async () => {
+      const store = new RedisTokenStore({ client: redis, prefix: prefix() });
+      const stored =
+        '{"v":1,"kind":"client_app","access_token":"at-old","token_type":"bearer","scopes":["https://api.mapiq.com/public/.default"],"issued_at":1700000000000,"expires_at":4000000000000,"provider":"mapiq","resource":"https://api.mapiq.com"}';
+      await redis.hset(store.tokenKeyOf(key), "version", "4", "data", stored);
+      await redis.pexpire(store.tokenKeyOf(key), 60_000);
+      const read = await store.get(key);
+      expect(read?.version).toBe(4);
+      expect(read?.tokens.resource).toBe("https://api.mapiq.com");
+      expect(await store.set(key, read!.tokens, { expectedVersion: 4 })).toBeGreaterThan(4);
+      expect(await redis.hget(store.tokenKeyOf(key), "data")).toBe(stored);
     });
 
     it("an error reply (wrong type) → StorageError, not BackendUnavailableError", async () => {

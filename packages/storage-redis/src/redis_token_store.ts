@@ -89,17 +89,21 @@ export class RedisTokenStore implements TokenStore {
     const [versionText, data] = reply as unknown[];
     if (data === null || data === undefined) return undefined;
     const version = Number(versionText);
+    if (typeof data !== "string" || !Number.isSafeInteger(version) || version < 1) throw await this.#quarantine(key, versionText, "entry shape");
     try {
-      if (typeof data !== "string" || !Number.isSafeInteger(version) || version < 1) throw new StorageError("The stored token is unreadable (entry shape).");
       return Object.freeze({ tokens: parseTokenSet(data), version });
     } catch (error) {
-      if (!(error instanceof StorageError)) throw error;
-      const aside = `${this.#prefix}:{${_tag(key)}}:corrupt:${new Date(this.#clock.now()).toISOString()}`;
-      await this.#script(QUARANTINE_SCRIPT, [this.tokenKeyOf(key), aside], [String(versionText)]);
-      throw new StorageError(
-        `The Redis entry ${this.tokenKeyOf(key)} is damaged (${error.message.replace(/^.*\(([^)]*)\).*$/s, "$1")}). It was renamed to ${aside}; log in again to store a new token.`,
-      );
+      // Core says in fields, not in words, that the stored token set is damaged.
+      if (!(error instanceof StorageError) || error.reason !== "unreadable_token") throw error;
+      throw await this.#quarantine(key, versionText, error.field === undefined ? "token: not a JSON object" : `token field ${error.field}`);
     }
+  }
+
+  /** Renames a damaged entry aside (only if its version is still `versionText`); the error to throw says what was wrong. */
+  async #quarantine(key: string, versionText: unknown, problem: string): Promise<StorageError> {
+    const aside = `${this.#prefix}:{${_tag(key)}}:corrupt:${new Date(this.#clock.now()).toISOString()}`;
+    await this.#script(QUARANTINE_SCRIPT, [this.tokenKeyOf(key), aside], [String(versionText)]);
+    return new StorageError(`The Redis entry ${this.tokenKeyOf(key)} is damaged (${problem}). It was renamed to ${aside}; log in again to store a new token.`);
   }
 
   /** Writes a token (compare-and-set in Lua); returns the new version. */

@@ -3,7 +3,7 @@ import { chmod, chown, lstat, mkdir, mkdtemp, open, readFile, readdir, rm, stat,
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { inspect } from "node:util";
-import { StorageError, VersionConflictError, formatTokenKey, serializeTokenSet } from "@mly/auth-core";
+import { StorageError, VersionConflictError, formatTokenKey, serializeTokenSet, tokenSetToJSON } from "@mly/auth-core";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createAesGcmCipher } from "./aes_gcm_cipher.ts";
 import { sampleTokenSet } from "@mly/auth-core/testing";
@@ -100,6 +100,38 @@ describe("FileTokenStore on disk", () => {
       expect(await store.get(key)).toBeUndefined();
     });
   }
+
+  it("a damaged token, in clear or sealed, is named by its field (read from the error's fields) and moved aside", async () => {
+    const cipher = await createAesGcmCipher(new Uint8Array(32).fill(4));
+    const damagedToken = { ...tokenSetToJSON(sampleTokenSet("bad")), scopes: "read" };
+    for (const [store, body] of [
+      [new FileTokenStore({ directory: await tempDir() }), { token: damagedToken }],
+      [new FileTokenStore({ directory: await tempDir(), cipher }), { sealed: await cipher.seal(JSON.stringify(damagedToken), key) }],
+    ] as const) {
+      await store.set(key, sampleTokenSet("before"));
+      const content = JSON.stringify({ format: "mly-token", v: 1, key, version: 3, updatedAt: 0, ...body });
+      await writeFile(store.pathOf(key), content);
+      const error = await store.get(key).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageError);
+      expect((error as Error).message).toContain(`${store.pathOf(key)} is damaged (token field scopes)`);
+      expect((error as Error).message).not.toContain("at-bad");
+      const aside = (await readdir(store.directory)).find((name) => name.includes(".corrupt-"));
+      expect(await readFile(join(store.directory, aside!), "utf8")).toBe(content);
+    }
+  });
+
+  it("reads a token file in the layout written before the envelope module (key before version)", async () => {
+    const store = new FileTokenStore({ directory: await tempDir() });
+    await store.list();
+    const token =
+      '{"v":1,"kind":"user","access_token":"at-old","token_type":"bearer","refresh_token":"rt-old","scopes":["read","upload"],"issued_at":1700000000000,"expires_at":4000000000000,"provider":"mapillary","subject":"user-old"}';
+    const document = { format: "mly-token", v: 1, key, version: 7, updatedAt: 1_700_000_000_000, token: JSON.parse(token) as unknown };
+    await writeFile(store.pathOf(key), `${JSON.stringify(document, null, 2)}\n`, { mode: 0o600 });
+    const stored = await store.get(key);
+    expect(stored?.version).toBe(7);
+    expect(serializeTokenSet(stored!.tokens)).toBe(token);
+    expect(await store.set(key, stored!.tokens, { expectedVersion: 7 })).toBeGreaterThan(7);
+  });
 
   it("a write over a corrupt file fails and keeps the damaged copy", async () => {
     const store = new FileTokenStore({ directory: await tempDir() });

@@ -2,16 +2,10 @@ import { nextVersion } from "./_next_version.ts";
 import { constants } from "node:fs";
 import { chmod, lstat, mkdir, open, readdir, rename, rm, stat, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  LockTimeoutError,
-  StorageError,
-  VersionConflictError,
-  parseTokenKey,
-  parseTokenSet,
-  serializeTokenSet,
-} from "@mly/auth-core";
+import { LockTimeoutError, StorageError, VersionConflictError, parseTokenKey } from "@mly/auth-core";
 import type { CompareAndSetOptions, LockOptions, StoredToken, TokenKey, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
 import type { TokenCipher } from "./aes_gcm_cipher.ts";
+import { checkEnvelope, envelopeBody, makeEnvelope, openEnvelope, tokenDamage, type TokenEnvelope } from "./_envelope.ts";
 import { fsyncDirectory, isCode, writeFileAtomic } from "./_atomic_file.ts";
 import { acquireFileLock, codeOf } from "./_file_lock.ts";
 import { fileNameForKey, isTempFileName, isTokenFileName, keyForFileName } from "./_file_names.ts";
@@ -31,18 +25,12 @@ export interface FileTokenStoreOptions {
   writeLockWaitMs?: number;
 }
 
-/** The document stored in each token file. */
-interface _FileDocument {
-  format: "mly-token";
-  v: 1;
+/** The document stored in each token file: the envelope, with the key it belongs to and the time of the write. */
+interface _FileDocument extends TokenEnvelope {
   key: string;
-  version: number;
   updatedAt: number;
-  token?: unknown;
-  sealed?: unknown;
 }
 
-const _FORMAT = "mly-token";
 const _STALE_TEMP_MS = 60_000;
 /** The open flags of the platform; `O_NOFOLLOW` and `O_NONBLOCK` do not exist on Windows. */
 const _flags: Partial<typeof constants> = constants;
@@ -127,13 +115,12 @@ export class FileTokenStore implements TokenStore {
   async set(key: string, tokens: TokenSet, options: CompareAndSetOptions = {}): Promise<number> {
     await this.#init();
     const path = this.pathOf(key);
-    const payload = serializeTokenSet(tokens);
-    const body = this.#cipher === undefined ? { token: JSON.parse(payload) as unknown } : { sealed: await this.#cipher.seal(payload, key) };
+    const body = await envelopeBody(key, tokens, this.#cipher);
     return this.#underWriteLock(key, path, async () => {
       const current = await this.#currentVersion(path, key);
       this.#check(key, current, options);
       const version = nextVersion(current);
-      const document: _FileDocument = { format: _FORMAT, v: 1, key, version, updatedAt: Date.now(), ...body };
+      const document: _FileDocument = { ...makeEnvelope(version, body), key, updatedAt: Date.now() };
       try {
         await writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`, this.#durable);
       } catch (error) {
@@ -365,41 +352,20 @@ export class FileTokenStore implements TokenStore {
     } catch {
       return text.trim() === "" ? "the file is empty" : "not JSON";
     }
-    if (typeof value !== "object" || value === null) return "not a JSON object";
-    const document = value as Partial<_FileDocument>;
-    if (document.format !== _FORMAT) return "not an mly token file";
-    if (document.v !== 1) return `file format version ${typeof document.v === "number" ? String(document.v) : "missing"}, expected 1`;
-    if (document.key !== key) return "the file belongs to another key";
-    if (typeof document.version !== "number" || !Number.isSafeInteger(document.version) || document.version < 1) return "version";
-    if ((document.token === undefined) === (document.sealed === undefined)) return "neither a token nor a sealed token";
-    return document as _FileDocument;
+    const envelope = checkEnvelope(value);
+    if (typeof envelope === "string") return envelope;
+    if ((envelope as Partial<_FileDocument>).key !== key) return "the file belongs to another key";
+    return envelope as _FileDocument;
   }
 
+  /** The token set of a checked document; a damaged token set is moved aside, any other failure (a wrong key) leaves the file alone. */
   async #openTokens(path: string, text: string, key: string, document: _FileDocument): Promise<TokenSet> {
-    let payload: string;
-    if (document.sealed !== undefined) {
-      if (this.#cipher === undefined) {
-        throw new StorageError(`The token file ${path} is encrypted. Pass the same cipher (key) that wrote it to FileTokenStore.`);
-      }
-      try {
-        payload = await this.#cipher.open(document.sealed, key);
-      } catch (error) {
-        if (error instanceof StorageError) throw new StorageError(`${path}: ${error.message}`, { cause: error });
-        throw error;
-      }
-    } else {
-      if (this.#cipher !== undefined) {
-        throw new StorageError(
-          `The token file ${path} is not encrypted but this store has a cipher. Delete it and log in again to store the token encrypted.`,
-        );
-      }
-      payload = JSON.stringify(document.token);
-    }
     try {
-      return parseTokenSet(payload);
+      return await openEnvelope(document, key, `file ${path}`, this.#cipher);
     } catch (error) {
-      const reason = error instanceof StorageError ? (error.reason ?? "token") : "token";
-      throw await this.#quarantineIfUnchanged(key, path, text, reason);
+      const damage = tokenDamage(error);
+      if (damage === undefined) throw error;
+      throw await this.#quarantineIfUnchanged(key, path, text, damage);
     }
   }
 

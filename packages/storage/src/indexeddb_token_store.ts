@@ -2,7 +2,7 @@ import { nextVersion } from "./_next_version.ts";
 import { StorageError, VersionConflictError } from "@mly/auth-core";
 import type { CompareAndSetOptions, LockOptions, StoredToken, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
 import type { TokenCipher } from "./aes_gcm_cipher.ts";
-import { checkEntry, makeEntry, openEntry, type WebEntry } from "./_web_entry.ts";
+import { checkEnvelope, envelopeBody, makeEnvelope, openEnvelope, tokenDamage } from "./_envelope.ts";
 import { defaultLockManager, acquireWebLock, type WebLockManager } from "./web_lock.ts";
 
 /** Options of {@link IndexedDbTokenStore}. */
@@ -54,23 +54,24 @@ export class IndexedDbTokenStore implements TokenStore {
     const db = await this.#open();
     const value: unknown = await _request<unknown>(db.transaction(_STORE, "readonly").objectStore(_STORE).get(key));
     if (value === undefined) return undefined;
-    const entry = checkEntry(value);
-    if (typeof entry === "string") throw await this.#quarantine(db, key, entry);
+    const envelope = checkEnvelope(value);
+    if (typeof envelope === "string") throw await this.#quarantine(db, key, envelope);
     try {
-      return Object.freeze({ tokens: await openEntry(`record ${JSON.stringify(key)}`, key, entry, this.#cipher), version: entry.version });
+      return Object.freeze({ tokens: await openEnvelope(envelope, key, `record ${JSON.stringify(key)}`, this.#cipher), version: envelope.version });
     } catch (error) {
-      if (error instanceof StorageError && error.message.includes("stored token is unreadable")) throw await this.#quarantine(db, key, "token");
-      throw error;
+      const damage = tokenDamage(error);
+      if (damage === undefined) throw error;
+      throw await this.#quarantine(db, key, damage);
     }
   }
 
   /** Writes a token in one transaction; returns the new version. */
   async set(key: string, tokens: TokenSet, options: CompareAndSetOptions = {}): Promise<number> {
-    const draft = await makeEntry(key, tokens, 1, this.#cipher);
+    const body = await envelopeBody(key, tokens, this.#cipher);
     const db = await this.#open();
     return this.#readWrite(db, key, options, (store, current) => {
       const version = nextVersion(current);
-      store.put({ ...draft, version } satisfies WebEntry, key);
+      store.put(makeEnvelope(version, body), key);
       return version;
     });
   }
@@ -139,15 +140,15 @@ export class IndexedDbTokenStore implements TokenStore {
         const value: unknown = read.result;
         let current: number | null = null;
         if (value !== undefined) {
-          const entry = checkEntry(value);
-          if (typeof entry === "string") {
+          const envelope = checkEnvelope(value);
+          if (typeof envelope === "string") {
             const aside = `${new Date().toISOString()}:${key}`;
             tx.objectStore(_CORRUPT).put(value, aside);
             store.delete(key);
-            failure = _damaged(key, entry, aside);
+            failure = _damaged(key, envelope, aside);
             return;
           }
-          current = entry.version;
+          current = envelope.version;
         }
         if (options.expectedVersion !== undefined && options.expectedVersion !== current) {
           failure = new VersionConflictError(key, options.expectedVersion, current);

@@ -2,7 +2,7 @@ import { nextVersion } from "./_next_version.ts";
 import { StorageError, VersionConflictError } from "@mly/auth-core";
 import type { CompareAndSetOptions, LockOptions, StoredToken, TokenLock, TokenSet, TokenStore } from "@mly/auth-core";
 import type { TokenCipher } from "./aes_gcm_cipher.ts";
-import { checkEntry, makeEntry, openEntry } from "./_web_entry.ts";
+import { checkEnvelope, envelopeBody, makeEnvelope, openEnvelope, tokenDamage, type TokenEnvelope } from "./_envelope.ts";
 import { defaultLockManager, acquireWebLock, type WebLockManager } from "./web_lock.ts";
 
 /** The part of the Web Storage API (`localStorage`, `sessionStorage`) the store uses. */
@@ -64,26 +64,26 @@ export class WebStorageTokenStore implements TokenStore {
     const name = this.#itemName(key);
     const text = this.#storage.getItem(name);
     if (text === null) return undefined;
-    const entry = this.#parse(name, key, text);
+    const envelope = this.#parse(name, key, text);
     try {
-      return Object.freeze({ tokens: await openEntry(`item ${JSON.stringify(name)}`, key, entry, this.#cipher), version: entry.version });
+      return Object.freeze({ tokens: await openEnvelope(envelope, key, `item ${JSON.stringify(name)}`, this.#cipher), version: envelope.version });
     } catch (error) {
-      if (error instanceof StorageError && error.message.includes("stored token is unreadable")) throw this.#quarantine(name, key, text, "token");
-      throw error;
+      const damage = tokenDamage(error);
+      if (damage === undefined) throw error;
+      throw this.#quarantine(name, key, text, damage);
     }
   }
 
   /** Writes a token; returns the new version. */
   async set(key: string, tokens: TokenSet, options: CompareAndSetOptions = {}): Promise<number> {
     const name = this.#itemName(key);
-    const entryFor = (version: number): ReturnType<typeof makeEntry> => makeEntry(key, tokens, version, this.#cipher);
     // Seal first (async), then compare-and-write with no await in between.
-    const draft = await entryFor(1);
+    const body = await envelopeBody(key, tokens, this.#cipher);
     return this.#exclusive(key, () => {
       const current = this.#version(name, key);
       _check(key, current, options);
       const version = nextVersion(current);
-      this.#storage.setItem(name, JSON.stringify({ ...draft, version }));
+      this.#storage.setItem(name, JSON.stringify(makeEnvelope(version, body)));
       return version;
     });
   }
@@ -143,16 +143,16 @@ export class WebStorageTokenStore implements TokenStore {
     return text === null ? null : this.#parse(name, key, text).version;
   }
 
-  #parse(name: string, key: string, text: string): ReturnType<typeof checkEntry> & object {
+  #parse(name: string, key: string, text: string): TokenEnvelope {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
       throw this.#quarantine(name, key, text, "not JSON");
     }
-    const entry = checkEntry(value);
-    if (typeof entry === "string") throw this.#quarantine(name, key, text, entry);
-    return entry;
+    const envelope = checkEnvelope(value);
+    if (typeof envelope === "string") throw this.#quarantine(name, key, text, envelope);
+    return envelope;
   }
 
   #quarantine(name: string, key: string, text: string, reason: string): StorageError {

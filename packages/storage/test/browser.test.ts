@@ -20,6 +20,7 @@ interface PageApi {
   release(): Promise<void>;
   increment(kind: string, key: string, workers: number): Promise<number>;
   seed(key: string): Promise<number>;
+  damaged(kind: string): Promise<{ name: string; message: string; aside: number; after: string }>;
   casRace(key: string, writers: number, expectedVersion: number): Promise<{ won: number; lost: number }>;
 }
 declare const mly: PageApi;
@@ -122,6 +123,17 @@ describe.skipIf(!available)("browser stores in Chromium", () => {
       const totals = await Promise.all(tabs.map((tab) => tab.evaluate(([k, key2]) => mly.increment(k, key2, 15), [kind, key] as const)));
       expect(Math.max(...totals)).toBe(45);
       for (const tab of tabs) await tab.close();
+    });
+  }
+
+  for (const kind of ["localStorage", "indexedDB"]) {
+    it(`a damaged stored token (${kind} store) → StorageError naming the field, the entry moved aside`, async () => {
+      const result = await page.evaluate((k) => mly.damaged(k), kind);
+      expect(result.name).toBe("StorageError");
+      expect(result.message).toContain("is damaged (token field access_token)");
+      expect(result.message).not.toContain("at-bad");
+      expect(result.aside).toBe(1);
+      expect(result.after).toBe("undefined");
     });
   }
 

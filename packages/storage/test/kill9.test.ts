@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatTokenKey, parseTokenSet } from "@mly/auth-core";
+import { formatTokenKey, tokenSetFromJSON } from "@mly/auth-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FileTokenStore } from "../src/file_token_store.ts";
 import { sampleTokenSet } from "@mly/auth-core/testing";
@@ -41,7 +41,7 @@ describe("kill -9 of a writer process", () => {
       totalWrites += written.length;
       const text = await readFile(store.pathOf(key), "utf8");
       const document = JSON.parse(text) as { token: unknown; version: number };
-      const tokens = parseTokenSet(JSON.stringify(document.token));
+      const tokens = tokenSetFromJSON(document.token);
       const n = Number(tokens.accessToken.reveal().replace(/^at-/, ""));
       // Never older than what a writer reported as written; at most the one write in flight.
       expect([lastAck, lastAck + 1]).toContain(n);

@@ -1,7 +1,7 @@
 // Bundled by test/browser.test.ts and loaded in Chromium: runs the conformance checks and the cross-tab lock checks in the page.
 import { IndexedDbTokenStore, WebStorageTokenStore, createAesGcmCipher } from "../../src/browser.ts";
 import { runConformanceCheck, sampleTokenSet, tokenStoreConformanceChecks, type ConformanceFactory } from "@mly/auth-core/testing";
-import type { TokenLock, TokenStore } from "@mly/auth-core";
+import { tokenSetToJSON, type TokenLock, type TokenStore } from "@mly/auth-core";
 
 const cipherKey = new Uint8Array(32).fill(9);
 
@@ -104,6 +104,45 @@ const api = {
     const total = await read();
     db.close();
     return total;
+  },
+  /**
+   * Stores a token, overwrites its entry with one whose token has a bad `access_token`, reads it:
+   * the error and how many copies were moved aside.
+   */
+  async damaged(kind: string): Promise<{ name: string; message: string; aside: number; after: string }> {
+    const key = unique();
+    const damagedEntry = { format: "mly-token", v: 1, version: 5, token: { ...tokenSetToJSON(sampleTokenSet("bad")), access_token: 42 } };
+    let store: TokenStore;
+    let aside: () => Promise<number>;
+    if (kind === "indexedDB") {
+      const database = `mly-${unique()}`;
+      const idb = new IndexedDbTokenStore({ database });
+      store = idb;
+      await store.set(key, sampleTokenSet("good"));
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(database);
+        request.onsuccess = () => { resolve(request.result); };
+        request.onerror = () => { reject(new Error("open")); };
+      });
+      await new Promise<void>((resolve) => {
+        const tx = db.transaction("tokens", "readwrite");
+        tx.objectStore("tokens").put(damagedEntry, key);
+        tx.oncomplete = () => { resolve(); };
+      });
+      aside = () => new Promise((resolve) => {
+        const request = db.transaction("corrupt", "readonly").objectStore("corrupt").count();
+        request.onsuccess = () => { resolve(request.result); };
+      });
+    } else {
+      const prefix = `mly-${unique()}:`;
+      store = new WebStorageTokenStore({ storage: localStorage, prefix });
+      await store.set(key, sampleTokenSet("good"));
+      localStorage.setItem(`${prefix}token:${key}`, JSON.stringify(damagedEntry));
+      aside = () => Promise.resolve(Object.keys(localStorage).filter((name) => name.startsWith(`${prefix}corrupt:`)).length);
+    }
+    const error = await store.get(key).then(() => new Error("no error"), (e: unknown) => e as Error);
+    const after = await store.get(key).then((stored) => (stored === undefined ? "undefined" : "a token"), (e: unknown) => (e as Error).name);
+    return { name: error.name, message: error.message, aside: await aside(), after };
   },
   async seed(key: string): Promise<number> {
     return shared("indexedDB").set(key, sampleTokenSet("seed"));
