@@ -8,6 +8,7 @@ import {
   HttpError,
   InvalidCallbackError,
   InvalidResponseError,
+  InvalidTokenError,
   LockTimeoutError,
   LoginRequiredError,
   MapillaryV2Error,
@@ -25,6 +26,7 @@ import {
   VersionConflictError,
   isMlyError,
 } from "./errors.ts";
+import * as rootEntry from "./mod.ts";
 
 describe("error hierarchy", () => {
   const all: [MlyError, string][] = [
@@ -50,7 +52,15 @@ describe("error hierarchy", () => {
     [new BackendUnavailableError("x"), "backend_unavailable"],
     [new TransportError("x"), "transport_error"],
     [new AbortedError(), "aborted"],
+    [new InvalidTokenError("malformed", "x"), "invalid_token"],
   ];
+
+  it("the table covers every error class the root entry exports", () => {
+    const exported = Object.values(rootEntry).filter((value): value is typeof MlyError => typeof value === "function" && value.prototype instanceof MlyError);
+    const tested = new Set(all.map(([error]) => error.constructor));
+    expect(exported.map((cls) => cls.name).filter((name) => ![...tested].some((cls) => cls.name === name))).toEqual([]);
+    expect(exported.length).toBe(all.length);
+  });
 
   it("every error is an MlyError with a stable code and its class name", () => {
     for (const [error, code] of all) {
