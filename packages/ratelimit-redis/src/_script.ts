@@ -17,7 +17,8 @@ import { RedisScript } from "@mly/redis-script";
  *    theoretical arrival time), `pt` the next estimate for a provisional reservation, `pu` paused
  *    until, `n` how many settles the ring has seen, `cap` the ring's size, `ld` the last lease
  *    deadline handed out, `ep` the epoch (raised by every pause and every learned limit: a
- *    reservation made before a change is made again).
+ *    reservation made before a change is made again), `ok` reservations since the key's state
+ *    was created or last changed (probation: the first `limit` are checked at their time).
  * 4. `ll` — a hash: the limit learned from a 429, `l` the limit and `at` when (its own TTL: gone
  *    once probed back to the configured limit).
  *
@@ -34,17 +35,20 @@ import { RedisScript } from "@mly/redis-script";
  * ARGV[1] is the operation:
  * - `acquire` limit spanUs spacingUs leaseUs id ttlMs probeUs → a reservation:
  *   {startUs, nowUs, deadlineUs, previousTatUs, tatUs, epoch, flags} (`flags`: 1 provisional,
- *   2 check at the start time: the key has a learned limit or was paused within a window)
+ *   2 check at the start time: the key has a learned limit, or is on probation — among the first
+ *   `limit` reservations since its state was created, paused or taught a limit — so a 429 that
+ *   pauses it reaches every waiter that slept, in any process, before it sends)
  * - `confirm` limit spanUs spacingUs leaseUs id ttlMs probeUs epoch → {1, grantUs, nowUs, epoch}
  *   go; {0, waitUs, nowUs, epoch} not yet; {2, …a new reservation} the reservation was lost
  *   (lease ran out) or the key changed since (pause, learned limit)
- * - `settle` id pauseUs ttlMs limit [spanUs probeUs decidedUs] → {1 if the permit was pending, epoch};
+ * - `settle` id pauseUs ttlMs limit leaseUs spacingUs epoch [spanUs probeUs decidedUs] → {1 if the
+ *   permit was pending, epoch} (`epoch`: the permit's reservation's);
  *   with the bracketed arguments (a 429) it first learns: the limit drops to the slots settled in
  *   the window plus the permits reserved before this one still pending, below the limit it ran
  *   at, unless a 429 learned since this permit was decided (reserved, or confirmed)
  * - `cancel` id previousTatUs tatUs → 1 if the permit was pending (the spacing is given back
  *   when no reservation came after it)
- * - `pause` waitUs ttlMs → {the pause deadline, epoch}
+ * - `pause` waitUs ttlMs leaseUs spacingUs → {the pause deadline, epoch}
  * - `limit` limit probeUs → the limit in force now
  */
 export const LIMITER_SCRIPT: RedisScript = new RedisScript(`
@@ -53,7 +57,7 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local op = ARGV[1]
 local WIDTH = 16
 
-local state = redis.call('HMGET', KEYS[3], 'tat', 'pt', 'pu', 'n', 'cap', 'ld', 'ep')
+local state = redis.call('HMGET', KEYS[3], 'tat', 'pt', 'pu', 'n', 'cap', 'ld', 'ep', 'ok')
 local tat = tonumber(state[1] or '0')
 local pt = tonumber(state[2] or '0')
 local pu = tonumber(state[3] or '0')
@@ -61,9 +65,10 @@ local n = tonumber(state[4] or '0')
 local cap = tonumber(state[5] or '0')
 local ld = tonumber(state[6] or '0')
 local ep = tonumber(state[7] or '0')
+local ok = tonumber(state[8] or '0')
 
 local function save()
-  redis.call('HSET', KEYS[3], 'tat', tat, 'pt', pt, 'pu', pu, 'n', n, 'cap', cap, 'ld', ld, 'ep', ep)
+  redis.call('HSET', KEYS[3], 'tat', tat, 'pt', pt, 'pu', pu, 'n', n, 'cap', cap, 'ld', ld, 'ep', ep, 'ok', ok)
 end
 -- kept a base TTL past the last time anything is scheduled
 local function expire(ttl)
@@ -148,8 +153,18 @@ local function reserve(configured, span, spacing, lease, id, probe)
   tat = start + spacing
   ld = math.max(start + lease, ld + 1)
   redis.call('ZADD', KEYS[2], ld, id)
-  if learnedAt ~= nil or pu > now - span then flags = flags + 2 end
+  if learnedAt ~= nil or ok < limit then flags = flags + 2 end
+  ok = ok + 1
   return {start, now, ld, previous, tat, ep, flags}
+end
+-- the key was paused or taught a limit: the reservations still asleep are dropped (their callers
+-- check at their time and reserve again, after the ones that went), and the next limit
+-- reservations are on probation
+local function changed(lease, spacing)
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '(' .. string.format('%.0f', now + lease), '+inf')
+  tat = math.min(tat, now + spacing)
+  pt = math.min(pt, now)
+  ok = 0
 end
 
 if op == 'acquire' or op == 'confirm' then
@@ -174,8 +189,10 @@ if op == 'acquire' or op == 'confirm' then
       if room > 0 then
         wait = math.max(wait, freeAt(room, span) - now)
       else
+        -- the first pending permit frees room once it has started and settled: look again soon after
         local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-        wait = math.max(wait, math.min(tonumber(first[2]) - now, math.max(1000, math.floor(span / limit))))
+        local firstStart = tonumber(first[2]) - lease
+        wait = math.max(wait, math.min(tonumber(first[2]) - now, math.max(firstStart - now, 0) + math.max(1000, math.min(20000, math.floor(span / limit)))))
       end
       if wait > 0 then reply = {0, wait, now, ep} else reply = {1, now, now, ep} end
     else
@@ -189,13 +206,16 @@ if op == 'acquire' or op == 'confirm' then
   return reply
 elseif op == 'settle' then
   local id = ARGV[2]
+  local lease = tonumber(ARGV[6])
+  local before = ep
+  local epoch = tonumber(ARGV[8])
   useRing(tonumber(ARGV[5]))
-  if ARGV[6] then
+  if ARGV[9] then
     local configured = cap
-    local span = tonumber(ARGV[6])
-    local probe = tonumber(ARGV[7])
+    local span = tonumber(ARGV[9])
+    local probe = tonumber(ARGV[10])
     local current, at = effective(configured, probe)
-    if at == nil or at < tonumber(ARGV[8]) then
+    if at == nil or at < tonumber(ARGV[11]) then
       local own = redis.call('ZSCORE', KEYS[2], id)
       local observed = settledInWindow(span)
       if own then observed = observed + redis.call('ZCOUNT', KEYS[2], '-inf', '(' .. own) end
@@ -206,12 +226,14 @@ elseif op == 'settle' then
     end
   end
   local settled = redis.call('ZREM', KEYS[2], id)
-  if settled == 1 then record(now) end
+  -- a permit reserved before a change may have been dropped with the sleeping ones: count it anyway
+  if settled == 1 or epoch < before then record(now) end
   local pause = tonumber(ARGV[3])
   if pause > 0 and now + pause > pu then
     pu = now + pause
     ep = ep + 1
   end
+  if ep > before then changed(lease, tonumber(ARGV[7])) end
   save()
   expire(tonumber(ARGV[4]))
   return {settled, ep}
@@ -227,6 +249,7 @@ elseif op == 'pause' then
   if until_ > pu then
     pu = until_
     ep = ep + 1
+    changed(tonumber(ARGV[4]), tonumber(ARGV[5]))
     save()
   end
   expire(tonumber(ARGV[3]))

@@ -302,7 +302,7 @@ export class RedisRateLimiter implements RateLimiter {
     emitEvent(this.#onEvent, { type: "limiter.pause", key, durationMs: waitMs });
     this.fallback?.pause(key, waitMs);
     try {
-      const reply = (await this.#eval(key, ["pause", String(Math.ceil(waitMs * 1000)), String(Math.ceil(this.#shapeOfKey(key).ttlMs + waitMs))])) as _Reply;
+      const reply = (await this.#eval(key, ["pause", String(Math.ceil(waitMs * 1000)), String(Math.ceil(this.#shapeOfKey(key).ttlMs + waitMs)), String(this.#leaseMs * 1000), String(this.#shapeOfKey(key).spacingUs)])) as _Reply;
       this.#heard(key, Number(reply[1]));
     } catch (error) {
       this.#report(error);
@@ -393,13 +393,13 @@ export class RedisRateLimiter implements RateLimiter {
    * @internal Settles a permit at the Redis server's time; a 429 teaches the key its limit, unless
    * the key learned since the permit was decided (`decidedUs`: its start was reserved or confirmed).
    */
-  async _settle(key: string, id: string, decidedUs: number, outcome: PermitOutcome | undefined): Promise<void> {
+  async _settle(key: string, id: string, epoch: number, decidedUs: number, outcome: PermitOutcome | undefined): Promise<void> {
     const shape = this.#shapeOfKey(key);
     const wait = outcome === undefined ? 0 : (outcome.retryAfterMs ?? (outcome.status === 429 ? shape.windowMs : 0));
     if (wait > 0) this.fallback?.pause(key, wait);
     const learn = outcome?.status === 429 && shape.probeUs > 0 ? [String(shape.spanUs), String(shape.probeUs), String(decidedUs)] : [];
     try {
-      const reply = (await this.#eval(key, ["settle", id, String(Math.ceil(wait * 1000)), String(Math.ceil(shape.ttlMs + wait)), String(shape.limit), ...learn])) as _Reply;
+      const reply = (await this.#eval(key, ["settle", id, String(Math.ceil(wait * 1000)), String(Math.ceil(shape.ttlMs + wait)), String(shape.limit), String(this.#leaseMs * 1000), String(shape.spacingUs), String(epoch), ...learn])) as _Reply;
       this.#heard(key, Number(reply[1]));
     } catch (error) {
       this.#report(error);
@@ -467,7 +467,7 @@ class _RedisPermit implements RateLimitPermit {
   async settle(outcome?: PermitOutcome): Promise<void> {
     if (this.#done) return;
     this.#done = true;
-    await this.#limiter._settle(this.#key, this.#reservation.id, this.#decidedUs, outcome);
+    await this.#limiter._settle(this.#key, this.#reservation.id, this.#reservation.epoch, this.#decidedUs, outcome);
   }
 
   async cancel(): Promise<void> {
