@@ -353,8 +353,9 @@ export class RedisRateLimiter implements RateLimiter {
       }
       this.#heard(key, Number(reply[3]));
       if (kind === 1) {
-        reservation.startUs = Number(reply[1]);
-        return this.#grant(key, reservation, reservation.startUs, signal);
+        // A provisional start was an estimate: the slot starts now. A checked one keeps its start.
+        if (reservation.provisional) reservation.startUs = Number(reply[1]);
+        return this.#grant(key, reservation, Number(reply[1]), signal);
       }
       // Not yet (a provisional reservation whose turn has not come): sleep what the script said.
       reservation.nowUs = Number(reply[2]);
