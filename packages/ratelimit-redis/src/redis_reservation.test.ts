@@ -126,9 +126,9 @@ describe.skipIf(target === undefined)("RedisRateLimiter reservations (one round 
     // One after the other, on instances 0, 1, 2, 0, 1, 2, …: each acquire has reached Redis (its
     // reply is back) before the next one is made.
     for (let i = 0; i < 8; i += 1) {
-      const client = counters[i % 3] as CountingClient;
+      const client = counters[i % 3]!;
       const replied = client.nextAcquireReply();
-      const permit = (instances[i % 3] as RedisRateLimiter).acquire(key).then((p) => {
+      const permit = (instances[i % 3]!).acquire(key).then((p) => {
         granted.push(i);
         return p as RateLimitPermit & { grantedAtMs: number };
       });
@@ -137,7 +137,7 @@ describe.skipIf(target === undefined)("RedisRateLimiter reservations (one round 
     }
     const all = await Promise.all(permits);
     expect(granted).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    const spacingMs = (instances[0] as RedisRateLimiter).spacingMs;
+    const spacingMs = (instances[0]!).spacingMs;
     for (let i = 1; i < all.length; i += 1) expect((all[i] as { grantedAtMs: number }).grantedAtMs - (all[i - 1] as { grantedAtMs: number }).grantedAtMs).toBeGreaterThanOrEqual(spacingMs - 0.001);
     for (const permit of all) await permit.settle();
   });
