@@ -32,7 +32,7 @@ const sendCommand = redis.sendCommand.bind(redis);
 redis.sendCommand = ((...args: Parameters<Redis["sendCommand"]>) => {
   commands += 1;
   return sendCommand(...args);
-}) as Redis["sendCommand"];
+});
 await redis.ping();
 
 /**
