@@ -222,7 +222,11 @@ export async function redisPeersBench(options: RedisPeersOptions): Promise<strin
     "goals (issue 14 goal 1), mly in each shape, and its ratio to each peer in the same run:",
   ];
   for (const shape of SHAPES) {
-    const of = (contender: Contender): Row => rows.find((r) => r.shape === shape && r.contender === contender)!;
+    const of = (contender: Contender): Row => {
+      const row = rows.find((r) => r.shape === shape && r.contender === contender);
+      if (row === undefined) throw new Error(`no row for ${contender} on ${shape}`);
+      return row;
+    };
     const mly = of("mly");
     const peers = CONTENDERS.filter((c) => c !== "mly").map(of);
     const versus = (value: (r: Row) => number): string => peers.map((p) => `÷ ${p.contender} ${(value(mly) / value(p)).toFixed(2)}`).join(", ");
