@@ -41,7 +41,7 @@ await redis.ping();
  */
 type Gate = (request: () => Promise<number>) => Promise<number>;
 let gate: Gate;
-let close = async (): Promise<void> => undefined;
+let close = (): Promise<void> => Promise.resolve();
 const { limit, windowMs, key } = config;
 if (config.contender === "mly") {
   // A generous timeout: the figures are about commands, order and quota, not latency on a busy machine.
@@ -98,20 +98,45 @@ commands = 0;
 let accepted = 0;
 let rejected = 0;
 const waits: number[] = [];
+/** Requests sent to the sandbox and not yet answered: the hard end waits for them, so the counts match the sandbox's log. */
+const inFlight = new Set<Promise<unknown>>();
 const caller = async (): Promise<void> => {
   while (Date.now() < go.endAt) {
     const waited = await gate(async () => {
-      const response = await fetch(config.url, { headers: { authorization: `Bearer ${config.token}` } });
-      await response.arrayBuffer();
-      if (response.status === 429) rejected += 1;
-      else accepted += 1;
-      return response.status;
+      const sent = fetch(config.url, { headers: { authorization: `Bearer ${config.token}` } }).then(async (response) => {
+        await response.arrayBuffer();
+        return response.status;
+      });
+      inFlight.add(sent);
+      try {
+        const status = await sent;
+        if (status === 429) rejected += 1;
+        else accepted += 1;
+        return status;
+      } finally {
+        inFlight.delete(sent);
+      }
     });
     waits.push(waited);
   }
 };
-await Promise.all(Array.from({ length: config.callers }, caller));
-send({ type: "done", accepted, rejected, waits, commands });
-await close();
+// The hard end: a caller still waiting for its contender (a reservation, a queue) this long after
+// `endAt` would only be told to skip its request, so the process stops waiting and reports what it
+// counted (a caller never sends a request after `endAt`, so none is lost).
+const HARD_END_GRACE_MS = 2 * config.windowMs;
+let hardEndTimer: NodeJS.Timeout | undefined;
+const hardEnd = new Promise<"hard end">((resolve) => {
+  hardEndTimer = setTimeout(() => { resolve("hard end"); }, Math.max(0, go.endAt - Date.now()) + HARD_END_GRACE_MS);
+});
+const ended = await Promise.race([Promise.all(Array.from({ length: config.callers }, caller)), hardEnd]);
+clearTimeout(hardEndTimer);
+if (ended === "hard end") await Promise.allSettled([...inFlight]);
+// Exiting only once the report is handed to the IPC channel (process.exit would drop a message still queued).
+await new Promise<void>((resolve) => {
+  const done: PeerWorkerMessage = { type: "done", accepted, rejected, waits, commands };
+  if (process.send === undefined) resolve();
+  else process.send(done, undefined, undefined, () => { resolve(); });
+});
+if (ended !== "hard end") await close();
 redis.disconnect();
 process.exit(0);
