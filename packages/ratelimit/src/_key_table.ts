@@ -1,16 +1,16 @@
-/** What the key table needs to know of a key's state, and the links it threads through it. */
-export interface TableEntry {
+import { LinkedList, type Linked } from "./_linked_list.ts";
+
+/**
+ * What the key table needs to know of a key's state: its name, and the links (set by the table)
+ * that put it in the eviction order or among the parked keys.
+ */
+export interface TableEntry<S extends TableEntry<S>> extends Linked<S> {
   /** The key. */
   readonly name: string;
-  /** Set by the table: the list holding the key, the eviction order or the parked keys (start with `undefined`). */
-  list: "order" | "parked" | undefined;
-  /** Set by the table: the key's neighbours in that list (start with `undefined`). */
-  older: TableEntry | undefined;
-  newer: TableEntry | undefined;
 }
 
 /** How the key table asks a limiter about its keys. */
-export interface KeyTableHooks<S extends TableEntry> {
+export interface KeyTableHooks<S extends TableEntry<S>> {
   /** Whether a key has waiters or permits in flight: such a key is never evicted. May first settle permits past their timeout. */
   inUse(state: S, now: number): boolean;
   /** When a key not in use will have nothing left to remember: no slot in its window, no spacing or pause left. */
@@ -45,14 +45,14 @@ const MAX_WAIT_SLOTS = 65_536;
  * use, and a few parked keys are re-examined per new key when nothing else is evictable, so a
  * permit nobody settles (it ends at its timeout) does not hold its key's memory forever.
  */
-export class KeyTable<S extends TableEntry> {
+export class KeyTable<S extends TableEntry<S>> {
   readonly #maxKeys: number;
   readonly #hooks: KeyTableHooks<S>;
   readonly #states = new Map<string, S>();
   /** Keys not in use, least recently used first (and keys that came into use since: parked when met). */
-  readonly #order = new EntryList<S>("order");
+  readonly #order = new LinkedList<S>();
   /** Keys met in use at the front of the order, oldest first. */
-  readonly #parked = new EntryList<S>("parked");
+  readonly #parked = new LinkedList<S>();
   /** Until when evicted keys must wait, by hash; allocated at the first eviction that needs it. */
   #waits: Float64Array | undefined;
 
@@ -84,6 +84,7 @@ export class KeyTable<S extends TableEntry> {
 
   /** Marks `state` as just used: it moves to the end of the eviction order. Call it when a key stops being in use, or is paused. */
   touch(state: S): void {
+    if (this.#order.newest === state) return; // the most recently used already
     this.#parked.remove(state);
     this.#order.remove(state);
     this.#order.append(state);
@@ -136,50 +137,6 @@ export class KeyTable<S extends TableEntry> {
     this.#states.delete(state.name);
     const idleAt = this.#hooks.idleAt(state);
     if (idleAt > now) this.remember(state.name, idleAt);
-  }
-}
-
-/**
- * A doubly linked list threaded through the entries (their `older` / `newer` links), oldest
- * first: append, remove and oldest in O(1). An entry is in at most one list (its `list` tag).
- */
-class EntryList<S extends TableEntry> {
-  readonly #tag: "order" | "parked";
-  #oldest: S | undefined;
-  #newest: S | undefined;
-
-  constructor(tag: "order" | "parked") {
-    this.#tag = tag;
-  }
-
-  /** The entry that has been in the list longest. */
-  get oldest(): S | undefined {
-    return this.#oldest;
-  }
-
-  /** Adds `entry` (in no list) as the newest. */
-  append(entry: S): void {
-    entry.list = this.#tag;
-    entry.older = this.#newest;
-    entry.newer = undefined;
-    if (this.#newest === undefined) this.#oldest = entry;
-    else this.#newest.newer = entry;
-    this.#newest = entry;
-  }
-
-  /** Takes `entry` out, if this list holds it. */
-  remove(entry: S): void {
-    if (entry.list !== this.#tag) return;
-    // The links only ever point at entries of this table, that is at `S`s.
-    const older = entry.older as S | undefined;
-    const newer = entry.newer as S | undefined;
-    if (older === undefined) this.#oldest = newer;
-    else older.newer = newer;
-    if (newer === undefined) this.#newest = older;
-    else newer.older = older;
-    entry.list = undefined;
-    entry.older = undefined;
-    entry.newer = undefined;
   }
 }
 
