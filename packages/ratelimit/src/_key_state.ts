@@ -28,8 +28,8 @@ export type Waiter = (now: number, dueAt: number) => void;
  * callers waiting for it. Pure bookkeeping: the caller passes the time.
  */
 export class KeyState implements TableEntry<KeyState> {
-  /** The key. */
-  readonly name: string;
+  /** The key (another one after a {@link reset}). */
+  name: string;
   readonly #quota: Quota;
   list: LinkedList<KeyState> | undefined = undefined;
   older: KeyState | undefined = undefined;
@@ -51,6 +51,18 @@ export class KeyState implements TableEntry<KeyState> {
   constructor(name: string, quota: Quota, pausedUntil: number) {
     this.name = name;
     this.#quota = quota;
+    this.lastGrant = -Infinity;
+    this.pausedUntil = pausedUntil;
+  }
+
+  /**
+   * Makes this state, of an evicted key with no waiter and no permit in flight, the state of the
+   * new key `name`, as the constructor would. A late settle or cancel of a permit of the old key
+   * finds it out of `inflight` and does nothing.
+   */
+  reset(name: string, pausedUntil: number): void {
+    this.name = name;
+    this.log.clear();
     this.lastGrant = -Infinity;
     this.pausedUntil = pausedUntil;
   }

@@ -17,6 +17,8 @@ export interface KeyTableHooks<S extends TableEntry<S>> {
   idleAt(state: S): number;
   /** A new key's state, which must not grant before `waitUntil` (0: no wait). */
   create(name: string, waitUntil: number): S;
+  /** Makes the state of an evicted key (not in use) what `create(name, waitUntil)` would have made. */
+  reset(state: S, name: string, waitUntil: number): void;
 }
 
 /** Parked keys looked at per new key when every other key is in use. */
@@ -44,6 +46,10 @@ const MAX_WAIT_SLOTS = 65_536;
  * extra work; a parked key returns to the order when it stops being in
  * use, and a few parked keys are re-examined per new key when nothing else is evictable, so a
  * permit nobody settles (it ends at its timeout) does not hold its key's memory forever.
+ *
+ * A new key takes over the state of the key it evicted (reset through the hooks), so past
+ * `maxKeys` a new key allocates nothing and no state lives just long enough to burden the
+ * garbage collector.
  */
 export class KeyTable<S extends TableEntry<S>> {
   readonly #maxKeys: number;
@@ -55,6 +61,8 @@ export class KeyTable<S extends TableEntry<S>> {
   readonly #parked = new LinkedList<S>();
   /** Until when evicted keys must wait, by hash; allocated at the first eviction that needs it. */
   #waits: Float64Array | undefined;
+  /** The state of the key evicted last, until a new key takes it over. */
+  #evicted: S | undefined;
 
   constructor(maxKeys: number, hooks: KeyTableHooks<S>) {
     this.#maxKeys = maxKeys;
@@ -76,7 +84,7 @@ export class KeyTable<S extends TableEntry<S>> {
     const found = this.#states.get(name);
     if (found !== undefined) return found;
     if (!this.#makeRoom(now)) return undefined;
-    const state = this.#hooks.create(name, this.#rememberedWait(name));
+    const state = this.#newState(name);
     this.#states.set(name, state);
     this.touch(state);
     return state;
@@ -95,6 +103,16 @@ export class KeyTable<S extends TableEntry<S>> {
     this.#waits ??= new Float64Array(waitSlots(this.#maxKeys));
     const slot = hash(name) & (this.#waits.length - 1);
     this.#waits[slot] = Math.max(this.#waits[slot] ?? 0, until);
+  }
+
+  /** A state for the new key `name`: the evicted key's, reset, or else a new one. */
+  #newState(name: string): S {
+    const waitUntil = this.#rememberedWait(name);
+    const evicted = this.#evicted;
+    if (evicted === undefined) return this.#hooks.create(name, waitUntil);
+    this.#evicted = undefined;
+    this.#hooks.reset(evicted, name, waitUntil);
+    return evicted;
   }
 
   #rememberedWait(name: string): number {
@@ -137,6 +155,7 @@ export class KeyTable<S extends TableEntry<S>> {
     this.#states.delete(state.name);
     const idleAt = this.#hooks.idleAt(state);
     if (idleAt > now) this.remember(state.name, idleAt);
+    this.#evicted = state;
   }
 }
 

@@ -40,6 +40,18 @@ describe("SlotLog", () => {
     );
   });
 
+  it("is empty after clear, and fills again", () => {
+    const log = new SlotLog();
+    for (let time = 0; time < 100; time += 1) log.append(time);
+    log.dropUntil(10);
+    log.clear();
+    expect(log.size).toBe(0);
+    expect(log.newest).toBe(-Infinity);
+    log.append(5);
+    log.append(7);
+    expect(contents(log)).toEqual([5, 7]);
+  });
+
   it("keeps the log sorted: a slot appended out of order counts from the newest one", () => {
     const log = new SlotLog();
     log.append(100);

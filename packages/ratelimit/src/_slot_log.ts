@@ -48,6 +48,13 @@ export class SlotLog {
     if (this.#ring.length > MIN_CAPACITY && this.#size * 4 < this.#ring.length) this.#shrink();
   }
 
+  /** Drops every slot (a ring bigger than the smallest goes too). */
+  clear(): void {
+    if (this.#ring.length > MIN_CAPACITY) this.#ring = [];
+    this.#first = 0;
+    this.#size = 0;
+  }
+
   /**
    * Doubles the full ring (an empty one gets one place). The ring followed by a copy of itself
    * holds every slot in order from `first` on: the copy continues where the ring wrapped around.

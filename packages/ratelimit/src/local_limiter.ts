@@ -164,6 +164,9 @@ export class LocalRateLimiter implements RateLimiter {
       },
       idleAt: (state) => state.idleAt(),
       create: (name, waitUntil) => new KeyState(name, quota, waitUntil),
+      reset: (state, name, waitUntil) => {
+        state.reset(name, waitUntil);
+      },
     });
     this.#permitOwner = {
       settle: (permit, outcome) => {
