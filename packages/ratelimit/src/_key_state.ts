@@ -72,6 +72,12 @@ export class KeyState implements TableEntry<KeyState> {
     return this.queue.length > 0 || this.inflight.size > 0;
   }
 
+  /** Whether the key is in use at `now`, once the permits past their timeout are settled. */
+  inUseAt(now: number): boolean {
+    this.settleOverdue(now);
+    return this.inUse;
+  }
+
   /**
    * Ms until a grant is possible at `now` (0: now): the latest of the pause, the spacing after
    * the last grant and the window cap. First settles the permits past their timeout and drops

@@ -1,25 +1,22 @@
 import { LinkedList, type Linked } from "./_linked_list.ts";
 
 /**
- * What the key table needs to know of a key's state: its name, and the links (set by the table)
- * that put it in the eviction order or among the parked keys.
+ * What the key table needs of a key's state: its name, the links (set by the table) that put it
+ * in the eviction order or among the parked keys, and three questions.
  */
 export interface TableEntry<S extends TableEntry<S>> extends Linked<S> {
   /** The key. */
   readonly name: string;
+  /** Whether the key has waiters or permits in flight at `now`: such a key is never evicted. May first settle permits past their timeout. */
+  inUseAt(now: number): boolean;
+  /** When the key, not in use, will have nothing left to remember: no slot in its window, no spacing or pause left. */
+  idleAt(): number;
+  /** Makes the state of an evicted key (not in use) the state of the new key `name`, as the table's `create` would have made it. */
+  reset(name: string, waitUntil: number): void;
 }
 
-/** How the key table asks a limiter about its keys. */
-export interface KeyTableHooks<S extends TableEntry<S>> {
-  /** Whether a key has waiters or permits in flight: such a key is never evicted. May first settle permits past their timeout. */
-  inUse(state: S, now: number): boolean;
-  /** When a key not in use will have nothing left to remember: no slot in its window, no spacing or pause left. */
-  idleAt(state: S): number;
-  /** A new key's state, which must not grant before `waitUntil` (0: no wait). */
-  create(name: string, waitUntil: number): S;
-  /** Makes the state of an evicted key (not in use) what `create(name, waitUntil)` would have made. */
-  reset(state: S, name: string, waitUntil: number): void;
-}
+/** Makes the state of a new key, which must not grant before `waitUntil` (0: no wait). */
+export type CreateEntry<S> = (name: string, waitUntil: number) => S;
 
 /** Parked keys looked at per new key when every other key is in use. */
 const PARKED_PROBES = 2;
@@ -47,13 +44,13 @@ const MAX_WAIT_SLOTS = 65_536;
  * use, and a few parked keys are re-examined per new key when nothing else is evictable, so a
  * permit nobody settles (it ends at its timeout) does not hold its key's memory forever.
  *
- * A new key takes over the state of the key it evicted (reset through the hooks), so past
+ * A new key takes over the state of the key it evicted (`reset`), so past
  * `maxKeys` a new key allocates nothing and no state lives just long enough to burden the
  * garbage collector.
  */
 export class KeyTable<S extends TableEntry<S>> {
   readonly #maxKeys: number;
-  readonly #hooks: KeyTableHooks<S>;
+  readonly #create: CreateEntry<S>;
   readonly #states = new Map<string, S>();
   /** Keys not in use, least recently used first (and keys that came into use since: parked when met). */
   readonly #order = new LinkedList<S>();
@@ -64,9 +61,9 @@ export class KeyTable<S extends TableEntry<S>> {
   /** The state of the key evicted last, until a new key takes it over. */
   #evicted: S | undefined;
 
-  constructor(maxKeys: number, hooks: KeyTableHooks<S>) {
+  constructor(maxKeys: number, create: CreateEntry<S>) {
     this.#maxKeys = maxKeys;
-    this.#hooks = hooks;
+    this.#create = create;
   }
 
   /** How many keys are held. */
@@ -76,7 +73,7 @@ export class KeyTable<S extends TableEntry<S>> {
 
   /** The state of `name`, or a new one that is not stored (what the key would start with). */
   peek(name: string): S {
-    return this.#states.get(name) ?? this.#hooks.create(name, this.#rememberedWait(name));
+    return this.#states.get(name) ?? this.#create(name, this.#rememberedWait(name));
   }
 
   /** The state of `name`, created (evicting the least recently used key not in use if needed); `undefined` when every key is in use. */
@@ -109,9 +106,9 @@ export class KeyTable<S extends TableEntry<S>> {
   #newState(name: string): S {
     const waitUntil = this.#rememberedWait(name);
     const evicted = this.#evicted;
-    if (evicted === undefined) return this.#hooks.create(name, waitUntil);
+    if (evicted === undefined) return this.#create(name, waitUntil);
     this.#evicted = undefined;
-    this.#hooks.reset(evicted, name, waitUntil);
+    evicted.reset(name, waitUntil);
     return evicted;
   }
 
@@ -133,7 +130,7 @@ export class KeyTable<S extends TableEntry<S>> {
   #leastRecentlyUsedNotInUse(now: number): S | undefined {
     for (let state = this.#order.oldest; state !== undefined; state = this.#order.oldest) {
       this.#order.remove(state);
-      if (!this.#hooks.inUse(state, now)) return state;
+      if (!state.inUseAt(now)) return state;
       this.#parked.append(state);
     }
     return undefined;
@@ -145,7 +142,7 @@ export class KeyTable<S extends TableEntry<S>> {
       const state = this.#parked.oldest;
       if (state === undefined) return undefined;
       this.#parked.remove(state);
-      if (!this.#hooks.inUse(state, now)) return state;
+      if (!state.inUseAt(now)) return state;
       this.#parked.append(state);
     }
     return undefined;
@@ -153,7 +150,7 @@ export class KeyTable<S extends TableEntry<S>> {
 
   #evict(state: S, now: number): void {
     this.#states.delete(state.name);
-    const idleAt = this.#hooks.idleAt(state);
+    const idleAt = state.idleAt();
     if (idleAt > now) this.remember(state.name, idleAt);
     this.#evicted = state;
   }

@@ -157,17 +157,7 @@ export class LocalRateLimiter implements RateLimiter {
     this.#maxKeys = options.maxKeys ?? 10_000;
     this.#onEvent = options.onEvent;
     const quota: Quota = { limit, windowMs, spanMs, spacingMs: this.spacingMs, settleTimeoutMs: options.settleTimeoutMs ?? 60_000 };
-    this.#keys = new KeyTable<KeyState>(this.#maxKeys, {
-      inUse: (state, now) => {
-        state.settleOverdue(now);
-        return state.inUse;
-      },
-      idleAt: (state) => state.idleAt(),
-      create: (name, waitUntil) => new KeyState(name, quota, waitUntil),
-      reset: (state, name, waitUntil) => {
-        state.reset(name, waitUntil);
-      },
-    });
+    this.#keys = new KeyTable<KeyState>(this.#maxKeys, (name, waitUntil) => new KeyState(name, quota, waitUntil));
     this.#permitOwner = {
       settle: (permit, outcome) => {
         this.#settle(permit, outcome);
