@@ -31,6 +31,7 @@ export class KeyState implements TableEntry<KeyState> {
   /** The key (another one after a {@link reset}). */
   name: string;
   readonly #quota: Quota;
+  /** The key table's links (see `KeyTable`). */
   list: LinkedList<KeyState> | undefined = undefined;
   older: KeyState | undefined = undefined;
   newer: KeyState | undefined = undefined;

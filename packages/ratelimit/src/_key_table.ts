@@ -28,25 +28,23 @@ const MAX_WAIT_SLOTS = 65_536;
  * any number of keys.
  *
  * The rule: a key with waiters or permits in flight is never evicted. The other keys are kept in
- * least-recently-used order (a doubly linked list threaded through the keys' states, so moving a
- * key and taking the oldest are O(1) at any size: a JavaScript `Set`'s insertion order is not,
- * its iterator walks past every entry deleted from its front), and a new key past
- * `maxKeys` evicts the least recently used of them. If that key still has something to honour —
- * slots in its window, a spacing wait, a server's pause — the time it would have been idle is
- * remembered in a fixed-size table indexed by a hash of the key, and a key created later with
- * that hash waits until then: an evicted key that comes back never gets a request through
- * earlier than it would have (a new key sharing the hash may wait too: the table errs on the
- * safe side). When every key is in use, `obtain` returns `undefined` (the limiter then refuses a
- * new acquire, and keeps a pause in the table of waits alone).
+ * least-recently-used order (a {@link LinkedList} threaded through the keys' states: moving a key
+ * and taking the oldest are O(1) at any size), and a new key past `maxKeys` evicts the least
+ * recently used of them. If that key still has something to honour — slots in its window, a
+ * spacing wait, a server's pause — the time it would have been idle is remembered in a fixed-size
+ * table indexed by a hash of the key, and a key created later with that hash waits until then:
+ * an evicted key that comes back never gets a request through earlier than it would have (a new
+ * key sharing the hash may wait too: the table errs on the safe side). When every key is in use,
+ * `obtain` returns `undefined` (the limiter then refuses a new acquire, and keeps a pause in the
+ * table of waits alone).
  *
- * Keys in use are left in the order and taken out lazily ("parked") when met at its front, so the allowed path costs no
- * extra work; a parked key returns to the order when it stops being in
+ * Keys in use are left in the order and taken out lazily ("parked") when met at its front, so
+ * the allowed path costs no extra work; a parked key returns to the order when it stops being in
  * use, and a few parked keys are re-examined per new key when nothing else is evictable, so a
  * permit nobody settles (it ends at its timeout) does not hold its key's memory forever.
  *
- * A new key takes over the state of the key it evicted (`reset`), so past
- * `maxKeys` a new key allocates nothing and no state lives just long enough to burden the
- * garbage collector.
+ * A new key takes over the state of the key it evicted (`reset`): past `maxKeys` a new key
+ * allocates nothing, and no state lives just long enough to burden the garbage collector.
  */
 export class KeyTable<S extends TableEntry<S>> {
   readonly #maxKeys: number;
