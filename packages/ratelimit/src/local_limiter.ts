@@ -39,15 +39,15 @@ export interface RateLimiterOptions {
    */
   marginMs?: number;
   /**
-   * The clock.
+   * The clock: the default is monotonic and sub-millisecond.
    *
-   * @default {preciseClock} (monotonic, sub-millisecond)
+   * @default {preciseClock}
    */
   clock?: Clock;
   /**
-   * The timers.
+   * The timers: the default uses the global `setTimeout`.
    *
-   * @default {systemScheduler} (the global `setTimeout`)
+   * @default {systemScheduler}
    */
   scheduler?: Scheduler;
   /**
@@ -75,9 +75,10 @@ export interface RateLimiterOptions {
   settleTimeoutMs?: number;
   /**
    * Receives `limiter.wait` (a caller was granted after waiting, with `durationMs` on `clock`) and
-   * `limiter.pause` (`pause` froze a key) events. A listener that throws is ignored.
+   * `limiter.pause` (`pause` froze a key) events. A listener that throws is ignored. None by
+   * default: no event is built.
    *
-   * @default {undefined} (no events)
+   * @default {undefined}
    */
   onEvent?: MlyEventListener | undefined;
 }
