@@ -20,9 +20,15 @@
 //                                  Mapillary helpers and the one-off clients to subpaths.
 //   fetch with core bundled        13.28 kB (core gained the coordinator's token cache, events and
 //                                  classifyApiResponse)
-//   ratelimit, its own code        2.80 kB  (target 2.5 kB): readable code, the linked-list LRU key
-//                                  table, telemetry events. Per-route and learned limits live in
-//                                  the `@mly/ratelimit/adaptive` subpath, outside this budget.
+//   ratelimit, its own code        3.08 kB  (target 2.5 kB): readable code, the linked-list LRU key
+//                                  table, telemetry events (2.80 kB), then issue 14 item 2's allowed
+//                                  path (+0.28 kB): the rules of a key, the permit, the ring-buffer
+//                                  slot log and the linked list as small classes with named methods
+//                                  (a minifier keeps public names), no Set per key, evicted states
+//                                  reused. Faster than rate-limiter-flexible's RateLimiterMemory now;
+//                                  golfing it back under 2.5 kB would undo issue 13 §6's readability.
+//                                  Per-route and learned limits live in the `@mly/ratelimit/adaptive`
+//                                  subpath, outside this budget.
 const flow =
   "{ buildAuthorizationUrl, validateCallback, buildCodeExchange, buildRefresh, processTokenResponse, isUsable, needsRefresh, serializeTokenSet, parseTokenSet, tokenSetToJSON, tokenSetFromJSON, mapillary }";
 
@@ -30,5 +36,5 @@ module.exports = [
   { name: "@mly/auth-core: code flow + refresh (target 6.0 kB)", path: "packages/auth-core/dist/mod.js", import: flow, gzip: true, limit: "6.42 kB" },
   { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "13.4 kB" },
   { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "4.0 kB" },
-  { name: "@mly/ratelimit: its own code, @mly/auth-core external", path: "packages/ratelimit/dist/mod.js", import: "*", ignore: ["@mly/auth-core"], gzip: true, limit: "2.85 kB" },
+  { name: "@mly/ratelimit: its own code, @mly/auth-core external", path: "packages/ratelimit/dist/mod.js", import: "*", ignore: ["@mly/auth-core"], gzip: true, limit: "3.11 kB" },
 ];

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { it } from "vitest";
 
-it("(d) memory limiter by number of distinct keys: acquires/s, pauses/s, heap after", () => {
+it("(d) memory limiter by number of distinct keys: acquires/s, pauses/s, heap held", () => {
   // A child process: `--expose-gc` for the heap figures, and no vitest in the measured heap.
   const output = execFileSync(
     process.execPath,

@@ -1,23 +1,22 @@
-/** What the key table needs to know of a key's state, and the links it threads through it. */
-export interface TableEntry {
+import { LinkedList, type Linked } from "./_linked_list.ts";
+
+/**
+ * What the key table needs of a key's state: its name, the links (set by the table) that put it
+ * in the eviction order or among the parked keys, and three questions.
+ */
+export interface TableEntry<S extends TableEntry<S>> extends Linked<S> {
   /** The key. */
   readonly name: string;
-  /** Set by the table: the list holding the key, the eviction order or the parked keys (start with `undefined`). */
-  list: "order" | "parked" | undefined;
-  /** Set by the table: the key's neighbours in that list (start with `undefined`). */
-  older: TableEntry | undefined;
-  newer: TableEntry | undefined;
+  /** Whether the key has waiters or permits in flight at `now`: such a key is never evicted. May first settle permits past their timeout. */
+  inUseAt(now: number): boolean;
+  /** When the key, not in use, will have nothing left to remember: no slot in its window, no spacing or pause left. */
+  idleAt(): number;
+  /** Makes the state of an evicted key (not in use) the state of the new key `name`, as the table's `create` would have made it. */
+  reset(name: string, waitUntil: number): void;
 }
 
-/** How the key table asks a limiter about its keys. */
-export interface KeyTableHooks<S extends TableEntry> {
-  /** Whether a key has waiters or permits in flight: such a key is never evicted. May first settle permits past their timeout. */
-  inUse(state: S, now: number): boolean;
-  /** When a key not in use will have nothing left to remember: no slot in its window, no spacing or pause left. */
-  idleAt(state: S): number;
-  /** A new key's state, which must not grant before `waitUntil` (0: no wait). */
-  create(name: string, waitUntil: number): S;
-}
+/** Makes the state of a new key, which must not grant before `waitUntil` (0: no wait). */
+export type CreateEntry<S> = (name: string, waitUntil: number) => S;
 
 /** Parked keys looked at per new key when every other key is in use. */
 const PARKED_PROBES = 2;
@@ -29,36 +28,40 @@ const MAX_WAIT_SLOTS = 65_536;
  * any number of keys.
  *
  * The rule: a key with waiters or permits in flight is never evicted. The other keys are kept in
- * least-recently-used order (a doubly linked list threaded through the keys' states, so moving a
- * key and taking the oldest are O(1) at any size: a JavaScript `Set`'s insertion order is not,
- * its iterator walks past every entry deleted from its front), and a new key past
- * `maxKeys` evicts the least recently used of them. If that key still has something to honour —
- * slots in its window, a spacing wait, a server's pause — the time it would have been idle is
- * remembered in a fixed-size table indexed by a hash of the key, and a key created later with
- * that hash waits until then: an evicted key that comes back never gets a request through
- * earlier than it would have (a new key sharing the hash may wait too: the table errs on the
- * safe side). When every key is in use, `obtain` returns `undefined` (the limiter then refuses a
- * new acquire, and keeps a pause in the table of waits alone).
+ * least-recently-used order (a {@link LinkedList} threaded through the keys' states: moving a key
+ * and taking the oldest are O(1) at any size), and a new key past `maxKeys` evicts the least
+ * recently used of them. If that key still has something to honour — slots in its window, a
+ * spacing wait, a server's pause — the time it would have been idle is remembered in a fixed-size
+ * table indexed by a hash of the key, and a key created later with that hash waits until then:
+ * an evicted key that comes back never gets a request through earlier than it would have (a new
+ * key sharing the hash may wait too: the table errs on the safe side). When every key is in use,
+ * `obtain` returns `undefined` (the limiter then refuses a new acquire, and keeps a pause in the
+ * table of waits alone).
  *
- * Keys in use are left in the order and taken out lazily ("parked") when met at its front, so the allowed path costs no
- * extra work; a parked key returns to the order when it stops being in
+ * Keys in use are left in the order and taken out lazily ("parked") when met at its front, so
+ * the allowed path costs no extra work; a parked key returns to the order when it stops being in
  * use, and a few parked keys are re-examined per new key when nothing else is evictable, so a
  * permit nobody settles (it ends at its timeout) does not hold its key's memory forever.
+ *
+ * A new key takes over the state of the key it evicted (`reset`): past `maxKeys` a new key
+ * allocates nothing, and no state lives just long enough to burden the garbage collector.
  */
-export class KeyTable<S extends TableEntry> {
+export class KeyTable<S extends TableEntry<S>> {
   readonly #maxKeys: number;
-  readonly #hooks: KeyTableHooks<S>;
+  readonly #create: CreateEntry<S>;
   readonly #states = new Map<string, S>();
   /** Keys not in use, least recently used first (and keys that came into use since: parked when met). */
-  readonly #order = new EntryList<S>("order");
+  readonly #order = new LinkedList<S>();
   /** Keys met in use at the front of the order, oldest first. */
-  readonly #parked = new EntryList<S>("parked");
+  readonly #parked = new LinkedList<S>();
   /** Until when evicted keys must wait, by hash; allocated at the first eviction that needs it. */
   #waits: Float64Array | undefined;
+  /** The state of the key evicted last, until a new key takes it over. */
+  #evicted: S | undefined;
 
-  constructor(maxKeys: number, hooks: KeyTableHooks<S>) {
+  constructor(maxKeys: number, create: CreateEntry<S>) {
     this.#maxKeys = maxKeys;
-    this.#hooks = hooks;
+    this.#create = create;
   }
 
   /** How many keys are held. */
@@ -68,7 +71,7 @@ export class KeyTable<S extends TableEntry> {
 
   /** The state of `name`, or a new one that is not stored (what the key would start with). */
   peek(name: string): S {
-    return this.#states.get(name) ?? this.#hooks.create(name, this.#rememberedWait(name));
+    return this.#states.get(name) ?? this.#create(name, this.#rememberedWait(name));
   }
 
   /** The state of `name`, created (evicting the least recently used key not in use if needed); `undefined` when every key is in use. */
@@ -76,7 +79,7 @@ export class KeyTable<S extends TableEntry> {
     const found = this.#states.get(name);
     if (found !== undefined) return found;
     if (!this.#makeRoom(now)) return undefined;
-    const state = this.#hooks.create(name, this.#rememberedWait(name));
+    const state = this.#newState(name);
     this.#states.set(name, state);
     this.touch(state);
     return state;
@@ -84,6 +87,7 @@ export class KeyTable<S extends TableEntry> {
 
   /** Marks `state` as just used: it moves to the end of the eviction order. Call it when a key stops being in use, or is paused. */
   touch(state: S): void {
+    if (this.#order.newest === state) return; // the most recently used already
     this.#parked.remove(state);
     this.#order.remove(state);
     this.#order.append(state);
@@ -94,6 +98,16 @@ export class KeyTable<S extends TableEntry> {
     this.#waits ??= new Float64Array(waitSlots(this.#maxKeys));
     const slot = hash(name) & (this.#waits.length - 1);
     this.#waits[slot] = Math.max(this.#waits[slot] ?? 0, until);
+  }
+
+  /** A state for the new key `name`: the evicted key's, reset, or else a new one. */
+  #newState(name: string): S {
+    const waitUntil = this.#rememberedWait(name);
+    const evicted = this.#evicted;
+    if (evicted === undefined) return this.#create(name, waitUntil);
+    this.#evicted = undefined;
+    evicted.reset(name, waitUntil);
+    return evicted;
   }
 
   #rememberedWait(name: string): number {
@@ -114,7 +128,7 @@ export class KeyTable<S extends TableEntry> {
   #leastRecentlyUsedNotInUse(now: number): S | undefined {
     for (let state = this.#order.oldest; state !== undefined; state = this.#order.oldest) {
       this.#order.remove(state);
-      if (!this.#hooks.inUse(state, now)) return state;
+      if (!state.inUseAt(now)) return state;
       this.#parked.append(state);
     }
     return undefined;
@@ -126,7 +140,7 @@ export class KeyTable<S extends TableEntry> {
       const state = this.#parked.oldest;
       if (state === undefined) return undefined;
       this.#parked.remove(state);
-      if (!this.#hooks.inUse(state, now)) return state;
+      if (!state.inUseAt(now)) return state;
       this.#parked.append(state);
     }
     return undefined;
@@ -134,52 +148,9 @@ export class KeyTable<S extends TableEntry> {
 
   #evict(state: S, now: number): void {
     this.#states.delete(state.name);
-    const idleAt = this.#hooks.idleAt(state);
+    const idleAt = state.idleAt();
     if (idleAt > now) this.remember(state.name, idleAt);
-  }
-}
-
-/**
- * A doubly linked list threaded through the entries (their `older` / `newer` links), oldest
- * first: append, remove and oldest in O(1). An entry is in at most one list (its `list` tag).
- */
-class EntryList<S extends TableEntry> {
-  readonly #tag: "order" | "parked";
-  #oldest: S | undefined;
-  #newest: S | undefined;
-
-  constructor(tag: "order" | "parked") {
-    this.#tag = tag;
-  }
-
-  /** The entry that has been in the list longest. */
-  get oldest(): S | undefined {
-    return this.#oldest;
-  }
-
-  /** Adds `entry` (in no list) as the newest. */
-  append(entry: S): void {
-    entry.list = this.#tag;
-    entry.older = this.#newest;
-    entry.newer = undefined;
-    if (this.#newest === undefined) this.#oldest = entry;
-    else this.#newest.newer = entry;
-    this.#newest = entry;
-  }
-
-  /** Takes `entry` out, if this list holds it. */
-  remove(entry: S): void {
-    if (entry.list !== this.#tag) return;
-    // The links only ever point at entries of this table, that is at `S`s.
-    const older = entry.older as S | undefined;
-    const newer = entry.newer as S | undefined;
-    if (older === undefined) this.#oldest = newer;
-    else older.newer = newer;
-    if (newer === undefined) this.#newest = older;
-    else newer.older = older;
-    entry.list = undefined;
-    entry.older = undefined;
-    entry.newer = undefined;
+    this.#evicted = state;
   }
 }
 

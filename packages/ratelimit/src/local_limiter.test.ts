@@ -274,6 +274,20 @@ describe("memory", () => {
     expect(grants.map((g) => g.at)).toEqual([1000]);
   });
 
+  it("a late settle or cancel of an evicted key's permit changes nothing, on the new key that took over its state either", async () => {
+    const { limiter, t0 } = setup({ maxKeys: 1, mode: "burst", limit: 2, windowMs: 1000 });
+    const old = await limiter.acquire("a");
+    old.settle();
+    const permit = await limiter.acquire("b"); // evicts a: b now holds what a held
+    old.settle();
+    old.cancel();
+    expect(limiter.size).toBe(1);
+    expect(limiter.stats("b")).toMatchObject({ inflight: 1, slots: 0, pausedUntil: 0, waitMs: 0 });
+    expect(limiter.stats("a")).toMatchObject({ inflight: 0, slots: 0, pausedUntil: t0 + 1000 }); // a's slot is remembered
+    permit.settle();
+    expect(limiter.stats("b")).toMatchObject({ inflight: 0, slots: 1 });
+  });
+
   it("reclaims a key whose permit nobody settles, at the permit's timeout", async () => {
     const { time, limiter } = setup({ maxKeys: 2, limit: 1, windowMs: 100, settleTimeoutMs: 1000 });
     await limiter.acquire("lost-1"); // never settled
