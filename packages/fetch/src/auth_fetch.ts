@@ -9,7 +9,7 @@ import {
   type OAuthClient,
   placeCredential,
   type ProviderProfile,
-  RateLimitedError,
+  type RateLimitedError,
   type RateLimiter,
   type RateLimitPermit,
   rateLimitKeys,
@@ -26,7 +26,11 @@ import type { TokenSource } from "./token_source.ts";
 export interface RateLimitRetry {
   /** Wait at most this long for one throttle, in ms; a longer wait throws `RateLimitedError`. */
   maxWaitMs: number;
-  /** Retry at most this many times per call (default 3). */
+  /**
+   * Retry at most this many times per call.
+   *
+   * @default 3
+   */
   maxRetries?: number;
 }
 
@@ -39,52 +43,88 @@ export interface AuthFetchOptions {
   /** Where tokens come from: `coordinatedTokens(…)` or `clientTokenSource(…)`; `null`: no token, the app's `client_id` only (Mapillary v2). */
   tokens: TokenSource | null;
   /**
-   * Spaces requests; every attempt, retries included, acquires a permit for each rate-limit key.
-   * Default: the profile's documented policies and per-route limits, in memory, learning a
-   * route's real limit from its 429s (`adaptivePoliciesFor(profile)` of `@mly/ratelimit/adaptive`);
-   * `false` turns rate limiting off.
+   * Spaces requests. Every attempt, retries included, acquires a permit for each rate-limit key
+   * and settles it with the answer's status and, for a throttle, the server's wait: the limiter
+   * then pauses the keys (a 429 without a wait pauses one window), and every call on them waits
+   * in its queue until the pause ends (the call's `AbortSignal` ends the wait). The limiter is
+   * the one place a pause lives. `false` turns rate limiting off: no permits, and no pause
+   * shared between calls (see `retryOnRateLimit`).
+   *
+   * @default adaptivePoliciesFor(profile) of `@mly/ratelimit/adaptive`: the profile's documented policies and per-route limits, in memory, learning a route's real limit from its 429s
    */
   limiter?: RateLimiter | false;
-  /** The rate-limit keys of a request (default: `rateLimitKeys(profile, method, url)` from the core). */
+  /**
+   * The rate-limit keys of a request.
+   *
+   * @default rateLimitKeys(profile, method, url) of `@mly/auth-core`
+   */
   rateLimitKeys?: (method: string, url: string) => readonly string[];
-  /** Wait and retry when throttled (default: off, a `RateLimitedError` is thrown at once). */
+  /**
+   * Wait and retry when throttled, or (`false`) throw `RateLimitedError` at once. A retry
+   * acquires its permits again, so it waits for the pause the throttle set in the limiter; with
+   * `limiter: false` the throttled call waits the server's wait out by itself, and other calls
+   * are not held.
+   *
+   * @default false
+   */
   retryOnRateLimit?: RateLimitRetry | false;
-  /** `x-app-usage` percentage from which the key pauses (default 95). */
+  /**
+   * `x-app-usage` percentage from which the keys pause (the answer itself is returned).
+   *
+   * @default 95
+   */
   appUsageThreshold?: number;
-  /** Put a user token into a URL where the API wants one (tiles); default `false`. */
+  /**
+   * Put a user token into a URL where the API wants one (tiles).
+   *
+   * @default false
+   */
   allowUserTokenInUrl?: boolean;
-  /** The fetch to call (default `globalThis.fetch`). */
+  /**
+   * The fetch to call.
+   *
+   * @default globalThis.fetch
+   */
   fetch?: typeof fetch;
-  /** The clock (default: the system clock). */
+  /**
+   * The clock.
+   *
+   * @default systemClock
+   */
   clock?: Clock;
   /**
    * Timeout of each attempt on the wire, in ms, until the response headers (and the few KiB read
-   * to detect a throttle or a rejected token) have arrived (default 30 s). It never covers a
-   * wait for the limiter or for a rate-limit retry. Past it: `TransportError`.
+   * to detect a throttle or a rejected token) have arrived. It never covers a wait for the
+   * limiter or for a rate-limit retry. Past it: `TransportError`.
+   *
+   * @default 30000
    */
   timeoutMs?: number;
   /**
    * Receives a `request` event per attempt that got a response (route keys, method, status,
-   * `durationMs` on `clock`) and `throttle.seen` per throttle answer; passed to the default
-   * limiter too (`limiter.wait`, `limiter.pause`). Never a URL or a token. A listener that throws
-   * is ignored.
+   * `durationMs` on `clock`) and `throttle.seen` per throttle answer (keys, wait, reason); passed
+   * to the default limiter too (`limiter.wait`: a call waited for a slot or a pause). Never a URL
+   * or a token. A listener that throws is ignored.
+   *
+   * @default undefined
    */
   onEvent?: MlyEventListener | undefined;
 }
 
 /**
  * An authenticated `fetch` for one API: each attempt waits for the rate limiter, takes a usable
- * token from the {@link TokenSource}, places it where the API wants it, and reads the answer.
- * A 401 or Graph code 190 renews the token once and replays (only if the rejected token is still
- * the current one, so concurrent 401s share one refresh); a second rejection throws
- * `LoginRequiredError`. Every throttle shape (429, Graph 4/17/613, APIM 403 quota,
- * `x-app-usage` over the threshold) pauses the keys in the limiter and throws
- * `RateLimitedError`, or waits and retries when `retryOnRateLimit` allows. Rate limiting is on
- * by default (the profile's documented policies). Redirects are followed only within the same
- * origin: a redirect to another origin is an `HttpError` naming the status and that origin.
- * Only the first few KiB of a body are read to inspect it.
+ * token from the {@link TokenSource}, places it where the API wants it, sends the request and
+ * settles its permits with the answer, then acts on what the answer means
+ * (`classifyApiResponse` of the core). A 401 or Graph code 190 renews the token once and replays
+ * (only if the rejected token is still the current one, so concurrent 401s share one refresh); a
+ * second rejection throws `LoginRequiredError`. Every throttle shape (429, Graph 4/17/613, APIM
+ * 403 quota, `x-app-usage` over the threshold) pauses the keys in the limiter (through the
+ * permits' settle) and throws `RateLimitedError`, or waits and retries when `retryOnRateLimit`
+ * allows. Rate limiting is on by default (the profile's documented policies). Redirects are
+ * followed only within the same origin: a redirect to another origin is an `HttpError` naming
+ * the status and that origin. Only the first few KiB of a body are read to inspect it.
  *
- * @example
+ * @example A Mapillary v4 call with the app's client token
  * ```ts
  * import { Secret, mapillary } from "@mly/auth-core";
  * import { clientTokenSource, createAuthFetch } from "@mly/fetch";
@@ -100,17 +140,8 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
   const onEvent = options.onEvent;
   const limiter = options.limiter === false ? undefined : (options.limiter ?? adaptivePoliciesFor(options.profile, { onEvent }));
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const frozenUntil = new Map<string, number>();
   const retry = options.retryOnRateLimit === false ? undefined : options.retryOnRateLimit;
   const threshold = options.appUsageThreshold ?? 95;
-
-  const throttled = async (keys: readonly string[], limited: RateLimitedError): Promise<void> => {
-    const until = clock.now() + limited.retryAfterMs;
-    for (const key of keys) {
-      if ((frozenUntil.get(key) ?? 0) < until) frozenUntil.set(key, until);
-      await limiter?.pause(key, limited.retryAfterMs);
-    }
-  };
 
   const placeOptions = {
     ...(options.client === undefined ? {} : { client: options.client }),
@@ -124,13 +155,9 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
     let renewed = false;
     let redirects = 0;
     for (let attempt = 0; ; attempt++) {
-      const frozen = frozenUntil.size === 0 ? 0 : _frozenWait(frozenUntil, keys, clock.now());
-      if (frozen > 0) {
-        if (retry === undefined || frozen > retry.maxWaitMs) throw _stillThrottled(frozen);
-        await delay(frozen, { signal });
-      }
-      // The slot first, then the token: a call may queue in the limiter for a long time, and the
-      // token must be the one that is usable when the request actually leaves.
+      // The slot first, then the token: a call may queue in the limiter for a long time (a pause
+      // a throttle asked for included), and the token must be the one that is usable when the
+      // request actually leaves.
       const permits = limiter === undefined || keys.length === 0 ? _NO_PERMITS : await _acquireAll(limiter, keys, signal);
       let tokens: TokenSet | undefined;
       let placed: ReturnType<typeof placeCredential>;
@@ -177,20 +204,20 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
         throw error;
       } finally {
         clearTimeout(timer);
+        // A throttle's wait goes to the limiter with the outcome: the settle pauses the keys (a
+        // 429 without a wait pauses one window), so every caller of the limiter waits it out.
         if (permits.length > 0) {
           if (!sent) for (const permit of permits) await permit.cancel();
           else await _settleAll(permits, response === undefined ? {} : { status: response.status, ...(limited === undefined ? {} : { retryAfterMs: limited.retryAfterMs }) });
         }
       }
-      if (limited !== undefined) {
-        await throttled(keys, limited);
-        if (!response.ok) {
-          const maxRetries = retry?.maxRetries ?? 3;
-          if (retry === undefined || limited.retryAfterMs > retry.maxWaitMs || attempt >= maxRetries) throw limited;
-          await response.body?.cancel();
-          await delay(limited.retryAfterMs, { signal });
-          continue;
-        }
+      if (limited !== undefined && !response.ok) {
+        await response.body?.cancel();
+        if (retry === undefined || limited.retryAfterMs > retry.maxWaitMs || attempt >= (retry.maxRetries ?? 3)) throw limited;
+        // The retry's permits wait for the pause in the limiter. With no permits (`limiter: false`,
+        // or a request no policy covers) nothing else holds the wait: this call waits by itself.
+        if (permits.length === 0) await delay(limited.retryAfterMs, { signal });
+        continue;
       }
       if (rejected && tokens !== undefined && options.tokens !== null) {
         await response.body?.cancel();
@@ -218,21 +245,6 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
 }
 
 const _NO_PERMITS: readonly RateLimitPermit[] = [];
-
-function _frozenWait(frozenUntil: Map<string, number>, keys: readonly string[], now: number): number {
-  let wait = 0;
-  for (const key of keys) {
-    const until = frozenUntil.get(key);
-    if (until === undefined) continue;
-    if (until <= now) frozenUntil.delete(key);
-    else wait = Math.max(wait, until - now);
-  }
-  return wait;
-}
-
-function _stillThrottled(waitMs: number): RateLimitedError {
-  return new RateLimitedError(waitMs, "limiter");
-}
 
 function _loginAgain(provider: string, status: number): LoginRequiredError {
   return new LoginRequiredError(`${provider} rejected the token (HTTP ${status}); log in again`, { status });
