@@ -25,30 +25,21 @@ export interface RateLimitTarget {
  * ```
  */
 export function routeTemplate(profile: ProviderProfile, method: string, url: string | URL): string {
-  return _template(profile, method, _parse(url));
+  return _template(_compiled(profile), method, _parse(url));
 }
 
-function _template(profile: ProviderProfile, method: string, target: URL): string {
+function _template(compiled: _CompiledProfile, method: string, target: URL): string {
   const upper = method.toUpperCase();
-  const baseUrl = _isTileUrl(profile, target) ? profile.tilesBaseUrl : profile.apiBaseUrl;
-  const base = baseUrl === undefined ? undefined : _parse(baseUrl);
-  const path = base !== undefined && _under(target, base) ? target.pathname.slice(_trim(base.pathname).length) : target.pathname;
+  const base = _isTileUrl(compiled, target) ? compiled.tiles : compiled.api;
+  const path = base !== undefined && _under(target, base) ? target.pathname.slice(base.path.length) : target.pathname;
   const segments = _segments(path);
   let best: string | undefined;
   let bestLiterals = -1;
-  for (const route of profile.routes) {
-    if (route.method !== upper) continue;
-    const parts = _segments(route.template);
-    if (parts.length !== segments.length) continue;
-    let literals = 0;
-    const matches = parts.every((part, i) => {
-      if (part.startsWith("{") && part.endsWith("}")) return true;
-      literals++;
-      return part === segments[i];
-    });
-    if (matches && literals > bestLiterals) {
+  for (const route of compiled.routes) {
+    if (route.method !== upper || route.parts.length !== segments.length || route.literals <= bestLiterals) continue;
+    if (route.parts.every((part, i) => part === undefined || part === segments[i])) {
       best = route.template;
-      bestLiterals = literals;
+      bestLiterals = route.literals;
     }
   }
   return `${upper} ${best ?? `/${segments.map((segment) => (_ID_LIKE.test(segment) ? "{id}" : segment)).join("/")}`}`;
@@ -68,8 +59,9 @@ function _template(profile: ProviderProfile, method: string, target: URL): strin
  */
 export function rateLimitTargets(profile: ProviderProfile, method: string, url: string | URL): RateLimitTarget[] {
   if (profile.rateLimits.length === 0) return [];
+  const compiled = _compiled(profile);
   const target = _parse(url);
-  const appliesTo = _isTileUrl(profile, target) ? "tiles" : "api";
+  const appliesTo = _isTileUrl(compiled, target) ? "tiles" : "api";
   const targets: RateLimitTarget[] = [];
   let template: string | undefined;
   for (const policy of profile.rateLimits) {
@@ -77,7 +69,7 @@ export function rateLimitTargets(profile: ProviderProfile, method: string, url: 
     if (policy.per === "app") {
       targets.push({ policy, key: `${profile.id}:${policy.name}` });
     } else {
-      template ??= _template(profile, method, target);
+      template ??= _template(compiled, method, target);
       targets.push({ policy, key: `${profile.id}:${policy.name}:${template}` });
     }
   }
@@ -110,8 +102,55 @@ export function policyOfKey(profile: ProviderProfile, key: string): RateLimitPol
   return profile.rateLimits.find((policy) => policy.name === name);
 }
 
-function _isTileUrl(profile: ProviderProfile, target: URL): boolean {
-  return profile.tilesBaseUrl !== undefined && _under(target, _parse(profile.tilesBaseUrl));
+/** A base URL as the templates need it: its origin, and its path without a trailing slash. */
+interface _Base {
+  readonly origin: string;
+  readonly path: string;
+}
+
+/** A route of the profile's table: `{…}` parts are `undefined` (any segment matches). */
+interface _Route {
+  readonly method: string;
+  readonly template: string;
+  readonly parts: readonly (string | undefined)[];
+  /** Its literal (non-`{…}`) parts: the most literal matching route wins. */
+  readonly literals: number;
+}
+
+/** What the templates read of a profile, worked out once: its base URLs and its route table. */
+interface _CompiledProfile {
+  readonly api: _Base | undefined;
+  readonly tiles: _Base | undefined;
+  readonly routes: readonly _Route[];
+}
+
+/** A profile is read-only data: what the templates need of it is worked out once per profile object. */
+const _compiledProfiles = new WeakMap<ProviderProfile, _CompiledProfile>();
+
+function _compiled(profile: ProviderProfile): _CompiledProfile {
+  let compiled = _compiledProfiles.get(profile);
+  if (compiled === undefined) {
+    compiled = {
+      api: _base(profile.apiBaseUrl),
+      tiles: _base(profile.tilesBaseUrl),
+      routes: profile.routes.map((route) => {
+        const parts = _segments(route.template).map((part) => (part.startsWith("{") && part.endsWith("}") ? undefined : part));
+        return { method: route.method, template: route.template, parts, literals: parts.filter((part) => part !== undefined).length };
+      }),
+    };
+    _compiledProfiles.set(profile, compiled);
+  }
+  return compiled;
+}
+
+function _base(url: string | undefined): _Base | undefined {
+  if (url === undefined) return undefined;
+  const parsed = _parse(url);
+  return { origin: parsed.origin, path: _trim(parsed.pathname) };
+}
+
+function _isTileUrl(compiled: _CompiledProfile, target: URL): boolean {
+  return compiled.tiles !== undefined && _under(target, compiled.tiles);
 }
 
 function _parse(url: string | URL): URL {
@@ -122,10 +161,9 @@ function _trim(path: string): string {
   return path.endsWith("/") ? path.slice(0, -1) : path;
 }
 
-function _under(target: URL, base: URL): boolean {
+function _under(target: URL, base: _Base): boolean {
   if (target.origin !== base.origin) return false;
-  const prefix = _trim(base.pathname);
-  return target.pathname === prefix || target.pathname.startsWith(`${prefix}/`);
+  return target.pathname === base.path || target.pathname.startsWith(`${base.path}/`);
 }
 
 function _segments(path: string): string[] {

@@ -1,6 +1,6 @@
 // Test helpers: a sandbox with profiles pointed at it, and a headless login through its
 // auto-approving consent page.
-import { createClient, formatTokenKey, mapillaryProfile, mapillaryV2Profile, mapiqProfile, type OAuthClient, type ProviderProfile, type TokenSet } from "@mly/auth-core";
+import { createClient, formatTokenKey, mapillaryProfile, mapillaryV2Profile, mapiqProfile, type OAuthClient, type PermitOutcome, type ProviderProfile, type RateLimiter, type RateLimitPermit, type TokenSet } from "@mly/auth-core";
 import { MemoryTokenStore } from "@mly/auth-core/orchestration";
 import { startSandbox, type Sandbox, type SandboxOptions } from "@mly/sandbox";
 import { finishLogin, startLogin } from "./login.ts";
@@ -53,4 +53,30 @@ export async function loggedInStore(profile: ProviderProfile, client: OAuthClien
   const key = formatTokenKey({ provider: profile.id, clientId: client.clientId });
   await store.set(key, tokens);
   return { store, key, tokens };
+}
+
+/** A limiter around `inner` that records every settle: the key and the outcome it was given. */
+export interface RecordingLimiter {
+  readonly limiter: RateLimiter;
+  readonly settled: [key: string, outcome: PermitOutcome | undefined][];
+}
+
+/** Records the outcomes authFetch hands its limiter; `inner` (default: one that grants at once and never pauses) does the limiting. */
+export function recordingLimiter(inner?: RateLimiter): RecordingLimiter {
+  const settled: RecordingLimiter["settled"] = [];
+  const grantAtOnce: RateLimitPermit = { settle: () => undefined, cancel: () => undefined };
+  const limiter: RateLimiter = {
+    acquire: async (key, options) => {
+      const permit = inner === undefined ? grantAtOnce : await inner.acquire(key, options);
+      return {
+        settle: (outcome) => {
+          settled.push([key, outcome]);
+          return permit.settle(outcome);
+        },
+        cancel: () => permit.cancel(),
+      };
+    },
+    pause: (key, waitMs) => inner?.pause(key, waitMs),
+  };
+  return { limiter, settled };
 }

@@ -1,9 +1,10 @@
 import { inspect } from "node:util";
-import { authorizeRequest, ConfigError, formatTokenKey, LoginRequiredError, RateLimitedError, type RateLimiter, type RateLimitPermit } from "@mly/auth-core";
+import { AbortedError, authorizeRequest, ConfigError, formatTokenKey, LoginRequiredError, RateLimitedError, type RateLimiter, type RateLimitPermit } from "@mly/auth-core";
 import { MemoryTokenStore, createTokenRenewer, RefreshCoordinator } from "@mly/auth-core/orchestration";
 import { createManualClock } from "@mly/auth-core/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { loggedInStore, startWorld, type TestWorld } from "./_test_helpers.ts";
+import { adaptivePoliciesFor } from "@mly/ratelimit/adaptive";
+import { loggedInStore, recordingLimiter, startWorld, type TestWorld } from "./_test_helpers.ts";
 import { createApiClient } from "./api_client.ts";
 import { createKyTransport } from "./ky_transport.ts";
 import { getEntity, iterateImages } from "./mapillary_images.ts";
@@ -138,47 +139,45 @@ describe("Mapillary v4 API client", () => {
     }
   });
 
-  it("the app budget answers 403 code 4: a typed RateLimitedError with the wait", async () => {
+  it("the app budget answers 403 code 4: a typed RateLimitedError with the wait, and the key pauses in the limiter", async () => {
     world.sandbox.settings.mapillaryAppBudget = { limit: 3, windowMs: 60_000 };
     try {
-      const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, useClientToken: true });
-      const images = (): Promise<unknown> => api.ky.get("images", { searchParams: { bbox: "-180,-90,180,90", limit: "1" } }).json();
+      // x-app-usage is ignored here (it pauses the key from the 3rd call on): the 4th call reaches the server.
+      const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, useClientToken: true, appUsageThreshold: 1000 });
+      const images = (signal?: AbortSignal): Promise<unknown> => api.ky.get("images", { searchParams: { bbox: "-180,-90,180,90", limit: "1" }, ...(signal === undefined ? {} : { signal }) }).json();
       for (let i = 0; i < 3; i++) await images();
       const error = await images().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RateLimitedError);
+      expect((error as RateLimitedError).source).toBe("graph-code");
       expect((error as RateLimitedError).retryAfterMs).toBeGreaterThan(0);
-      // The key is frozen: the next call fails fast without reaching the server.
+      // The default limiter holds the pause: the next call waits in its queue without reaching
+      // the server, until its own signal ends the wait.
       const before = world.sandbox.log.count();
-      await expect(images()).rejects.toBeInstanceOf(RateLimitedError);
+      await expect(images(AbortSignal.timeout(300))).rejects.toBeInstanceOf(AbortedError);
       expect(world.sandbox.log.count()).toBe(before);
     } finally {
       world.sandbox.settings.mapillaryAppBudget = { limit: 50_000, windowMs: 60_000 };
     }
   });
-  it("x-app-usage at the threshold: the response is kept, then the key pauses with a typed error", async () => {
+  it("x-app-usage at the threshold: the response is kept, and its permit hands the limiter the wait, which pauses the key", async () => {
     // The sandbox counts the app budget in fixed windows aligned to the clock: a year-long window
     // has no boundary during the test (a minute-long one split the 5 calls now and then), and
     // the earlier tests' calls are forgotten first.
     world.sandbox.resetRateLimits();
     world.sandbox.settings.mapillaryAppBudget = { limit: 10, windowMs: 365 * 86_400_000 };
     try {
-      const paused: [string, number][] = [];
-      const limiter: RateLimiter = {
-        acquire: (): Promise<RateLimitPermit> => Promise.resolve({ settle: () => undefined, cancel: () => undefined }),
-        pause: (key, ms) => {
-          paused.push([key, ms]);
-        },
-      };
+      const { limiter, settled } = recordingLimiter(adaptivePoliciesFor(world.mapillary));
       const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, useClientToken: true, appUsageThreshold: 50, limiter });
-      const images = (): Promise<{ data: unknown[] }> => api.ky.get("images", { searchParams: { bbox: "-180,-90,180,90", limit: "1" } }).json();
+      const images = (signal?: AbortSignal): Promise<{ data: unknown[] }> =>
+        api.ky.get("images", { searchParams: { bbox: "-180,-90,180,90", limit: "1" }, ...(signal === undefined ? {} : { signal }) }).json();
       for (let i = 0; i < 4; i++) await images();
+      expect(settled.map(([, outcome]) => outcome?.retryAfterMs)).toEqual([undefined, undefined, undefined, undefined]);
       // The 5th call brings usage to 50 %: its data still arrives…
       expect((await images()).data).toHaveLength(1);
-      expect(paused[0]?.[0]).toBe("mapillary:graph");
-      // …and the next one is refused locally, before reaching the server.
+      expect(settled[4]).toEqual(["mapillary:graph", { status: 200, retryAfterMs: expect.any(Number) as number }]);
+      // …and the next one waits in the limiter, before reaching the server.
       const before = world.sandbox.log.count();
-      const error = await images().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(RateLimitedError);
+      await expect(images(AbortSignal.timeout(300))).rejects.toBeInstanceOf(AbortedError);
       expect(world.sandbox.log.count()).toBe(before);
     } finally {
       world.sandbox.settings.mapillaryAppBudget = { limit: 50_000, windowMs: 60_000 };
@@ -196,23 +195,22 @@ describe("Mapiq API client", () => {
     expect(world.sandbox.log.count({ grantType: "client_credentials" })).toBe(1);
   });
 
-  it("429 with Retry-After: a typed error, the limiter paused, and an optional bounded wait-and-retry", async () => {
+  it("429 with Retry-After: a typed error, the wait handed to the limiter with the permit, and an optional bounded wait-and-retry", async () => {
     world.sandbox.settings.mapiqRateLimit = { limit: 2, windowMs: 1_500, shape: "sliding-log" };
     try {
-      const paused: [string, number][] = [];
-      const limiter: RateLimiter = {
-        acquire: (): Promise<RateLimitPermit> => Promise.resolve({ settle: () => undefined, cancel: () => undefined }),
-        pause: (key, ms) => {
-          paused.push([key, ms]);
-        },
-      };
+      const { limiter, settled } = recordingLimiter();
       const api = createApiClient({ profile: world.mapiq, client: world.mapiqClient, limiter });
       await api.ky.get("v2/buildings").json();
       await api.ky.get("v2/buildings").json();
       const error = await api.ky.get("v2/buildings").json().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(RateLimitedError);
-      expect(paused[0]?.[0]).toBe("mapiq:endpoint:GET /v2/buildings");
-      expect(paused[0]?.[1]).toBeGreaterThanOrEqual(1000);
+      expect(settled.map(([key, outcome]) => [key, outcome?.status])).toEqual([
+        ["mapiq:endpoint:GET /v2/buildings", 200],
+        ["mapiq:endpoint:GET /v2/buildings", 200],
+        ["mapiq:endpoint:GET /v2/buildings", 429],
+      ]);
+      expect(settled[2]?.[1]?.retryAfterMs).toBe((error as RateLimitedError).retryAfterMs);
+      expect(settled[2]?.[1]?.retryAfterMs).toBeGreaterThanOrEqual(1000);
 
       world.sandbox.resetRateLimits();
       const patient = createApiClient({ profile: world.mapiq, client: world.mapiqClient, retryOnRateLimit: { maxWaitMs: 5_000 } });

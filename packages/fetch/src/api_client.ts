@@ -41,7 +41,8 @@ export interface ApiClientOptions {
    * Spaces requests so the quota is never exceeded. Default: the profile's documented policies,
    * in memory, learning a route's real limit from its 429s (`adaptivePoliciesFor(profile)` of
    * `@mly/ratelimit/adaptive`); pass a shared one (`RedisRateLimiter`)
-   * for several processes, or `false` to turn rate limiting off.
+   * for several processes, or `false` to turn rate limiting off (then no pause is kept between
+   * calls either: see `AuthFetchOptions.limiter`).
    */
   limiter?: RateLimiter | false;
   /** Wait and retry on throttling, bounded by `maxWaitMs` and the caller's signal. */

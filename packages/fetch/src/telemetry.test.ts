@@ -2,7 +2,7 @@
 // sandbox (a real loopback server): right fields, right order, never a secret.
 import { createClient, type MlyEvent } from "@mly/auth-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { loggedInStore, startWorld, type TestWorld } from "./_test_helpers.ts";
+import { loggedInStore, recordingLimiter, startWorld, type TestWorld } from "./_test_helpers.ts";
 import { createApiClient } from "./api_client.ts";
 
 let world: TestWorld;
@@ -48,16 +48,16 @@ describe("telemetry of createApiClient (Mapiq, client credentials)", () => {
     expectNoSecret(events, [token, world.sandbox.credentials.mapiq.clientSecret]);
   });
 
-  it("a sandbox 429: request 429 → throttle.seen (status, wait, reason) → limiter.pause on the route key → the retry's request 200", { timeout: 60_000 }, async () => {
+  it("a sandbox 429: request 429 → throttle.seen (status, wait, reason) → the retry waits for the pause in the limiter (limiter.wait on the route key) → the retry's request 200", { timeout: 60_000 }, async () => {
     world.sandbox.faults.inject({ route: "/mapiq/api/v2/buildings", fault: { kind: "status", status: 429, headers: { "retry-after": "1" } } });
     const events: MlyEvent[] = [];
     const api = createApiClient({ profile: world.mapiq, client: world.mapiqClient, retryOnRateLimit: { maxWaitMs: 10_000 }, onEvent: (event) => events.push(event) });
     await api.ky.get("v2/buildings").json();
-    const traffic = events.filter((event) => event.type !== "refresh.start" && event.type !== "refresh.success" && event.type !== "limiter.wait");
+    const traffic = events.filter((event) => event.type !== "refresh.start" && event.type !== "refresh.success");
     expect(traffic).toEqual([
       expect.objectContaining({ type: "request", keys: [BUILDINGS], status: 429 }),
       { type: "throttle.seen", keys: [BUILDINGS], status: 429, retryAfterMs: 1000, reason: "retry-after" },
-      { type: "limiter.pause", key: BUILDINGS, durationMs: 1000 },
+      { type: "limiter.wait", key: BUILDINGS, durationMs: expect.any(Number) as number },
       expect.objectContaining({ type: "request", keys: [BUILDINGS], status: 200 }),
     ]);
     expect(world.sandbox.log.count((entry) => entry.route === "/mapiq/api/v2/buildings" && entry.status === 429)).toBe(1);
@@ -124,23 +124,26 @@ describe("telemetry of a Mapillary v4 user token (code flow, rotating refresh to
     }
   });
 
-  it("the app budget: x-app-usage at 100 % is throttle.seen (app-usage, on a 200); past it, 403 code 4 is throttle.seen (graph-code); each pauses mapillary:graph", async () => {
+  it("the app budget: x-app-usage at 100 % is throttle.seen (app-usage, on a 200); past it, 403 code 4 is throttle.seen (graph-code); each hands its wait to the limiter on mapillary:graph", async () => {
     world.sandbox.settings.mapillaryAppBudget = { limit: 1, windowMs: 60_000 };
     world.sandbox.resetRateLimits();
     try {
       const images = (api: ReturnType<typeof createApiClient>): Promise<unknown> => api.ky.get("images", { searchParams: { bbox: "-180,-90,180,90", limit: "1" } }).json();
       const usage: MlyEvent[] = [];
-      await images(createApiClient({ profile: world.mapillary, client: world.mlyClient, useClientToken: true, onEvent: (event) => usage.push(event) }));
+      const usageLimiter = recordingLimiter();
+      await images(createApiClient({ profile: world.mapillary, client: world.mlyClient, useClientToken: true, limiter: usageLimiter.limiter, onEvent: (event) => usage.push(event) }));
       const seen = usage.filter((event) => event.type === "throttle.seen");
       expect(seen).toEqual([{ type: "throttle.seen", keys: ["mapillary:graph"], status: 200, retryAfterMs: expect.any(Number) as number, reason: "app-usage" }]);
+      expect(usageLimiter.settled).toEqual([["mapillary:graph", { status: 200, retryAfterMs: (seen[0] as { retryAfterMs: number }).retryAfterMs }]]);
       // The next client ignores x-app-usage: the server's 403 code 4 is what it sees.
       const refused: MlyEvent[] = [];
-      await images(createApiClient({ profile: world.mapillary, client: world.mlyClient, useClientToken: true, appUsageThreshold: 1000, onEvent: (event) => refused.push(event) })).catch(() => undefined);
+      const refusedLimiter = recordingLimiter();
+      await images(createApiClient({ profile: world.mapillary, client: world.mlyClient, useClientToken: true, appUsageThreshold: 1000, limiter: refusedLimiter.limiter, onEvent: (event) => refused.push(event) })).catch(() => undefined);
       const throttle = refused.find((event) => event.type === "throttle.seen");
       expect(throttle).toMatchObject({ keys: ["mapillary:graph"], status: 403, reason: "graph-code" });
       const waitMs = (throttle as { retryAfterMs: number }).retryAfterMs;
       expect(waitMs).toBeGreaterThan(0);
-      expect(refused).toContainEqual({ type: "limiter.pause", key: "mapillary:graph", durationMs: waitMs });
+      expect(refusedLimiter.settled).toEqual([["mapillary:graph", { status: 403, retryAfterMs: waitMs }]]);
       expectNoSecret([...usage, ...refused], [world.sandbox.credentials.mapillary.clientToken, world.sandbox.credentials.mapillary.clientSecret]);
     } finally {
       world.sandbox.settings.mapillaryAppBudget = { limit: 50_000, windowMs: 60_000 };

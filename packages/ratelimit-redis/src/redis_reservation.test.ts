@@ -1,6 +1,7 @@
 // Issue 14 goal 1: a shared limiter without polling. An acquire reserves its start in one round
 // trip and the caller sleeps until it; reservations are granted in the order they reach Redis.
-import { mapiqProfile, rateLimitKeys, type RateLimitPermit } from "@mly/auth-core";
+import { mapiqProfile, type RateLimitPermit } from "@mly/auth-core";
+import { rateLimitKeys } from "@mly/auth-core/rate-limit";
 import { redisTestPrefix, testRedis } from "@mly/redis-test";
 import { startSandbox, type RateShape, type Sandbox } from "@mly/sandbox";
 import { Redis } from "ioredis";

@@ -9,7 +9,8 @@
  * commands sent); then the goals as ratios against the peers measured in the same run.
  */
 import { fork, type ChildProcess } from "node:child_process";
-import { mapiqProfile, rateLimitKeys } from "@mly/auth-core";
+import { mapiqProfile } from "@mly/auth-core";
+import { rateLimitKeys } from "@mly/auth-core/rate-limit";
 import { startRedisServer, type RedisServer } from "@mly/redis-test";
 import { startSandbox, type RateShape, type Sandbox } from "@mly/sandbox";
 import { Redis } from "ioredis";
