@@ -9,8 +9,10 @@
  * key count, nothing else. Its `maxKeys` is the default 10 000, so at 100 000 keys every acquire
  * evicts one.
  *
- * Two phases. Heap: for each key count alone, the heap (after two forced collections; run with
- * `--expose-gc`) before and after one pass over every key, with the subject still referenced.
+ * Two phases. Heap: for each key count alone, what the subject holds after one pass over every
+ * key (after two forced collections; run with `--expose-gc`): for the limiter, the heap with it
+ * minus the heap once it is dropped (its keys kept); for getToken, the heap before and after the
+ * pass.
  * Time: the four key counts of a subject side by side, each warmed up by a pass over its keys,
  * then rounds that run every count in turn (in a seeded random order, after a full collection) so load on the machine hits all
  * alike; the figure is the median round's CPU time of this process per operation
@@ -150,10 +152,16 @@ async function timeAll(subjects: readonly Subject[], options: ScalingOptions): P
 async function limiterRows(options: ScalingOptions): Promise<Row[]> {
   const heap: { bytes: number; held: number | undefined }[] = [];
   for (const count of COUNTS) {
-    const base = heapUsed();
-    const subject = limiterSubject(count);
+    let subject: Subject | undefined = limiterSubject(count);
+    const keys = subject.keys;
     await pass(subject);
-    heap.push({ bytes: heapUsed() - base, held: subject.held() });
+    const held = subject.held();
+    // What the limiter holds: the heap with it minus the heap once it is dropped, its keys kept (a
+    // key is a rope that V8 flattens into a bigger string when first read: not the limiter's).
+    const withLimiter = heapUsed();
+    subject = undefined;
+    heap.push({ bytes: withLimiter - heapUsed(), held });
+    if (keys.length !== count) throw new Error("the keys must outlive the measurement");
   }
   const times = await timeAll([...COUNTS.map((count) => limiterSubject(count)), ...COUNTS.map((count) => controlSubject(count))], options);
   return COUNTS.map((keys, i) => ({ keys, rounds: times[i] ?? [], control: times[i + COUNTS.length] ?? [], heapBytes: heap[i]?.bytes ?? Number.NaN, held: heap[i]?.held }));
