@@ -229,13 +229,13 @@ interface _Call {
   /** The absolute URL. */
   readonly url: string;
   /** The caller's headers, copied (with the credential) for each attempt. */
-  readonly headers: HeadersInit | undefined;
+  readonly headers: RequestInit["headers"];
   /** The request whose body is sent (cloned for each attempt), or `null`: no body. */
   readonly body: Request | null;
   /** A Request's own signal (it follows the caller's signal), or none: the caller passed no signal. */
   readonly signal: AbortSignal | undefined;
   /** The caller's redirect mode: `manual` returns redirects as they are. */
-  readonly redirect: RequestRedirect;
+  readonly redirect: NonNullable<RequestInit["redirect"]>;
 }
 
 /** The methods fetch upper-cases (any other one is sent as written). */
@@ -317,7 +317,7 @@ async function _cancelAll(permits: readonly RateLimitPermit[]): Promise<void> {
 const _INSPECT_BYTES = 8 * 1024;
 
 /** The caller's headers with the credential set, on a copy; a value fetch would refuse is a typed error that never quotes it. */
-function _withCredential(headers: HeadersInit | undefined, authorization: string | undefined): HeadersInit {
+function _withCredential(headers: RequestInit["headers"], authorization: string | undefined): NonNullable<RequestInit["headers"]> {
   if (authorization === undefined) return headers ?? {};
   const copy = new Headers(headers);
   try {
