@@ -83,6 +83,10 @@ export async function startRedisCluster(options: StartRedisClusterOptions = {}):
     for (const node of nodes) await waitFor(() => ping(node), `redis-server on port ${node.port} did not start`, 30_000);
     await _run("redis-cli", ["--cluster", "create", ...nodes.map((node) => `${node.host}:${node.port}`), "--cluster-replicas", String(replicas), "--cluster-yes"]);
     await waitForClusterOk(nodes);
+    // `cluster_state:ok` comes as soon as every slot is served; which node replicates which master
+    // reaches the other nodes by gossip later. Wait until every node sees the whole topology, so
+    // a test that asks one node for a key's replicas finds them.
+    await waitFor(async () => (await Promise.all(nodes.map((node) => seesTopology(node, masters, masters * replicas)))).every(Boolean), "the cluster's nodes did not all learn its replicas", 30_000);
     return { nodes, nodeTimeoutMs, stop };
   } catch (error) {
     await stop();
@@ -139,6 +143,20 @@ export async function slotOwner(via: ClusterAddress, key: string): Promise<SlotO
   if (master === undefined) throw new Error(`no master serves slot ${slot} (as ${via.host}:${via.port} sees it)`);
   const replicas = parsed.filter((node) => node.masterId === master.id && !node.flags.includes("fail"));
   return { slot, master: { host: master.host, port: master.port }, replicas: replicas.map((node) => ({ host: node.host, port: node.port })) };
+}
+
+/** Whether `node`'s CLUSTER NODES lists `masters` masters serving slots and `replicas` replicas of them. */
+async function seesTopology(node: ClusterAddress, masters: number, replicas: number): Promise<boolean> {
+  const text = await _command(node, ["CLUSTER", "NODES"]).catch(() => undefined);
+  if (typeof text !== "string") return false;
+  const parsed = text.trim().split("\n").map((line) => {
+    const [id = "", , flags = "", masterId = "", , , , , ...slots] = line.split(" ");
+    return { id, flags: flags.split(","), masterId, slots };
+  });
+  const serving = parsed.filter((entry) => entry.flags.includes("master") && entry.slots.length > 0);
+  const servingIds = new Set(serving.map((entry) => entry.id));
+  const attached = parsed.filter((entry) => entry.flags.includes("slave") && servingIds.has(entry.masterId));
+  return serving.length === masters && attached.length === replicas;
 }
 
 /** The cluster found by {@link testRedisCluster}. */
