@@ -6,7 +6,7 @@
  * total. Run: `pnpm --filter @mly/ratelimit-redis bench` (REDIS_URL, else a private redis-server).
  * `BENCH_WINDOW_MS` (default 3000) scales the window: the sandbox and the limiter use the same.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { deleteTestKeys, testRedis, uniqueTestPrefix } from "@mly/redis-test";
 import { startSandbox } from "@mly/sandbox";
@@ -24,6 +24,21 @@ const sandbox = await startSandbox({ datasetSize: 10, settings: { mapiqRateLimit
 
 const loader = fileURLToPath(new URL("../../../tooling/scripts/ts-loader.mjs", import.meta.url));
 const worker = fileURLToPath(new URL("./_learned_worker.ts", import.meta.url));
+/** Every worker process, so the end can stop the ones still running before it deletes the keys. */
+const children: ChildProcess[] = [];
+
+/** Kills the workers still running and waits until they have exited (none may write a key after the cleanup). */
+async function stopWorkers(): Promise<void> {
+  await Promise.all(
+    children.map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once("exit", () => { resolve(); }));
+      child.kill("SIGKILL");
+      await exited;
+    }),
+  );
+}
+
 interface Worker {
   /** Resolves once the process has its token and waits for the start. */
   ready: Promise<void>;
@@ -48,6 +63,7 @@ function runWorker(): Worker {
     },
     stdio: ["pipe", "pipe", "inherit"],
   });
+  children.push(child);
   let output = "";
   let markReady = (): void => undefined;
   const ready = new Promise<void>((resolve) => {
@@ -97,6 +113,7 @@ try {
   console.log(`other statuses: ${results.filter((r) => r.status !== 200 && r.status !== 429).length}`);
   if (throttled > 4 || share < 90) process.exitCode = 1;
 } finally {
+  await stopWorkers();
   await sandbox.close();
   await deleteTestKeys(target.url, prefix);
   await target.server?.stop("SIGTERM");

@@ -70,9 +70,10 @@ export interface RedisRateLimiterOptions {
   scheduler?: Scheduler;
 }
 
+/** This process's callers of one key, and the newest epoch it heard of (a pause or a learned limit raises it). */
 interface _Lane {
-  tail: Promise<void>;
   waiting: number;
+  epoch: number;
 }
 
 type _Reply = readonly unknown[];
@@ -83,9 +84,42 @@ interface _Shape {
   readonly windowMs: number;
   readonly spanUs: number;
   readonly spacingUs: number;
+  /** How long the keys outlive the last thing scheduled on them. */
   readonly ttlMs: number;
   /** µs per step up of a learned limit; 0: learning off. */
   readonly probeUs: number;
+}
+
+/** A start time the script reserved (Redis server clock, µs). */
+interface _Reservation {
+  readonly id: string;
+  /** When the caller may send. */
+  startUs: number;
+  /** The server's time when it answered: the caller sleeps `startUs - nowUs`. */
+  nowUs: number;
+  /** The key's spacing deadline before and after this reservation (a cancel gives it back). */
+  readonly previousTatUs: number;
+  readonly tatUs: number;
+  /** The key's epoch when it was made: a pause or a learned limit since voids it. */
+  readonly epoch: number;
+  /** More permits were pending than the limit: the start is an estimate, confirmed then. */
+  readonly provisional: boolean;
+  /** The key has a learned limit or was paused lately: confirm at the start time. */
+  readonly check: boolean;
+}
+
+function _reservation(id: string, reply: _Reply): _Reservation {
+  const flags = Number(reply[6]);
+  return {
+    id,
+    startUs: Number(reply[0]),
+    nowUs: Number(reply[1]),
+    previousTatUs: Number(reply[3]),
+    tatUs: Number(reply[4]),
+    epoch: Number(reply[5]),
+    provisional: (flags & 1) === 1,
+    check: (flags & 2) === 2,
+  };
 }
 
 let _instances = 0;
@@ -93,9 +127,15 @@ let _instances = 0;
 /**
  * A {@link RateLimiter} shared by every process that uses the same Redis: the same two-phase
  * semantics as `createRateLimiter` (slots timed from the response, even or burst mode, pause),
- * computed by one Lua script per acquire — exactly one round trip — on the Redis server's clock,
- * with hash-tagged keys (`{mly:rl:<key>}:…`) so it runs on Redis Cluster. Waiters of one process
- * queue FIFO per key; across processes whoever asks first after a slot frees wins.
+ * computed by one Lua script on the Redis server's clock, with hash-tagged keys
+ * (`{mly:rl:<key>}:…`) so it runs on Redis Cluster.
+ *
+ * An acquire reserves its start time in one round trip and the caller sleeps until then, without
+ * asking again: a request costs one acquire and one settle. Reservations are handed out in the
+ * order they reach Redis, so waiters of every process are served first come, first served. A
+ * reservation is re-checked at its time (one more round trip) only when it could not be exact —
+ * more permits pending than the limit — or the key is unsettled: it has a learned limit, was
+ * paused within a window, or this process heard of a pause or a new learned limit since.
  *
  * Routes may have their own limit (`routes`), and a route learns its real limit from a 429
  * (`learn`, on by default): the limit drops to the requests admitted in the window before it and
@@ -220,16 +260,18 @@ export class RedisRateLimiter implements RateLimiter {
       windowMs: shape.windowMs,
       spanUs: Math.ceil(spanMs * 1000),
       spacingUs: Math.ceil(shape.spacingMs * 1000),
-      ttlMs: Math.ceil(spanMs + shape.spacingMs + this.#leaseMs + 1000),
+      // The script adds how far ahead the key's next reservation (or its pause) lies.
+      ttlMs: Math.ceil(spanMs + this.#leaseMs + 1000),
       probeUs: Math.ceil(probeEveryWindows * spanMs * 1000),
     };
   }
 
   /**
-   * Waits for a slot on `key` and reserves it (one Redis round trip when a slot is free).
+   * Reserves the next start on `key` for every process (one Redis round trip) and sleeps until
+   * then. First come, first served across processes.
    *
    * @throws {BackendUnavailableError} Redis did not answer within `timeoutMs` and there is no fallback.
-   * @throws {AbortedError} the signal fired while waiting.
+   * @throws {AbortedError} the signal fired while waiting (the reservation is given back).
    * @throws {QueueFullError} `maxQueue` callers of this process already wait for `key`.
    */
   async acquire(key: string, options: AcquireOptions = {}): Promise<RateLimitPermit> {
@@ -237,26 +279,18 @@ export class RedisRateLimiter implements RateLimiter {
     if (signal?.aborted === true) throw new AbortedError("The rate-limit wait was aborted by the caller.", { cause: signal.reason });
     let lane = this.#lanes.get(key);
     if (lane === undefined) {
-      lane = { tail: Promise.resolve(), waiting: 0 };
+      lane = { waiting: 0, epoch: -1 };
       this.#lanes.set(key, lane);
     }
     if (lane.waiting >= this.#maxQueue) throw new QueueFullError(key, this.#maxQueue);
     lane.waiting += 1;
-    const previous = lane.tail;
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    lane.tail = Promise.all([previous, mine]).then(() => undefined);
     const startedAt = this.#clock.now();
-    const wait = { waited: lane.waiting > 1 };
+    const wait = { waited: false };
     try {
-      if (wait.waited) await _abortable(previous, signal);
-      const permit = await this.#attempt(key, signal, wait);
+      const permit = await this.#attempt(key, lane, signal, wait);
       if (wait.waited) emitEvent(this.#onEvent, { type: "limiter.wait", key, durationMs: this.#clock.now() - startedAt });
       return permit;
     } finally {
-      release();
       lane.waiting -= 1;
       if (lane.waiting === 0 && this.#lanes.get(key) === lane) this.#lanes.delete(key);
     }
@@ -268,58 +302,115 @@ export class RedisRateLimiter implements RateLimiter {
     emitEvent(this.#onEvent, { type: "limiter.pause", key, durationMs: waitMs });
     this.fallback?.pause(key, waitMs);
     try {
-      await this.#eval(key, ["pause", String(Math.ceil(waitMs * 1000)), String(Math.ceil(this.#shapeOfKey(key).ttlMs + waitMs))]);
+      const reply = (await this.#eval(key, ["pause", String(Math.ceil(waitMs * 1000)), String(Math.ceil(this.#shapeOfKey(key).ttlMs + waitMs)), String(this.#leaseMs * 1000), String(this.#shapeOfKey(key).spacingUs)])) as _Reply;
+      this.#heard(key, Number(reply[1]));
     } catch (error) {
       this.#report(error);
     }
   }
 
-  /** Takes a slot in Redis (or the fallback); sets `wait.waited` when it had to wait. */
-  async #attempt(key: string, signal: AbortSignal | undefined, wait: { waited: boolean }): Promise<RateLimitPermit> {
-    const { limit, spanUs, spacingUs, ttlMs, probeUs } = this.#shapeOfKey(key);
-    let dueUs = 0;
+  /**
+   * Reserves a start in Redis, sleeps until it, and confirms it when it has to (see the class
+   * notes); falls back to the local limiter when Redis is unreachable. Sets `wait.waited` when
+   * the caller had to wait.
+   */
+  async #attempt(key: string, lane: _Lane, signal: AbortSignal | undefined, wait: { waited: boolean }): Promise<RateLimitPermit> {
+    const shape = this.#shapeOfKey(key);
+    const id = `${this.#instance}:${(++this.#sequence).toString(36)}`;
+    const args = [String(shape.limit), String(shape.spanUs), String(shape.spacingUs), String(this.#leaseMs * 1000), id, String(shape.ttlMs), String(shape.probeUs)];
+    let reservation: _Reservation;
+    try {
+      reservation = _reservation(id, (await this.#eval(key, ["acquire", ...args])) as _Reply);
+    } catch (error) {
+      return this.#fallbackAcquire(key, signal, wait, error);
+    }
+    this.#heard(key, reservation.epoch);
     for (;;) {
-      const id = `${this.#instance}:${(++this.#sequence).toString(36)}`;
+      const sleepUs = reservation.startUs - reservation.nowUs;
+      if (sleepUs > 0) {
+        wait.waited = true;
+        try {
+          await _sleep(Math.ceil(sleepUs / 1000), signal, this.#scheduler);
+        } catch (error) {
+          await this._cancel(key, id, reservation.previousTatUs, reservation.tatUs);
+          throw error;
+        }
+      }
+      const confirm = reservation.provisional || (sleepUs > 0 && (reservation.check || lane.epoch !== reservation.epoch));
+      if (!confirm) return this.#grant(key, reservation, reservation.nowUs, signal);
       let reply: _Reply;
       try {
-        reply = (await this.#eval(key, ["acquire", String(limit), String(spanUs), String(spacingUs), String(this.#leaseMs * 1000), id, String(ttlMs), String(dueUs), String(probeUs)])) as _Reply;
+        reply = (await this.#eval(key, ["confirm", ...args, String(reservation.epoch)])) as _Reply;
       } catch (error) {
-        if (this.fallback === undefined || !(error instanceof BackendUnavailableError)) throw error;
-        const local = this.fallback;
-        if (local.stats(key).waitMs > 0) wait.waited = true;
-        return local.acquire(key, signal === undefined ? {} : { signal });
+        // The reservation stays counted until its lease runs out: never too many.
+        return this.#fallbackAcquire(key, signal, wait, error);
       }
-      if (Number(reply[0]) === 1) {
-        const permit = new _RedisPermit(this, key, id, Number(reply[1]), Number(reply[2]));
-        if (signal?.aborted === true) {
-          await permit.cancel();
-          throw new AbortedError("The rate-limit wait was aborted by the caller.", { cause: signal.reason });
-        }
-        return permit;
+      const kind = Number(reply[0]);
+      if (kind === 2) {
+        reservation = _reservation(id, reply.slice(1));
+        this.#heard(key, reservation.epoch);
+        continue;
       }
-      dueUs = Number(reply[2]) + Number(reply[1]);
-      wait.waited = true;
-      await _sleep(Math.max(1, Math.ceil(Number(reply[1]) / 1000)), signal, this.#scheduler);
+      this.#heard(key, Number(reply[3]));
+      if (kind === 1) {
+        // A provisional start was an estimate: the slot starts now. A checked one keeps its start.
+        if (reservation.provisional) reservation.startUs = Number(reply[1]);
+        return this.#grant(key, reservation, Number(reply[1]), signal);
+      }
+      // Not yet (a provisional reservation whose turn has not come): sleep what the script said.
+      reservation.nowUs = Number(reply[2]);
+      reservation.startUs = reservation.nowUs + Number(reply[1]);
     }
   }
 
-  /** @internal Settles a permit (granted at `grantUs`) at the Redis server's time; a 429 teaches the key its limit. */
-  async _settle(key: string, id: string, grantUs: number, outcome: PermitOutcome | undefined): Promise<void> {
+  /**
+   * The permit of a reservation whose time has come, decided (reserved or confirmed) at
+   * `decidedUs`; given back at once if the caller gave up meanwhile.
+   */
+  async #grant(key: string, reservation: _Reservation, decidedUs: number, signal: AbortSignal | undefined): Promise<RateLimitPermit> {
+    const permit = new _RedisPermit(this, key, reservation, decidedUs);
+    if (signal?.aborted === true) {
+      await permit.cancel();
+      throw new AbortedError("The rate-limit wait was aborted by the caller.", { cause: signal.reason });
+    }
+    return permit;
+  }
+
+  /** Redis failed: the local fallback limiter takes over if there is one; else the error is thrown. */
+  #fallbackAcquire(key: string, signal: AbortSignal | undefined, wait: { waited: boolean }, error: unknown): Promise<RateLimitPermit> {
+    if (this.fallback === undefined || !(error instanceof BackendUnavailableError)) throw error;
+    const local = this.fallback;
+    if (local.stats(key).waitMs > 0) wait.waited = true;
+    return local.acquire(key, signal === undefined ? {} : { signal });
+  }
+
+  /** A reply told the key's epoch: this process's sleeping callers of `key` confirm their reservation if it is newer. */
+  #heard(key: string, epoch: number): void {
+    const lane = this.#lanes.get(key);
+    if (lane !== undefined && epoch > lane.epoch) lane.epoch = epoch;
+  }
+
+  /**
+   * @internal Settles a permit at the Redis server's time; a 429 teaches the key its limit, unless
+   * the key learned since the permit was decided (`decidedUs`: its start was reserved or confirmed).
+   */
+  async _settle(key: string, id: string, epoch: number, decidedUs: number, outcome: PermitOutcome | undefined): Promise<void> {
     const shape = this.#shapeOfKey(key);
     const wait = outcome === undefined ? 0 : (outcome.retryAfterMs ?? (outcome.status === 429 ? shape.windowMs : 0));
     if (wait > 0) this.fallback?.pause(key, wait);
-    const learn = outcome?.status === 429 && shape.probeUs > 0 ? [String(shape.limit), String(shape.spanUs), String(shape.probeUs), String(grantUs)] : [];
+    const learn = outcome?.status === 429 && shape.probeUs > 0 ? [String(shape.spanUs), String(shape.probeUs), String(decidedUs)] : [];
     try {
-      await this.#eval(key, ["settle", id, String(Math.ceil(wait * 1000)), String(Math.ceil(shape.ttlMs + wait)), ...learn]);
+      const reply = (await this.#eval(key, ["settle", id, String(Math.ceil(wait * 1000)), String(Math.ceil(shape.ttlMs + wait)), String(shape.limit), String(this.#leaseMs * 1000), String(shape.spacingUs), String(epoch), ...learn])) as _Reply;
+      this.#heard(key, Number(reply[1]));
     } catch (error) {
       this.#report(error);
     }
   }
 
-  /** @internal Gives a permit's slot back. */
-  async _cancel(key: string, id: string, grantUs: number, previousGrantUs: number): Promise<void> {
+  /** @internal Gives a permit's reservation back (and its spacing, when no reservation came after it). */
+  async _cancel(key: string, id: string, previousTatUs: number, tatUs: number): Promise<void> {
     try {
-      await this.#eval(key, ["cancel", id, String(grantUs), String(previousGrantUs), String(this.#shapeOfKey(key).ttlMs)]);
+      await this.#eval(key, ["cancel", id, String(previousTatUs), String(tatUs)]);
     } catch (error) {
       this.#report(error);
     }
@@ -358,54 +449,33 @@ export class RedisRateLimiter implements RateLimiter {
 }
 
 class _RedisPermit implements RateLimitPermit {
-  /** When Redis granted the slot, in ms since the epoch on the Redis server's clock. */
+  /** When the permit's slot started, in ms since the epoch on the Redis server's clock. */
   readonly grantedAtMs: number;
   #done = false;
   readonly #limiter: RedisRateLimiter;
   readonly #key: string;
-  readonly #id: string;
-  readonly #grantUs: number;
-  readonly #previousGrantUs: number;
+  readonly #reservation: _Reservation;
+  readonly #decidedUs: number;
 
-  constructor(limiter: RedisRateLimiter, key: string, id: string, grantUs: number, previousGrantUs: number) {
+  constructor(limiter: RedisRateLimiter, key: string, reservation: _Reservation, decidedUs: number) {
     this.#limiter = limiter;
     this.#key = key;
-    this.#id = id;
-    this.#grantUs = grantUs;
-    this.#previousGrantUs = previousGrantUs;
-    this.grantedAtMs = grantUs / 1000;
+    this.#reservation = reservation;
+    this.#decidedUs = decidedUs;
+    this.grantedAtMs = reservation.startUs / 1000;
   }
 
   async settle(outcome?: PermitOutcome): Promise<void> {
     if (this.#done) return;
     this.#done = true;
-    await this.#limiter._settle(this.#key, this.#id, this.#grantUs, outcome);
+    await this.#limiter._settle(this.#key, this.#reservation.id, this.#reservation.epoch, this.#decidedUs, outcome);
   }
 
   async cancel(): Promise<void> {
     if (this.#done) return;
     this.#done = true;
-    await this.#limiter._cancel(this.#key, this.#id, this.#grantUs, this.#previousGrantUs);
+    await this.#limiter._cancel(this.#key, this.#reservation.id, this.#reservation.previousTatUs, this.#reservation.tatUs);
   }
-}
-
-/** Waits for `promise`, or rejects with `AbortedError` when `signal` fires first. */
-function _abortable(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return promise;
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      reject(new AbortedError("The rate-limit wait was aborted by the caller.", { cause: signal.reason }));
-    };
-    if (signal.aborted) {
-      onAbort();
-      return;
-    }
-    signal.addEventListener("abort", onAbort, { once: true });
-    void promise.then(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    });
-  });
 }
 
 /** Sleeps `ms`, or rejects with `AbortedError` when `signal` fires first. */

@@ -1,0 +1,32 @@
+/** The contenders of the shared-limiter bench: mly's Redis limiter and its peers, each on its own Redis. */
+export type Contender = "mly" | "rate-limiter-flexible" | "bottleneck reservoir" | "bottleneck minTime";
+
+/** What the parent tells each child process (over IPC, not argv: it holds a token). */
+export interface PeerWorkerConfig {
+  readonly type: "config";
+  readonly contender: Contender;
+  /** The contender's own Redis, shared by its 4 processes. */
+  readonly redisUrl: string;
+  readonly limit: number;
+  readonly windowMs: number;
+  /** The sandbox Mapiq operation every process hammers, its rate-limit key and a token. */
+  readonly url: string;
+  readonly key: string;
+  readonly token: string;
+  /** Concurrent callers inside the process. */
+  readonly callers: number;
+  /** The child exits by itself this long after it starts, whatever happens. */
+  readonly hardLimitMs: number;
+}
+
+/** Start; send nothing granted at or after `endAt` (epoch ms). */
+export interface PeerWorkerGo {
+  readonly type: "go";
+  readonly endAt: number;
+}
+
+/** `hello` once listening, `ready` once connected; `done` with what the process counted: statuses, waits (ms), commands sent to Redis. */
+export type PeerWorkerMessage =
+  | { readonly type: "hello" }
+  | { readonly type: "ready" }
+  | { readonly type: "done"; readonly accepted: number; readonly rejected: number; readonly waits: readonly number[]; readonly commands: number };

@@ -1,0 +1,142 @@
+/**
+ * One OS process of the shared-limiter bench (`redis_peers.ts`): its own ioredis connection to
+ * its contender's own Redis, its own limiter of that contender, `callers` callers hammering one
+ * sandbox Mapiq operation until `endAt`. Every command the process sends to Redis is counted (the
+ * client's `sendCommand` is wrapped: ioredis sends every command, pipelines and scripts included,
+ * through it). Talks to the parent over IPC only (hello → config → ready → go → done).
+ */
+import { RedisRateLimiter } from "@mly/ratelimit-redis";
+import Bottleneck from "bottleneck";
+import { Redis } from "ioredis";
+import { RateLimiterQueue, RateLimiterRedis } from "rate-limiter-flexible";
+import type { PeerWorkerConfig, PeerWorkerMessage, PeerWorkerGo } from "./_redis_peer_ipc.ts";
+
+function send(message: PeerWorkerMessage): void {
+  process.send?.(message);
+}
+
+function next<T>(): Promise<T> {
+  return new Promise((resolve) => process.once("message", (message: T) => { resolve(message); }));
+}
+
+process.on("disconnect", () => process.exit(70));
+// Listening first, then hello: a message sent before the listener would be lost.
+const configured = next<PeerWorkerConfig>();
+send({ type: "hello" });
+const config = await configured;
+setTimeout(() => process.exit(71), config.hardLimitMs).unref();
+
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
+let commands = 0;
+const sendCommand = redis.sendCommand.bind(redis);
+redis.sendCommand = ((...args: Parameters<Redis["sendCommand"]>) => {
+  commands += 1;
+  return sendCommand(...args);
+});
+await redis.ping();
+
+/**
+ * Runs `request` when the contender lets it (or skips it, granted after the end); resolves with
+ * how long the caller waited (ms).
+ */
+type Gate = (request: () => Promise<number>) => Promise<number>;
+let gate: Gate;
+let close = (): Promise<void> => Promise.resolve();
+const { limit, windowMs, key } = config;
+if (config.contender === "mly") {
+  // A generous timeout: the figures are about commands, order and quota, not latency on a busy machine.
+  const limiter = new RedisRateLimiter({ client: redis, limit, windowMs, prefix: "bench", timeoutMs: 10_000 });
+  gate = async (request) => {
+    const asked = performance.now();
+    const permit = await limiter.acquire(key);
+    const waited = performance.now() - asked;
+    if (Date.now() >= go.endAt) {
+      await permit.cancel();
+      return waited;
+    }
+    let status: number | undefined;
+    try {
+      status = await request();
+    } finally {
+      await permit.settle(status === undefined ? {} : { status });
+    }
+    return waited;
+  };
+} else if (config.contender === "rate-limiter-flexible") {
+  const queue = new RateLimiterQueue(new RateLimiterRedis({ storeClient: redis, points: limit, duration: windowMs / 1000, keyPrefix: "bench" }), { maxQueueSize: 1000 });
+  gate = async (request) => {
+    const asked = performance.now();
+    await queue.removeTokens(1, key);
+    const waited = performance.now() - asked;
+    if (Date.now() < go.endAt) await request();
+    return waited;
+  };
+} else {
+  const options: Bottleneck.ConstructorOptions =
+    config.contender === "bottleneck reservoir"
+      ? { reservoir: limit, reservoirRefreshAmount: limit, reservoirRefreshInterval: windowMs }
+      : { minTime: windowMs / limit };
+  const limiter = new Bottleneck({ ...options, id: "bench", datastore: "ioredis", connection: new Bottleneck.IORedisConnection({ client: redis }) });
+  await limiter.ready();
+  gate = async (request) => {
+    const asked = performance.now();
+    let waited = 0;
+    await limiter.schedule(async () => {
+      waited = performance.now() - asked;
+      if (Date.now() < go.endAt) await request();
+    });
+    return waited;
+  };
+  close = async () => {
+    await limiter.disconnect(false);
+  };
+}
+
+send({ type: "ready" });
+const go = await next<PeerWorkerGo>();
+commands = 0;
+let accepted = 0;
+let rejected = 0;
+const waits: number[] = [];
+/** Requests sent to the sandbox and not yet answered: the hard end waits for them, so the counts match the sandbox's log. */
+const inFlight = new Set<Promise<unknown>>();
+const caller = async (): Promise<void> => {
+  while (Date.now() < go.endAt) {
+    const waited = await gate(async () => {
+      const sent = fetch(config.url, { headers: { authorization: `Bearer ${config.token}` } }).then(async (response) => {
+        await response.arrayBuffer();
+        return response.status;
+      });
+      inFlight.add(sent);
+      try {
+        const status = await sent;
+        if (status === 429) rejected += 1;
+        else accepted += 1;
+        return status;
+      } finally {
+        inFlight.delete(sent);
+      }
+    });
+    waits.push(waited);
+  }
+};
+// The hard end: a caller still waiting for its contender (a reservation, a queue) this long after
+// `endAt` would only be told to skip its request, so the process stops waiting and reports what it
+// counted (a caller never sends a request after `endAt`, so none is lost).
+const HARD_END_GRACE_MS = 2 * config.windowMs;
+let hardEndTimer: NodeJS.Timeout | undefined;
+const hardEnd = new Promise<"hard end">((resolve) => {
+  hardEndTimer = setTimeout(() => { resolve("hard end"); }, Math.max(0, go.endAt - Date.now()) + HARD_END_GRACE_MS);
+});
+const ended = await Promise.race([Promise.all(Array.from({ length: config.callers }, caller)), hardEnd]);
+clearTimeout(hardEndTimer);
+if (ended === "hard end") await Promise.allSettled([...inFlight]);
+// Exiting only once the report is handed to the IPC channel (process.exit would drop a message still queued).
+await new Promise<void>((resolve) => {
+  const done: PeerWorkerMessage = { type: "done", accepted, rejected, waits, commands };
+  if (process.send === undefined) resolve();
+  else process.send(done, undefined, undefined, () => { resolve(); });
+});
+if (ended !== "hard end") await close();
+redis.disconnect();
+process.exit(0);

@@ -1,0 +1,244 @@
+/**
+ * The shared limiter against its peers (issue 14 goal 1): mly's `RedisRateLimiter`,
+ * rate-limiter-flexible (`RateLimiterRedis` behind a `RateLimiterQueue`) and bottleneck's Redis
+ * clustering (a reservoir refilled every window, and `minTime`), each driving the sandbox's Mapiq
+ * emulator from 4 OS processes on a Redis of its own, all contenders at the same time (so the
+ * machine's load hits them alike), for each of the three server shapes. Printed per contender:
+ * 429s, share of the quota, p50 / p99 wait, Redis commands sent per request (counted in the
+ * clients) and Redis calls made inside Lua per request (the servers' `INFO commandstats` less the
+ * commands sent); then the goals as ratios against the peers measured in the same run.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { mapiqProfile } from "@mly/auth-core";
+import { rateLimitKeys } from "@mly/auth-core/rate-limit";
+import { startRedisServer, type RedisServer } from "@mly/redis-test";
+import { startSandbox, type RateShape, type Sandbox } from "@mly/sandbox";
+import { Redis } from "ioredis";
+import type { Contender, PeerWorkerConfig, PeerWorkerMessage } from "./_redis_peer_ipc.ts";
+
+/** Sizes of the run. */
+export interface RedisPeersOptions {
+  /** Requests per window (the sandbox's and every contender's limit). */
+  readonly limit: number;
+  readonly windowMs: number;
+  /** Windows of saturating demand per shape. */
+  readonly windows: number;
+  readonly processes: number;
+  readonly callersPerProcess: number;
+}
+
+const CONTENDERS: readonly Contender[] = ["mly", "rate-limiter-flexible", "bottleneck reservoir", "bottleneck minTime"];
+const SHAPES: readonly RateShape[] = ["sliding-log", "fixed-window", "weighted"];
+const STARTUP_TIMEOUT_MS = 120_000;
+
+interface Row {
+  readonly shape: RateShape;
+  readonly contender: Contender;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly share: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly commandsPerRequest: number;
+  readonly luaCallsPerRequest: number;
+}
+
+/** The `q` quantile of `values` (nearest rank). */
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+}
+
+function nextMessage(child: ChildProcess, type: PeerWorkerMessage["type"], timeoutMs: number): Promise<PeerWorkerMessage> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`child ${String(child.pid)}: no "${type}" within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (message: PeerWorkerMessage): void => {
+      cleanup();
+      if (message.type === type) resolve(message);
+      else reject(new Error(`child ${String(child.pid)}: expected "${type}", got "${message.type}"`));
+    };
+    const onExit = (code: number | null): void => {
+      cleanup();
+      reject(new Error(`child ${String(child.pid)} exited (${String(code)}) before "${type}"`));
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+    };
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+  });
+}
+
+async function mapiqToken(sandbox: Sandbox): Promise<string> {
+  const app = sandbox.credentials.mapiq;
+  const response = await fetch(sandbox.endpoints.mapiq.tokenEndpoint, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", scope: "https://api.mapiq.com/public/.default", client_id: app.clientId, client_secret: app.clientSecret }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** Every command the server ran, top-level and inside scripts (`INFO commandstats`), less INFO itself. */
+async function commandsRun(redis: Redis): Promise<number> {
+  const info = await redis.info("commandstats");
+  let calls = 0;
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (match[1] !== "info") calls += Number(match[2]);
+  return calls;
+}
+
+/** One contender on one shape: its own sandbox, its own Redis and its processes, connected and waiting. */
+interface Lane {
+  run(endAt: number): Promise<Row>;
+  close(): Promise<void>;
+}
+
+async function prepare(shape: RateShape, contender: Contender, options: RedisPeersOptions): Promise<Lane> {
+  const children: ChildProcess[] = [];
+  let server: RedisServer | undefined;
+  let sandbox: Sandbox | undefined;
+  let stats: Redis | undefined;
+  const close = async (): Promise<void> => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    stats?.disconnect();
+    await sandbox?.close();
+    await server?.stop("SIGKILL");
+  };
+  try {
+    server = await startRedisServer();
+    stats = new Redis(server.url, { maxRetriesPerRequest: 1 });
+    const { limit, windowMs } = options;
+    const box = await startSandbox({ datasetSize: 10, settings: { mapiqRateLimit: { limit, windowMs, shape } } });
+    sandbox = box;
+    const apiBaseUrl = box.endpoints.mapiq.apiBaseUrl;
+    const url = `${apiBaseUrl}/v2/buildings`;
+    const config: PeerWorkerConfig = {
+      type: "config",
+      contender,
+      redisUrl: server.url,
+      limit,
+      windowMs,
+      url,
+      key: rateLimitKeys(mapiqProfile({ apiBaseUrl }), "GET", url)[0] ?? "",
+      token: await mapiqToken(box),
+      callers: options.callersPerProcess,
+      hardLimitMs: 2 * STARTUP_TIMEOUT_MS + options.windows * windowMs * 4,
+    };
+    await Promise.all(
+      Array.from({ length: options.processes }, async () => {
+        const child = fork(new URL("_redis_peer_worker.ts", import.meta.url), [], {
+          execArgv: ["--import", new URL("../../scripts/ts-loader.mjs", import.meta.url).href, "--conditions=@mly/source"],
+          stdio: ["ignore", "inherit", "inherit", "ipc"],
+        });
+        children.push(child);
+        child.once("exit", (code, signal) => {
+          if (code !== 0 && signal !== "SIGKILL") console.error(`${contender} on ${shape}: a process exited early (${String(code ?? signal)})`);
+        });
+        await nextMessage(child, "hello", STARTUP_TIMEOUT_MS);
+        const ready = nextMessage(child, "ready", STARTUP_TIMEOUT_MS);
+        child.send(config);
+        await ready;
+      }),
+    );
+    const redis = stats;
+    return {
+      close,
+      run: async (endAt) => {
+        const before = await commandsRun(redis);
+        const done = children.map((child) => nextMessage(child, "done", endAt - Date.now() + 60_000));
+        for (const child of children) child.send({ type: "go", endAt });
+        const reports = await Promise.all(done);
+        const after = await commandsRun(redis);
+        const entries = box.log.entries({ method: "GET", path: new URL(url).pathname });
+        const rejected = entries.filter((entry) => entry.status === 429).length;
+        const accepted = entries.length - rejected;
+        let commands = 0;
+        let counted = 0;
+        const waits: number[] = [];
+        for (const report of reports) {
+          if (report.type !== "done") throw new Error("unreachable");
+          commands += report.commands;
+          counted += report.accepted + report.rejected;
+          waits.push(...report.waits);
+        }
+        if (counted !== entries.length) throw new Error(`${contender} on ${shape}: the processes counted ${counted} requests, the sandbox logged ${entries.length}`);
+        return {
+          shape,
+          contender,
+          accepted,
+          rejected,
+          share: accepted / (limit * options.windows),
+          p50: quantile(waits, 0.5),
+          p99: quantile(waits, 0.99),
+          commandsPerRequest: commands / entries.length,
+          // What the server ran beyond the commands it was sent (bottleneck's subscriber and the
+          // contenders' setup are outside the counted span: `before` is taken after it).
+          luaCallsPerRequest: Math.max(0, after - before - commands) / entries.length,
+        };
+      },
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/**
+ * Runs every contender on every shape and returns the table and the goal lines as Markdown.
+ *
+ * @example A short run
+ * ```ts
+ * console.log(await redisPeersBench({ limit: 20, windowMs: 2000, windows: 20, processes: 4, callersPerProcess: 3 }));
+ * ```
+ */
+export async function redisPeersBench(options: RedisPeersOptions): Promise<string> {
+  const rows: Row[] = [];
+  for (const shape of SHAPES) {
+    const lanes: Lane[] = [];
+    try {
+      for (const contender of CONTENDERS) lanes.push(await prepare(shape, contender, options));
+      const endAt = Date.now() + 500 + options.windows * options.windowMs;
+      rows.push(...(await Promise.all(lanes.map((lane) => lane.run(endAt)))));
+    } finally {
+      await Promise.all(lanes.map((lane) => lane.close()));
+    }
+  }
+  const lines = [
+    `shared limiter: the sandbox's Mapiq emulator at ${options.limit} per ${options.windowMs / 1000} s, ${options.windows} windows of saturating demand from ${options.processes} OS processes × ${options.callersPerProcess} callers per contender, every contender on its own Redis and sandbox, all at the same time; 429s and share from the sandbox's log; wait: from asking the limiter to being let through; commands: sent to Redis by the processes (ioredis sendCommand counted), calls inside Lua: the server's INFO commandstats less those`,
+    "",
+    "| server shape | contender | 429s | accepted | share of quota | p50 wait | p99 wait | p99 / p50 | commands sent per request | calls inside Lua per request |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...rows.map(
+      (r) =>
+        `| ${r.shape} | ${r.contender} | ${r.rejected} | ${r.accepted} / ${options.limit * options.windows} | ${(r.share * 100).toFixed(1)} % | ${seconds(r.p50)} | ${seconds(r.p99)} | ${(r.p99 / r.p50).toFixed(2)} | ${r.commandsPerRequest.toFixed(2)} | ${r.luaCallsPerRequest.toFixed(1)} |`,
+    ),
+    "",
+    "goals (issue 14 goal 1), mly in each shape, and its ratio to each peer in the same run:",
+  ];
+  for (const shape of SHAPES) {
+    const of = (contender: Contender): Row => {
+      const row = rows.find((r) => r.shape === shape && r.contender === contender);
+      if (row === undefined) throw new Error(`no row for ${contender} on ${shape}`);
+      return row;
+    };
+    const mly = of("mly");
+    const peers = CONTENDERS.filter((c) => c !== "mly").map(of);
+    const versus = (value: (r: Row) => number): string => peers.map((p) => `÷ ${p.contender} ${(value(mly) / value(p)).toFixed(2)}`).join(", ");
+    const shareGoal = shape === "sliding-log" ? 0.98 : 0.99;
+    const verdict = (met: boolean, missed: string): string => (met ? "met" : `missed by ${missed}`);
+    lines.push(
+      `- ${shape}: commands per request ${mly.commandsPerRequest.toFixed(2)} (goal ≤ 2.00: ${verdict(mly.commandsPerRequest <= 2, `${((mly.commandsPerRequest / 2 - 1) * 100).toFixed(1)} %`)}; ${versus((r) => r.commandsPerRequest)})`,
+      `- ${shape}: p99 / p50 wait ${(mly.p99 / mly.p50).toFixed(2)} (goal ≤ 1.30: ${verdict(mly.p99 / mly.p50 <= 1.3, `${((mly.p99 / mly.p50 / 1.3 - 1) * 100).toFixed(1)} %`)}; ${versus((r) => r.p99 / r.p50)})`,
+      `- ${shape}: 429s ${mly.rejected} (goal 0: ${verdict(mly.rejected === 0, `${mly.rejected}`)}; peers ${peers.map((p) => `${p.contender} ${p.rejected}`).join(", ")})`,
+      `- ${shape}: share of quota ${(mly.share * 100).toFixed(1)} % (goal ≥ ${shareGoal * 100} %: ${verdict(mly.share >= shareGoal, `${((1 - mly.share / shareGoal) * 100).toFixed(1)} %`)}; ${versus((r) => r.share)})`,
+    );
+  }
+  return lines.join("\n");
+}
