@@ -91,7 +91,8 @@ async function caller(): Promise<void> {
   while (!stopping) {
     try {
       const permit = await limiter.acquire(config.routeKey);
-      const response = await fetch(config.url, { headers: { authorization: `Bearer ${config.token}` } });
+      // Bounded, like every call of the load: a call that never ends would keep this child from reporting.
+      const response = await fetch(config.url, { headers: { authorization: `Bearer ${config.token}` }, signal: AbortSignal.timeout(10_000) });
       await response.arrayBuffer();
       if (response.status === 429) rejected += 1;
       else accepted += 1;
