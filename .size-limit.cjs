@@ -13,12 +13,13 @@
 //                                  tokenSetToJSON / tokenSetFromJSON, and StorageError gained `field`:
 //                                  +0.17 kB, paid for clarity. Ratchet 6.42 kB (+1 %); the rest of the
 //                                  way to 6.0 kB is outside serialization.
-//   fetch, its own code            3.95 kB  (target 3.5 kB): bounded reads, same-origin redirects,
+//   fetch, its own code            4.11 kB  (target 3.5 kB; 3.95 kB before authFetch read each call
+//                                  once into a record and settled pauses through the permits): bounded reads, same-origin redirects,
 //                                  the default (learning) limiter, getDetections, the one-off and
 //                                  app-only clients, telemetry events; it imports core directly (the
 //                                  `_core.ts` barrel kept for bytes is gone). Next step: move the
 //                                  Mapillary helpers and the one-off clients to subpaths.
-//   fetch with core bundled        13.28 kB (core gained the coordinator's token cache, events and
+//   fetch with core bundled        13.49 kB (13.28 kB before the envelope parser and the hot path) (core gained the coordinator's token cache, events and
 //                                  classifyApiResponse)
 //   ratelimit, its own code        3.08 kB  (target 2.5 kB): readable code, the linked-list LRU key
 //                                  table, telemetry events (2.80 kB), then issue 14 item 2's allowed
@@ -34,7 +35,7 @@ const flow =
 
 module.exports = [
   { name: "@mly/auth-core: code flow + refresh (target 6.0 kB)", path: "packages/auth-core/dist/mod.js", import: flow, gzip: true, limit: "6.42 kB" },
-  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "13.4 kB" },
-  { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "4.0 kB" },
+  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "13.6 kB" },
+  { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "4.15 kB" },
   { name: "@mly/ratelimit: its own code, @mly/auth-core external", path: "packages/ratelimit/dist/mod.js", import: "*", ignore: ["@mly/auth-core"], gzip: true, limit: "3.11 kB" },
 ];
