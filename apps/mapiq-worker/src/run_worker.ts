@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { formatTokenKey, mapiqProfile, MlyError } from "@mly/auth-core";
+import { delay, formatTokenKey, mapiqProfile, MlyError } from "@mly/auth-core";
 import { routeTemplate } from "@mly/auth-core/rate-limit";
 import { createApiClient } from "@mly/fetch";
 import { RedisRateLimiter } from "@mly/ratelimit-redis";
@@ -100,7 +100,7 @@ export async function runWorker(job: WorkerJob, signal: AbortSignal, report: (st
         // Failures with a response were counted by the fetch wrapper; count the others (token endpoint, Redis).
         if (error instanceof MlyError && error.status === undefined && error.code !== "transport_error") stats.errors++;
         // A short pause keeps a failing API from being hammered.
-        await new Promise((resolve) => setTimeout(resolve, 250));
+        await delay(250);
       }
     }
   };

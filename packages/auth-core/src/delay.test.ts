@@ -83,3 +83,20 @@ describe("delay beyond the longest timer", () => {
     }
   });
 });
+
+describe("delay on a clock", () => {
+  it("resolves when its clock reaches the time, not on real time", async () => {
+    const { createManualClock } = await import("./manual_clock.ts");
+    const clock = createManualClock(0);
+    let done = false;
+    const waiting = delay(1_000, { clock }).then(() => {
+      done = true;
+    });
+    clock.advance(999);
+    await Promise.resolve();
+    expect(done).toBe(false);
+    clock.advance(1);
+    await waiting;
+    expect(done).toBe(true);
+  });
+});

@@ -1,3 +1,4 @@
+import { delay } from "./delay.ts";
 import type { HttpRequestDescription, HttpResponseData } from "./http.ts";
 import type { HttpTransport } from "./ports.ts";
 
@@ -33,7 +34,7 @@ export class FakeTransport implements HttpTransport {
   /** Records `request` and answers it after a few ms. */
   async send(request: HttpRequestDescription): Promise<HttpResponseData> {
     this.requests.push(request);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await delay(5);
     return this.#respond(request, this.requests.length - 1);
   }
 }

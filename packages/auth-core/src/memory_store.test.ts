@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createManualClock } from "./clock.ts";
+import { createManualClock } from "./manual_clock.ts";
 import { AbortedError, LockTimeoutError, VersionConflictError } from "./errors.ts";
 import { MemoryTokenStore } from "./memory_store.ts";
 import { rejected, tokenSet } from "./_test_util.ts";

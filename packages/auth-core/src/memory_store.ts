@@ -88,8 +88,9 @@ export class MemoryTokenStore implements TokenStore {
         };
       }
       if (options.waitMs !== undefined && now - started >= options.waitMs) throw new LockTimeoutError(key, now - started);
-      const remaining = Math.max(1, held.expiresAt - now);
-      await _raceTimeout(held.released, Math.min(remaining, 50), options.signal);
+      // Wake at the release, the TTL's end, the caller's deadline or abort, whichever comes first.
+      const wakeAt = options.waitMs === undefined ? held.expiresAt : Math.min(held.expiresAt, started + options.waitMs);
+      await untilReleased(held.released, Math.max(1, wakeAt - now), options.signal, this.#clock);
     }
   }
 
@@ -101,15 +102,16 @@ export class MemoryTokenStore implements TokenStore {
   }
 }
 
-function _raceTimeout(promise: Promise<void>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Resolves when `released` does, `ms` pass on `clock`, or `signal` aborts (the caller's loop then decides). */
+function untilReleased(released: Promise<void>, ms: number, signal: AbortSignal | undefined, clock: Clock): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+    const timer = clock.setTimeout(done, ms);
     function done(): void {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       signal?.removeEventListener("abort", done);
       resolve();
     }
     signal?.addEventListener("abort", done, { once: true });
-    void promise.then(done);
+    void released.then(done);
   });
 }

@@ -20,8 +20,11 @@
  * @module
  */
 export { REDACTED, Secret, toSecret } from "./secret.ts";
-export { systemClock, type Clock } from "./clock.ts";
+export { preciseClock, systemClock, type Clock, type TimerHandle } from "./clock.ts";
 export { delay, type DelayOptions } from "./delay.ts";
+export { abortable } from "./abortable.ts";
+export { deadline, type DeadlineOptions } from "./deadline.ts";
+export { deadlineSignal, type DeadlineSignal, type DeadlineSignalOptions } from "./deadline_signal.ts";
 export {
   AbortedError,
   AuthorizationError,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createClient } from "./client.ts";
-import { createManualClock } from "./clock.ts";
+import { createManualClock } from "./manual_clock.ts";
 import { AbortedError, LoginRequiredError, OAuthError, TransportError, VersionConflictError } from "./errors.ts";
 import { mapillary } from "./mapillary.ts";
 import { mapiq } from "./mapiq.ts";

@@ -1,5 +1,6 @@
 import type { Clock } from "./clock.ts";
 import { systemClock } from "./clock.ts";
+import { deadlineSignal } from "./deadline_signal.ts";
 import { AbortedError, GraphApiError, HttpError, LoginRequiredError, MlyError, OAuthError, RateLimitedError, TransportError, VersionConflictError } from "./errors.ts";
 import type { StoredToken, TokenLock, TokenStore } from "./ports.ts";
 import type { Secret } from "./secret.ts";
@@ -229,13 +230,17 @@ export class RefreshCoordinator {
       let renewed: TokenSet;
       const onEvent = this.#options.onEvent;
       const startedAt = this.#clock.now();
+      // The renewal must end while the lock is still ours: its deadline runs on the same clock.
+      const renewDeadline = deadlineSignal(Math.max(1_000, ttlMs - 10_000), { clock: this.#clock });
       try {
         this.#refreshes++;
         emitEvent(onEvent, { type: "refresh.start", key });
-        renewed = await this.#options.renew(stored?.tokens, { signal: AbortSignal.timeout(Math.max(1_000, ttlMs - 10_000)) });
+        renewed = await this.#options.renew(stored?.tokens, { signal: renewDeadline.signal });
       } catch (error) {
         emitEvent(onEvent, { type: "refresh.failure", key, durationMs: this.#clock.now() - startedAt, ...errorFields(error) });
         return await this.#afterFailure(key, stored, reason, error);
+      } finally {
+        renewDeadline.clear();
       }
       emitEvent(onEvent, { type: "refresh.success", key, durationMs: this.#clock.now() - startedAt });
       await this.#save(key, renewed, stored);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { delay } from "./delay.ts";
 import { AbortedError, LockTimeoutError, VersionConflictError } from "./errors.ts";
 import type { TokenLock, TokenStore } from "./ports.ts";
 import { Secret } from "./secret.ts";
@@ -87,10 +88,6 @@ async function _rejects(promise: Promise<unknown>, type: abstract new (...args: 
     _fail(`${what}: expected ${type.name}, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
   }
   return _fail(`${what}: expected ${type.name}, but it resolved`);
-}
-
-function _sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function _lockOf(store: TokenStore): NonNullable<TokenStore["lock"]> {
@@ -347,7 +344,7 @@ const _checks: ConformanceCheck[] = [
         order.push("acquired");
         return lock;
       });
-      await _sleep(150);
+      await delay(150);
       order.push("released");
       await held.release();
       const lock = await waiting;
@@ -438,7 +435,7 @@ const _checks: ConformanceCheck[] = [
           const lock: TokenLock = await _lockOf(i % 2 === 0 ? store : (peer ?? store))(key, { ttlMs: 10_000, waitMs: 20_000 });
           inside++;
           maxInside = Math.max(maxInside, inside);
-          await _sleep(5);
+          await delay(5);
           inside--;
           done++;
           await lock.release();

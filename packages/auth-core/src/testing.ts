@@ -16,7 +16,7 @@
  *
  * @module
  */
-export { createManualClock, type ManualClock } from "./clock.ts";
+export { createManualClock, type ManualClock } from "./manual_clock.ts";
 export { FakeTransport, type FakeResponder } from "./fake_transport.ts";
 export {
   runConformanceCheck,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createClient } from "./client.ts";
-import { createManualClock } from "./clock.ts";
+import { createManualClock } from "./manual_clock.ts";
 import { LoginRequiredError } from "./errors.ts";
 import type { HttpRequestDescription } from "./http.ts";
 import { mapillary } from "./mapillary.ts";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createManualClock, systemClock } from "./clock.ts";
+import { systemClock } from "./clock.ts";
+import { createManualClock } from "./manual_clock.ts";
 import { Secret } from "./secret.ts";
 import { clientTokenSet, isUsable, needsRefresh, refreshMargin } from "./token_set.ts";
 import { tokenSet } from "./_test_util.ts";

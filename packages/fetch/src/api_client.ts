@@ -57,7 +57,7 @@ export interface ApiClientOptions {
   ky?: KyInstance;
   /** Timeout of each attempt on the wire in ms (default 30 s); never applied to a limiter or rate-limit wait. */
   timeoutMs?: number;
-  /** The clock. */
+  /** The clock: token expiry, refresh timing, timeouts and waits run on it (default: the system clock). */
   clock?: Clock;
   /** The fetch to call (default `globalThis.fetch`). */
   fetch?: typeof fetch;
@@ -120,7 +120,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       options.coordinator ??
       new RefreshCoordinator({
         store: options.store ?? new MemoryTokenStore(),
-        renew: createTokenRenewer({ profile, client, transport: options.transport ?? createKyTransport(), ...clock }),
+        renew: createTokenRenewer({ profile, client, transport: options.transport ?? createKyTransport(clock), ...clock }),
         ...clock,
         ...(options.refreshPolicy === undefined ? {} : { policy: options.refreshPolicy }),
         onEvent: options.onEvent,

@@ -68,7 +68,7 @@ export interface AuthFetchOptions {
    */
   fetch?: typeof fetch;
   /**
-   * The clock.
+   * The clock: token expiry, the per-attempt timeout and a retry's own wait run on it.
    *
    * @default systemClock
    */
@@ -158,7 +158,7 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
       let sent = false;
       // The timeout covers this attempt on the wire only: never a limiter or rate-limit wait.
       const wire = new AbortController();
-      const timer = setTimeout(() => {
+      const timer = clock.setTimeout(() => {
         wire.abort(_TIMED_OUT);
       }, timeoutMs);
       _forwardAbort(call.signal, wire);
@@ -184,7 +184,7 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
         if (wire.signal.reason === _TIMED_OUT) throw new TransportError(`${call.method} ${call.url.split("?")[0]} timed out after ${timeoutMs} ms`);
         throw error;
       } finally {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         // A throttle's wait goes to the limiter with the outcome: the settle pauses the keys (a
         // 429 without a wait pauses one window), so every caller of the limiter waits it out.
         if (!sent) await _cancelAll(permits);
@@ -195,7 +195,7 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
         if (retry === undefined || limited.retryAfterMs > retry.maxWaitMs || attempt >= (retry.maxRetries ?? 3)) throw limited;
         // The retry's permits wait for the pause in the limiter. With no permits (`limiter: false`,
         // or a request no policy covers) nothing else holds the wait: this call waits by itself.
-        if (permits.length === 0) await delay(limited.retryAfterMs, { signal: call.signal });
+        if (permits.length === 0) await delay(limited.retryAfterMs, { signal: call.signal, clock });
         continue;
       }
       if (rejected && tokens !== undefined && options.tokens !== null) {

@@ -1,6 +1,8 @@
 import {
   AbortedError,
   type AuthorizationServerMetadata,
+  type Clock,
+  deadlineSignal,
   type DiscoveredProfileOptions,
   type DiscoveryDocument,
   discoveryRequest,
@@ -8,6 +10,7 @@ import {
   processDiscoveryResponse,
   profileFromMetadata,
   type ProviderProfile,
+  systemClock,
   TransportError,
 } from "@mly/auth-core";
 import { readBounded } from "./_bounded_body.ts";
@@ -27,6 +30,12 @@ export interface DiscoverOptions {
   signal?: AbortSignal;
   /** The fetch to call (default `globalThis.fetch`). */
   fetch?: typeof fetch;
+  /**
+   * The clock the timeout runs on.
+   *
+   * @default {systemClock}
+   */
+  clock?: Clock;
 }
 
 /** Options of {@link discoverProfile}: how to discover, plus what metadata cannot say about your app. */
@@ -83,23 +92,24 @@ export async function discoverMetadata(issuer: string, options: DiscoverOptions 
  * ```
  */
 export async function discoverProfile(issuer: string, options: DiscoverProfileOptions = {}): Promise<ProviderProfile> {
-  const { document: _document, maxBodyBytes: _max, timeoutMs: _timeout, signal: _signal, fetch: _fetch, ...profileOptions } = options;
+  const { document: _document, maxBodyBytes: _max, timeoutMs: _timeout, signal: _signal, fetch: _fetch, clock: _clock, ...profileOptions } = options;
   return profileFromMetadata(await discoverMetadata(issuer, options), profileOptions);
 }
 
 async function _fetchDocument(issuer: string, document: DiscoveryDocument, options: DiscoverOptions): Promise<AuthorizationServerMetadata> {
   const description = discoveryRequest(issuer, document);
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal === undefined ? [] : [options.signal])];
-  const signal = AbortSignal.any(signals);
+  const deadline = deadlineSignal(timeoutMs, { clock: options.clock ?? systemClock, signal: options.signal });
   try {
-    const response = await (options.fetch ?? globalThis.fetch)(description.toRequest({ signal }));
+    const response = await (options.fetch ?? globalThis.fetch)(description.toRequest({ signal: deadline.signal }));
     const body = await readBounded(response, options.maxBodyBytes ?? 262_144, `metadata at ${description.url}`);
     return processDiscoveryResponse(issuer, { status: response.status, headers: response.headers, body });
   } catch (error) {
     if (options.signal?.aborted === true) throw new AbortedError(undefined, { cause: options.signal.reason });
-    if (signal.aborted) throw new TransportError(`${description.toString()} timed out after ${timeoutMs} ms; check the issuer URL and the network`);
+    if (deadline.timedOut) throw new TransportError(`${description.toString()} timed out after ${timeoutMs} ms; check the issuer URL and the network`);
     if (error instanceof TypeError) throw new TransportError(`${description.toString()} failed; check the issuer URL and the network`, { cause: error });
     throw error;
+  } finally {
+    deadline.clear();
   }
 }

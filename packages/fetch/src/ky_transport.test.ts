@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AbortedError, HttpRequestDescription, TransportError } from "@mly/auth-core";
+import { createManualClock } from "@mly/auth-core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKyTransport } from "./ky_transport.ts";
 
@@ -15,7 +16,7 @@ beforeAll(async () => {
     if (req.url === "/redirect") res.writeHead(302, { location: "/elsewhere" }).end();
     else if (req.url === "/error") res.writeHead(400, { "content-type": "application/json" }).end('{"error":"invalid_grant"}');
     else if (req.url === "/fail") res.writeHead(503).end();
-    else if (req.url === "/slow") setTimeout(() => res.end("{}"), 2_000);
+    else if (req.url?.startsWith("/slow") === true) setTimeout(() => res.end("{}"), 2_000);
     else res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -55,6 +56,19 @@ describe("createKyTransport", () => {
     const controller = new AbortController();
     setTimeout(() => { controller.abort(); }, 50);
     await expect(createKyTransport().send(post("/slow"), { signal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
+  });
+
+  it("runs its timeout on the clock it is given: a manual clock times the call out, real time does not", async () => {
+    const clock = createManualClock(0);
+    const sent = createKyTransport({ timeoutMs: 60_000, clock }).send(post("/slow-on-clock")).catch((e: unknown) => e);
+    // Wait for the request to reach the server (real time passes; the manual clock does not).
+    while ((hits.get("/slow-on-clock") ?? 0) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(clock.pendingTimers()).toBe(1);
+    clock.advance(60_000);
+    const error = await sent;
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as TransportError).message).toContain("timed out after 60000 ms");
+    expect(clock.pendingTimers()).toBe(0);
   });
 
   it("a refused connection is a TransportError", async () => {

@@ -1,12 +1,15 @@
 import {
   AbortedError,
+  type Clock,
   ConfigError,
+  deadlineSignal,
   DEFAULT_MAX_BODY_BYTES,
   type HttpRequestDescription,
   type HttpResponseData,
   type HttpTransport,
   MlyError,
   readBoundedText,
+  systemClock,
   TransportError,
   type TransportOptions,
 } from "@mly/auth-core";
@@ -20,6 +23,12 @@ export interface KyTransportOptions {
   timeoutMs?: number;
   /** The largest response body read, in bytes (default 1 MiB); a larger one is an `InvalidResponseError`. */
   maxBodyBytes?: number;
+  /**
+   * The clock the timeout runs on.
+   *
+   * @default {systemClock}
+   */
+  clock?: Clock;
 }
 
 /**
@@ -45,23 +54,25 @@ export function createKyTransport(options: KyTransportOptions = {}): HttpTranspo
   const instance = (options.ky ?? ky).extend({ throwHttpErrors: false, retry: 0, redirect: "manual", timeout: false });
   const defaultTimeout = options.timeoutMs ?? 30_000;
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const clock = options.clock ?? systemClock;
   return {
     async send(request: HttpRequestDescription, callOptions: TransportOptions = {}): Promise<HttpResponseData> {
       const timeout = callOptions.timeoutMs ?? defaultTimeout;
       const headers = _headers(request);
       const callerSignal = callOptions.signal;
-      const timer = AbortSignal.timeout(timeout);
+      const deadline = deadlineSignal(timeout, { clock, signal: callerSignal });
       try {
         // `body: undefined` is what ky and fetch take for "none".
-        const signal = callerSignal === undefined ? timer : AbortSignal.any([callerSignal, timer]);
-        const response = await instance(request.url, { method: request.method, headers, body: request.body, signal } as Options);
+        const response = await instance(request.url, { method: request.method, headers, body: request.body, signal: deadline.signal } as Options);
         return { status: response.status, headers: response.headers, body: await readBoundedText(response, { maxBytes }) };
       } catch (error) {
         if (callerSignal?.aborted === true) throw new AbortedError(undefined, { cause: callerSignal.reason });
         if (error instanceof MlyError) throw error;
         // A timeout's abort error says nothing useful. Other failures (fetch's TypeError) say what
         // failed underneath and hold no secret: the headers were checked above.
-        throw new TransportError(`${request.toString()} ${timer.aborted ? `timed out after ${timeout} ms` : "failed"}; check the network and the endpoint URL`, timer.aborted ? {} : { cause: error });
+        throw new TransportError(`${request.toString()} ${deadline.timedOut ? `timed out after ${timeout} ms` : "failed"}; check the network and the endpoint URL`, deadline.timedOut ? {} : { cause: error });
+      } finally {
+        deadline.clear();
       }
     },
   };

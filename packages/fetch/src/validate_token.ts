@@ -1,8 +1,10 @@
 import {
   AbortedError,
   type ClientCredentialsInput,
+  type Clock,
   ConfigError,
   createClient,
+  deadlineSignal,
   GraphApiError,
   InvalidResponseError,
   InvalidTokenError,
@@ -13,6 +15,7 @@ import {
   placeCredential,
   type ProviderProfile,
   type Secret,
+  systemClock,
   type TokenKind,
   type TokenSet,
   toSecret,
@@ -48,6 +51,12 @@ export interface ValidateTokenOptions {
   signal?: AbortSignal;
   /** The fetch to call (default `globalThis.fetch`). */
   fetch?: typeof fetch;
+  /**
+   * The clock the timeout runs on (and, where a date is read, the time).
+   *
+   * @default {systemClock}
+   */
+  clock?: Clock;
 }
 
 /** The shape of Mapillary's client token: `MLY|<numeric app id>|<32 hex digits>`. */
@@ -137,21 +146,24 @@ async function _call(profile: ProviderProfile, tokens: TokenSet, url: string, cl
   const headers: Record<string, string> = { accept: "application/json" };
   if (placed.authorization !== undefined) headers["authorization"] = placed.authorization;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(options.signal === undefined ? [] : [options.signal])]);
+  const clock = options.clock ?? systemClock;
+  const deadline = deadlineSignal(timeoutMs, { clock, signal: options.signal });
   const what = `GET ${url.split("?")[0] ?? url}`;
   let status: number;
   let headersIn: Headers;
   let body: string;
   try {
-    const response = await (options.fetch ?? globalThis.fetch)(placed.url, { headers, signal, redirect: "manual" });
+    const response = await (options.fetch ?? globalThis.fetch)(placed.url, { headers, signal: deadline.signal, redirect: "manual" });
     status = response.status;
     headersIn = response.headers;
     body = await readBounded(response, 65_536, what);
   } catch (error) {
     if (options.signal?.aborted === true) throw new AbortedError(undefined, { cause: options.signal.reason });
-    if (signal.aborted) throw new TransportError(`${what} timed out after ${timeoutMs} ms; check the network and the API base URL`);
+    if (deadline.timedOut) throw new TransportError(`${what} timed out after ${timeoutMs} ms; check the network and the API base URL`);
     if (error instanceof TypeError) throw new TransportError(`${what} failed; check the network and the API base URL`, { cause: error });
     throw error;
+  } finally {
+    deadline.clear();
   }
   if (status === 200) {
     try {
@@ -160,7 +172,7 @@ async function _call(profile: ProviderProfile, tokens: TokenSet, url: string, cl
       throw new InvalidResponseError(`${what}: the body is not JSON`, { status });
     }
   }
-  const error = parseErrorResponse({ status, headers: headersIn, body }, { now: Date.now(), secrets: [tokens.accessToken] });
+  const error = parseErrorResponse({ status, headers: headersIn, body }, { now: clock.now(), secrets: [tokens.accessToken] });
   throw _refusal(profile, error) ?? error;
 }
 

@@ -2,7 +2,10 @@ import {
   AbortedError,
   BackendUnavailableError,
   ConfigError,
+  deadline,
+  delay,
   emitEvent,
+  preciseClock,
   QueueFullError,
   type AcquireOptions,
   type Clock,
@@ -11,7 +14,7 @@ import {
   type RateLimitPermit,
   type RateLimiter,
 } from "@mly/auth-core";
-import { LocalRateLimiter, preciseClock, systemScheduler, type RateLimitMode, type Scheduler } from "@mly/ratelimit";
+import { LocalRateLimiter, type RateLimitMode } from "@mly/ratelimit";
 import { DEFAULT_PROBE_EVERY_WINDOWS, routeOfKey, type LearnOptions, type RouteLimits } from "@mly/ratelimit/adaptive";
 import { clientMistake, toRedisCommander, type RedisClientLike, type RedisCommander } from "@mly/redis-script";
 import { LIMITER_SCRIPT } from "./_script.ts";
@@ -58,7 +61,12 @@ export interface RedisRateLimiterOptions {
   fallback?: RedisFallbackOptions;
   /** Called when a settle, cancel or pause could not reach Redis (the permit's lease covers the slot). */
   onBackendError?: (error: BackendUnavailableError) => void;
-  /** The clock of the fallback limiter and of event durations (default: `preciseClock`; Redis itself uses the server's `TIME`). */
+  /**
+   * The clock of the fallback limiter, event durations, the waits for a reserved slot and the
+   * Redis command timeout (Redis itself decides slots on the server's `TIME`).
+   *
+   * @default {preciseClock}
+   */
   clock?: Clock;
   /**
    * Receives `limiter.wait` (this process's caller was granted after waiting, `durationMs` on
@@ -66,8 +74,6 @@ export interface RedisRateLimiterOptions {
    * throws is ignored.
    */
   onEvent?: MlyEventListener | undefined;
-  /** Timers for waits (default: the global ones). */
-  scheduler?: Scheduler;
 }
 
 /** This process's callers of one key, and the newest epoch it heard of (a pause or a learned limit raises it). */
@@ -175,7 +181,6 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #timeoutMs: number;
   readonly #leaseMs: number;
   readonly #maxQueue: number;
-  readonly #scheduler: Scheduler;
   readonly #onBackendError: ((error: BackendUnavailableError) => void) | undefined;
   readonly #onEvent: MlyEventListener | undefined;
   readonly #clock: Clock;
@@ -200,7 +205,6 @@ export class RedisRateLimiter implements RateLimiter {
     this.#timeoutMs = options.timeoutMs ?? 1000;
     this.#leaseMs = options.settleTimeoutMs ?? 60_000;
     this.#maxQueue = options.maxQueue ?? 1000;
-    this.#scheduler = options.scheduler ?? systemScheduler;
     const probeEveryWindows = options.learn === false ? 0 : (options.learn?.probeEveryWindows ?? DEFAULT_PROBE_EVERY_WINDOWS);
     if (options.learn !== false && !(probeEveryWindows > 0)) throw new ConfigError("learn.probeEveryWindows must be > 0.");
     this.#shape = this.#shapeOf(shape, probeEveryWindows);
@@ -225,7 +229,6 @@ export class RedisRateLimiter implements RateLimiter {
         settleTimeoutMs: this.#leaseMs,
         maxQueue: this.#maxQueue,
         ...(options.clock === undefined ? {} : { clock: options.clock }),
-        scheduler: this.#scheduler,
       });
     }
   }
@@ -330,7 +333,7 @@ export class RedisRateLimiter implements RateLimiter {
       if (sleepUs > 0) {
         wait.waited = true;
         try {
-          await _sleep(Math.ceil(sleepUs / 1000), signal, this.#scheduler);
+          await delay(Math.ceil(sleepUs / 1000), { signal, clock: this.#clock });
         } catch (error) {
           await this._cancel(key, id, reservation.previousTatUs, reservation.tatUs);
           throw error;
@@ -428,22 +431,14 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async #send(args: readonly string[]): Promise<unknown> {
-    let timer: unknown;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = this.#scheduler.setTimeout(() => {
-        reject(new BackendUnavailableError(`Redis did not answer within ${this.#timeoutMs} ms.`));
-      }, this.#timeoutMs);
-    });
     try {
-      return await Promise.race([this.#redis.send(args), timeout]);
+      return await deadline(this.#redis.send(args), this.#timeoutMs, { clock: this.#clock });
     } catch (error) {
-      if (error instanceof BackendUnavailableError) throw error;
+      if (error instanceof DOMException && error.name === "TimeoutError") throw new BackendUnavailableError(`Redis did not answer within ${this.#timeoutMs} ms.`);
       // A programming error (a client of the wrong shape, a TypeError): never "retry later".
       const mistake = clientMistake(args, error);
       if (mistake !== undefined) throw mistake;
       throw new BackendUnavailableError(`Redis failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    } finally {
-      this.#scheduler.clearTimeout(timer);
     }
   }
 }
@@ -476,20 +471,4 @@ class _RedisPermit implements RateLimitPermit {
     this.#done = true;
     await this.#limiter._cancel(this.#key, this.#reservation.id, this.#reservation.previousTatUs, this.#reservation.tatUs);
   }
-}
-
-/** Sleeps `ms`, or rejects with `AbortedError` when `signal` fires first. */
-function _sleep(ms: number, signal: AbortSignal | undefined, scheduler: Scheduler): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      scheduler.clearTimeout(handle);
-      reject(new AbortedError("The rate-limit wait was aborted by the caller.", { cause: signal?.reason }));
-    };
-    const handle = scheduler.setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    if (signal?.aborted === true) onAbort();
-    else signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -3,7 +3,7 @@ import type { TableEntry } from "./_key_table.ts";
 import { LinkedList } from "./_linked_list.ts";
 import { Permit, type PermitOwner } from "./_permit.ts";
 import { SlotLog } from "./_slot_log.ts";
-import type { TimerHandle } from "./scheduler.ts";
+import type { TimerHandle } from "@mly/auth-core";
 
 /** The quota every key of a limiter runs by (its options, resolved). */
 export interface Quota {

@@ -1,16 +1,16 @@
 import { ConfigError, mapiqProfile, type RateLimitPermit } from "@mly/auth-core";
 import { describe, expect, it } from "vitest";
 import { adaptivePoliciesFor, AdaptiveRateLimiter, type AdaptiveRateLimiterOptions } from "./adaptive.ts";
-import { manualTime, type ManualTime } from "./_test_manual_time.ts";
+import { createManualClock, type ManualClock } from "@mly/auth-core/testing";
 import { shapeCounter } from "./_test_shapes.ts";
 
 const REPORTS = "mapiq:endpoint:GET /v2/reports/{id}";
 const USERS = "mapiq:endpoint:GET /v2/users";
 const W = 1000;
 
-function setup(options: Partial<AdaptiveRateLimiterOptions> = {}): { time: ManualTime; limiter: AdaptiveRateLimiter } {
-  const time = manualTime(0);
-  const limiter = new AdaptiveRateLimiter({ limit: 20, windowMs: W, marginMs: 0, clock: time.clock, scheduler: time.scheduler, ...options });
+function setup(options: Partial<AdaptiveRateLimiterOptions> = {}): { time: ManualClock; limiter: AdaptiveRateLimiter } {
+  const time = createManualClock(0);
+  const limiter = new AdaptiveRateLimiter({ limit: 20, windowMs: W, marginMs: 0, clock: time, ...options });
   return { time, limiter };
 }
 
@@ -24,12 +24,12 @@ interface Sent {
  * allows `realLimit` per window (an exact sliding log, rejected requests not counted). A 429
  * settles with the server's exact wait, as `@mly/fetch` reads it from `Retry-After`.
  */
-async function drive(limiter: AdaptiveRateLimiter, time: ManualTime, server: ReturnType<typeof shapeCounter>, untilMs: number, sent: Sent[] = []): Promise<Sent[]> {
+async function drive(limiter: AdaptiveRateLimiter, time: ManualClock, server: ReturnType<typeof shapeCounter>, untilMs: number, sent: Sent[] = []): Promise<Sent[]> {
   const state = { done: false };
   const worker = (async (): Promise<void> => {
     for (;;) {
       const permit = await limiter.acquire(REPORTS);
-      const now = time.clock.now();
+      const now = time.now();
       if (now >= untilMs) {
         permit.cancel();
         return;
@@ -43,7 +43,7 @@ async function drive(limiter: AdaptiveRateLimiter, time: ManualTime, server: Ret
   })().finally(() => {
     state.done = true;
   });
-  while (!state.done) await time.advance(10);
+  while (!state.done) await time.tick(10);
   await worker;
   return sent;
 }
@@ -56,16 +56,16 @@ describe("AdaptiveRateLimiter: per-route limits", () => {
     expect(limiter.limitOf(REPORTS)).toBe(2);
     expect(limiter.limitOf(USERS)).toBe(20);
     const granted: number[] = [];
-    const reports = Array.from({ length: 3 }, () => limiter.acquire(REPORTS).then((permit) => (granted.push(time.clock.now()), permit)));
-    await time.advance(0);
+    const reports = Array.from({ length: 3 }, () => limiter.acquire(REPORTS).then((permit) => (granted.push(time.now()), permit)));
+    await time.tick(0);
     expect(granted).toEqual([0, 0]);
     for (const permit of await Promise.all(reports.slice(0, 2))) permit.settle({ status: 200 });
     // 20 at once on another route: its budget is the configured one.
     const users = await Promise.all(Array.from({ length: 20 }, () => limiter.acquire(USERS)));
     for (const permit of users) permit.settle({ status: 200 });
-    await time.advance(2 * W - 1);
+    await time.tick(2 * W - 1);
     expect(granted).toHaveLength(2);
-    await time.advance(1);
+    await time.tick(1);
     expect(granted).toEqual([0, 0, 2 * W]);
     (await reports[2])?.settle({ status: 200 });
   });
@@ -119,7 +119,7 @@ describe("AdaptiveRateLimiter: learning from 429s", () => {
     const permit = await limiter.acquire(REPORTS);
     permit.settle({ status: 429, retryAfterMs: 10 });
     expect(limiter.limitOf(REPORTS)).toBe(1);
-    await time.advance(19 * W);
+    await time.tick(19 * W);
     expect(limiter.limitOf(REPORTS)).toBe(20);
     const { limiter: fixed } = setup({ learn: false });
     (await fixed.acquire(REPORTS)).settle({ status: 429, retryAfterMs: 10 });
@@ -141,9 +141,9 @@ describe("AdaptiveRateLimiter: learning from 429s", () => {
     limiter.pause(REPORTS, 3 * W);
     let granted = false;
     const next = limiter.acquire(REPORTS).then((permit) => ((granted = true), permit));
-    await time.advance(3 * W - 10);
+    await time.tick(3 * W - 10);
     expect(granted).toBe(false);
-    await time.advance(W);
+    await time.tick(W);
     expect(granted).toBe(true);
     (await next).settle({ status: 200 });
   });

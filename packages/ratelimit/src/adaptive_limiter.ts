@@ -1,7 +1,6 @@
 import type { AcquireOptions, Clock, MlyEvent, MlyEventListener, PermitOutcome, RateLimitPermit, RateLimiter } from "@mly/auth-core";
-import { ConfigError, emitEvent } from "@mly/auth-core";
+import { ConfigError, emitEvent, preciseClock } from "@mly/auth-core";
 import { LocalRateLimiter, type RateLimiterOptions } from "./local_limiter.ts";
-import { preciseClock } from "./precise_clock.ts";
 import { DEFAULT_PROBE_EVERY_WINDOWS, lowerLimit, probedLimit, routeOfKey, type LearnOptions, type RouteLimits } from "./route_limits.ts";
 
 /** Options of {@link AdaptiveRateLimiter}: a limiter's options, per-route limits and learning. */

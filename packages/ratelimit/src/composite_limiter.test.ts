@@ -1,15 +1,15 @@
 import { AbortedError, ConfigError, mapillary, mapillaryV2, mapiq, type ProviderProfile, type RateLimitPermit } from "@mly/auth-core";
 import { describe, expect, it } from "vitest";
-import { manualTime } from "./_test_manual_time.ts";
+import { createManualClock } from "@mly/auth-core/testing";
 import { CompositeLimiter } from "./composite_limiter.ts";
 import { createRateLimiter, LocalRateLimiter } from "./local_limiter.ts";
 import { policiesFor } from "./policies.ts";
 
 describe("CompositeLimiter", () => {
   it("takes a slot in every part and settles or cancels them all", async () => {
-    const time = manualTime();
-    const minute = createRateLimiter({ limit: 2, windowMs: 100, marginMs: 0, mode: "burst", clock: time.clock, scheduler: time.scheduler });
-    const day = createRateLimiter({ limit: 3, windowMs: 10_000, marginMs: 0, mode: "burst", clock: time.clock, scheduler: time.scheduler });
+    const time = createManualClock(1_000_000);
+    const minute = createRateLimiter({ limit: 2, windowMs: 100, marginMs: 0, mode: "burst", clock: time });
+    const day = createRateLimiter({ limit: 3, windowMs: 10_000, marginMs: 0, mode: "burst", clock: time });
     const limiter = new CompositeLimiter((key) => [
       { limiter: day, key },
       { limiter: minute, key },
@@ -20,16 +20,16 @@ describe("CompositeLimiter", () => {
     expect(day.stats("app")).toMatchObject({ slots: 1, inflight: 0 });
     expect(minute.stats("app")).toMatchObject({ slots: 1, inflight: 0 });
     const granted: number[] = [];
-    const t0 = time.clock.now();
+    const t0 = time.now();
     const permits: RateLimitPermit[] = [];
     for (let i = 0; i < 3; i += 1) {
       void limiter.acquire("app").then((p) => {
-        granted.push(time.clock.now() - t0);
+        granted.push(time.now() - t0);
         permits.push(p);
         void p.settle();
       });
     }
-    await time.advance(20_000);
+    await time.tick(20_000);
     // Minute budget: 2 per 100 ms (one slot used at t0); day budget: 3 per 10 s (one used at t0):
     // the second waits for the minute budget, the third for the day budget.
     expect(granted).toEqual([0, 100, 10_000]);
@@ -38,9 +38,9 @@ describe("CompositeLimiter", () => {
   });
 
   it("gives back the slots already taken when a later part fails", async () => {
-    const time = manualTime();
-    const first = createRateLimiter({ limit: 5, windowMs: 100, mode: "burst", clock: time.clock, scheduler: time.scheduler });
-    const second = createRateLimiter({ limit: 1, windowMs: 100_000, mode: "burst", clock: time.clock, scheduler: time.scheduler });
+    const time = createManualClock(1_000_000);
+    const first = createRateLimiter({ limit: 5, windowMs: 100, mode: "burst", clock: time });
+    const second = createRateLimiter({ limit: 1, windowMs: 100_000, mode: "burst", clock: time });
     const limiter = new CompositeLimiter((key) => [
       { limiter: first, key },
       { limiter: second, key },
@@ -48,7 +48,7 @@ describe("CompositeLimiter", () => {
     await limiter.acquire("k");
     const controller = new AbortController();
     const waiting = limiter.acquire("k", { signal: controller.signal });
-    await time.advance(10);
+    await time.tick(10);
     expect(first.stats("k").inflight).toBe(2);
     controller.abort();
     await expect(waiting).rejects.toBeInstanceOf(AbortedError);

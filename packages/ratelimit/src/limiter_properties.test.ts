@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { manualTime } from "./_test_manual_time.ts";
+import { createManualClock } from "@mly/auth-core/testing";
 import { shapeCounter, SERVER_SHAPES } from "./_test_shapes.ts";
 import { createRateLimiter, type RateLimitMode } from "./local_limiter.ts";
 
@@ -25,28 +25,28 @@ const MARGIN = 10;
 
 /** Runs an arrival pattern through a limiter on manual time and returns what happened to each request. */
 async function simulate(mode: RateLimitMode, arrivals: readonly Arrival[]): Promise<Record[]> {
-  const time = manualTime(0);
-  const limiter = createRateLimiter({ limit: N, windowMs: W, marginMs: MARGIN, mode, clock: time.clock, scheduler: time.scheduler, maxQueue: 10_000 });
+  const time = createManualClock(0);
+  const limiter = createRateLimiter({ limit: N, windowMs: W, marginMs: MARGIN, mode, clock: time, maxQueue: 10_000 });
   const records: Record[] = [];
   let t = 0;
   for (const arrival of arrivals) {
     t += arrival.gap;
-    time.scheduler.setTimeout(() => {
+    time.setTimeout(() => {
       void limiter.acquire("k").then((permit) => {
-        const record: Record = { grant: time.clock.now(), settle: Number.NaN, cancelled: arrival.cancel, where: arrival.at };
+        const record: Record = { grant: time.now(), settle: Number.NaN, cancelled: arrival.cancel, where: arrival.at };
         records.push(record);
         if (arrival.cancel) {
           permit.cancel();
           return;
         }
-        time.scheduler.setTimeout(() => {
-          record.settle = time.clock.now();
+        time.setTimeout(() => {
+          record.settle = time.now();
           permit.settle({ status: 200 });
         }, arrival.rtt);
       });
     }, t);
   }
-  await time.advance(t + (arrivals.length + 2) * (W + MARGIN + 300));
+  await time.tick(t + (arrivals.length + 2) * (W + MARGIN + 300));
   return records;
 }
 
@@ -153,19 +153,19 @@ describe("the sliding log (drop and compaction)", () => {
       fc.asyncProperty(
         fc.array(fc.record({ gap: fc.integer({ min: 0, max: 60 }), settles: fc.integer({ min: 0, max: 3 }) }), { minLength: 1, maxLength: 200 }),
         async (steps) => {
-          const time = manualTime(0);
-          const limiter = createRateLimiter({ limit: 3, windowMs: 100, marginMs: 0, mode: "burst", clock: time.clock, scheduler: time.scheduler, settleTimeoutMs: 1e9 });
+          const time = createManualClock(0);
+          const limiter = createRateLimiter({ limit: 3, windowMs: 100, marginMs: 0, mode: "burst", clock: time, settleTimeoutMs: 1e9 });
           const settled: number[] = [];
           for (const step of steps) {
-            await time.advance(step.gap);
+            await time.tick(step.gap);
             for (let i = 0; i < step.settles; i += 1) {
-              const now = time.clock.now();
+              const now = time.now();
               const inWindow = settled.filter((t) => t > now - 100);
               if (inWindow.length >= 3) break;
               (await limiter.acquire("k")).settle();
               settled.push(now);
             }
-            const now = time.clock.now();
+            const now = time.now();
             const model = settled.filter((t) => t > now - 100);
             const stats = limiter.stats("k");
             expect(stats.slots).toBe(model.length);

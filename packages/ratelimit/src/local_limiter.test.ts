@@ -1,20 +1,20 @@
 import { AbortedError, ConfigError, QueueFullError, type RateLimitPermit } from "@mly/auth-core";
 import { describe, expect, it } from "vitest";
-import { manualTime, type ManualTime } from "./_test_manual_time.ts";
+import { createManualClock, type ManualClock } from "@mly/auth-core/testing";
 import { createRateLimiter, type LocalRateLimiter, type RateLimiterOptions } from "./local_limiter.ts";
 
-function setup(options: Partial<RateLimiterOptions> = {}): { time: ManualTime; limiter: LocalRateLimiter; t0: number } {
-  const time = manualTime();
-  const limiter = createRateLimiter({ limit: 10, windowMs: 1000, marginMs: 0, clock: time.clock, scheduler: time.scheduler, ...options });
-  return { time, limiter, t0: time.clock.now() };
+function setup(options: Partial<RateLimiterOptions> = {}): { time: ManualClock; limiter: LocalRateLimiter; t0: number } {
+  const time = createManualClock(1_000_000);
+  const limiter = createRateLimiter({ limit: 10, windowMs: 1000, marginMs: 0, clock: time, ...options });
+  return { time, limiter, t0: time.now() };
 }
 
 /** Starts `count` acquires and records when each is granted (relative to t0). */
-function acquireMany(limiter: LocalRateLimiter, time: ManualTime, t0: number, count: number, key = "k") {
+function acquireMany(limiter: LocalRateLimiter, time: ManualClock, t0: number, count: number, key = "k") {
   const grants: { index: number; at: number; permit: RateLimitPermit }[] = [];
   const promises = Array.from({ length: count }, (_, index) =>
     limiter.acquire(key).then((permit) => {
-      grants.push({ index, at: time.clock.now() - t0, permit });
+      grants.push({ index, at: time.now() - t0, permit });
       return permit;
     }),
   );
@@ -27,7 +27,7 @@ describe("even mode (GCRA)", () => {
     expect(limiter.spacingMs).toBe(100);
     const { grants } = acquireMany(limiter, time, t0, 5);
     for (let i = 0; i < 6; i += 1) {
-      await time.advance(i === 0 ? 0 : 100);
+      await time.tick(i === 0 ? 0 : 100);
       for (const grant of grants) grant.permit.settle();
     }
     expect(grants.map((g) => g.at)).toEqual([0, 100, 200, 300, 400]);
@@ -37,14 +37,14 @@ describe("even mode (GCRA)", () => {
     const { time, limiter, t0 } = setup({ limit: 2 });
     expect(limiter.spacingMs).toBe(500);
     const { grants } = acquireMany(limiter, time, t0, 3);
-    await time.advance(300);
+    await time.tick(300);
     grants[0]!.permit.settle({ status: 200 }); // slot 1 counts from 300
-    await time.advance(300);
+    await time.tick(300);
     grants[1]!.permit.settle({ status: 200 }); // sent at 500 (spacing), slot 2 counts from 600
     // Spacing alone would send the third at 1000; the window cap waits for slot 1 to leave at 1300.
-    await time.advance(699);
+    await time.tick(699);
     expect(grants.map((g) => g.at)).toEqual([0, 500]);
-    await time.advance(1);
+    await time.tick(1);
     expect(grants.map((g) => g.at)).toEqual([0, 500, 1300]);
   });
 
@@ -61,7 +61,7 @@ describe("even mode (GCRA)", () => {
     const first = await limiter.acquire("k");
     first.cancel();
     const second = await limiter.acquire("k");
-    expect(time.clock.now() - t0).toBe(0);
+    expect(time.now() - t0).toBe(0);
     second.settle();
     first.settle(); // no effect after cancel
     expect(limiter.stats("k")).toMatchObject({ inflight: 0, slots: 1 });
@@ -73,18 +73,18 @@ describe("burst mode (sliding log)", () => {
     const { time, limiter, t0 } = setup({ mode: "burst", limit: 3 });
     expect(limiter.spacingMs).toBe(0);
     const { grants } = acquireMany(limiter, time, t0, 5);
-    await time.advance(0);
+    await time.tick(0);
     expect(grants.map((g) => g.at)).toEqual([0, 0, 0]);
-    await time.advance(10);
+    await time.tick(10);
     grants[0]!.permit.settle();
-    await time.advance(10);
+    await time.tick(10);
     grants[1]!.permit.settle();
     grants[2]!.permit.settle();
-    await time.advance(989);
+    await time.tick(989);
     expect(grants.map((g) => g.at)).toEqual([0, 0, 0]);
-    await time.advance(1);
+    await time.tick(1);
     expect(grants.map((g) => g.at)).toEqual([0, 0, 0, 1010]);
-    await time.advance(10);
+    await time.tick(10);
     expect(grants.map((g) => g.at)).toEqual([0, 0, 0, 1010, 1020]);
   });
 
@@ -98,9 +98,9 @@ describe("burst mode (sliding log)", () => {
     const { time, limiter, t0 } = setup({ mode: "burst", limit: 1, settleTimeoutMs: 5000 });
     await limiter.acquire("k"); // never settled
     const { grants } = acquireMany(limiter, time, t0, 1);
-    await time.advance(5999);
+    await time.tick(5999);
     expect(grants).toHaveLength(0);
-    await time.advance(1);
+    await time.tick(1);
     expect(grants.map((g) => g.at)).toEqual([6000]);
   });
 
@@ -108,10 +108,10 @@ describe("burst mode (sliding log)", () => {
     const { time, limiter, t0 } = setup({ mode: "burst", limit: 1, windowMs: 100 });
     const first = await limiter.acquire("k");
     const { grants } = acquireMany(limiter, time, t0, 1);
-    await time.advance(50);
+    await time.tick(50);
     expect(limiter.stats("k")).toMatchObject({ queued: 1, inflight: 1 });
     first.settle();
-    await time.advance(100);
+    await time.tick(100);
     expect(grants.map((g) => g.at)).toEqual([150]);
   });
 });
@@ -121,7 +121,7 @@ describe("queue", () => {
     const { time, limiter, t0 } = setup({ limit: 2, windowMs: 100 });
     const { grants } = acquireMany(limiter, time, t0, 6);
     for (let i = 0; i < 40; i += 1) {
-      await time.advance(10);
+      await time.tick(10);
       for (const grant of grants) grant.permit.settle();
     }
     expect(grants.map((g) => g.index)).toEqual([0, 1, 2, 3, 4, 5]);
@@ -131,7 +131,7 @@ describe("queue", () => {
     const { time, limiter, t0 } = setup({ limit: 1, windowMs: 1000 });
     (await limiter.acquire("a")).settle();
     (await limiter.acquire("b")).settle();
-    expect(time.clock.now() - t0).toBe(0);
+    expect(time.now() - t0).toBe(0);
     expect(limiter.stats("a").waitMs).toBe(1000);
     expect(limiter.stats("c")).toEqual({ queued: 0, inflight: 0, slots: 0, pausedUntil: 0, waitMs: 0 });
   });
@@ -142,10 +142,10 @@ describe("queue", () => {
     const controller = new AbortController();
     const aborted = limiter.acquire("k", { signal: controller.signal });
     const { grants } = acquireMany(limiter, time, t0, 1);
-    await time.advance(50);
+    await time.tick(50);
     controller.abort();
     await expect(aborted).rejects.toBeInstanceOf(AbortedError);
-    await time.advance(50);
+    await time.tick(50);
     expect(grants.map((g) => g.at)).toEqual([100]);
     expect(limiter.stats("k").queued).toBe(0);
   });
@@ -160,7 +160,7 @@ describe("queue", () => {
     (await limiter.acquire("k")).settle();
     const controller = new AbortController();
     const waiting = limiter.acquire("k", { signal: controller.signal });
-    await time.advance(100);
+    await time.tick(100);
     const permit = await waiting;
     controller.abort();
     permit.settle();
@@ -199,14 +199,14 @@ describe("memory", () => {
     const { time, limiter, t0 } = setup({ maxKeys: 3, limit: 1, windowMs: 100 });
     const held = await limiter.acquire("held"); // in flight
     const { grants } = acquireMany(limiter, time, t0, 1, "queued"); // granted at once…
-    await time.advance(0);
+    await time.tick(0);
     grants[0]!.permit.settle();
     const waiting = acquireMany(limiter, time, t0, 1, "queued"); // …and a waiter behind it (spacing 100 ms)
     for (let i = 0; i < 20; i += 1) (await limiter.acquire(`one-off-${i}`)).settle();
     expect(limiter.size).toBe(3);
     expect(limiter.stats("held").inflight).toBe(1);
     expect(limiter.stats("queued").queued).toBe(1);
-    await time.advance(100);
+    await time.tick(100);
     expect(waiting.grants.map((g) => g.at)).toEqual([100]);
     held.settle();
   });
@@ -216,7 +216,7 @@ describe("memory", () => {
     for (let i = 0; i < 5000; i += 1) {
       (await limiter.acquire(`key-${i}`)).settle();
       expect(limiter.size).toBeLessThanOrEqual(100);
-      await time.advance(1);
+      await time.tick(1);
     }
     expect(limiter.size).toBe(100);
     for (let i = 0; i < 5000; i += 1) {
@@ -235,9 +235,9 @@ describe("memory", () => {
     expect(limiter.stats("paused").pausedUntil).toBeGreaterThanOrEqual(t0 + 5000);
     const { grants } = acquireMany(limiter, time, t0, 1, "paused");
     const full = acquireMany(limiter, time, t0, 1, "full");
-    await time.advance(999);
+    await time.tick(999);
     expect(full.grants).toHaveLength(0);
-    await time.advance(4001);
+    await time.tick(4001);
     expect(full.grants.map((g) => g.at)).toEqual([1000]);
     expect(grants.map((g) => g.at)).toEqual([5000]);
   });
@@ -248,12 +248,12 @@ describe("memory", () => {
     const { grants } = acquireMany(limiter, time, t0, 1, "k"); // a waiter: k is in use
     for (let i = 0; i < 500; i += 1) {
       (await limiter.acquire(`one-off-${i}`)).settle();
-      await time.advance(101);
+      await time.tick(101);
     }
     expect(limiter.stats("k")).toMatchObject({ queued: 1, pausedUntil: t0 + 60_000 });
-    await time.advance(60_000 - 500 * 101 - 1);
+    await time.tick(60_000 - 500 * 101 - 1);
     expect(grants).toHaveLength(0);
-    await time.advance(1);
+    await time.tick(1);
     expect(grants.map((g) => g.at)).toEqual([60_000]);
   });
 
@@ -268,9 +268,9 @@ describe("memory", () => {
     a.settle();
     b.settle();
     const { grants } = acquireMany(limiter, time, t0, 1, "d");
-    await time.advance(999);
+    await time.tick(999);
     expect(grants).toHaveLength(0);
-    await time.advance(1);
+    await time.tick(1);
     expect(grants.map((g) => g.at)).toEqual([1000]);
   });
 
@@ -293,7 +293,7 @@ describe("memory", () => {
     await limiter.acquire("lost-1"); // never settled
     await limiter.acquire("lost-2"); // never settled
     await expect(limiter.acquire("c")).rejects.toBeInstanceOf(QueueFullError);
-    await time.advance(1100); // both permits timed out and their slots left the window
+    await time.tick(1100); // both permits timed out and their slots left the window
     (await limiter.acquire("c")).settle();
     (await limiter.acquire("d")).settle();
     expect(limiter.size).toBe(2);
@@ -308,9 +308,9 @@ describe("pause", () => {
     limiter.pause("k", 0);
     expect(limiter.stats("k").pausedUntil).toBe(t0 + 5000);
     const { grants } = acquireMany(limiter, time, t0, 1);
-    await time.advance(4999);
+    await time.tick(4999);
     expect(grants).toHaveLength(0);
-    await time.advance(1);
+    await time.tick(1);
     expect(grants.map((g) => g.at)).toEqual([5000]);
   });
 
@@ -320,7 +320,7 @@ describe("pause", () => {
     expect(limiter.stats("k").waitMs).toBe(3000);
     (await limiter.acquire("j")).settle({ status: 429 });
     expect(limiter.stats("j").pausedUntil).toBe(t0 + 1000);
-    await time.advance(3000);
+    await time.tick(3000);
     expect(limiter.stats("k").pausedUntil).toBe(0);
   });
 });

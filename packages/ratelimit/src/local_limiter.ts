@@ -1,10 +1,8 @@
 import type { AcquireOptions, Clock, MlyEventListener, PermitOutcome, RateLimitPermit, RateLimiter } from "@mly/auth-core";
-import { AbortedError, ConfigError, emitEvent, QueueFullError } from "@mly/auth-core";
+import { AbortedError, ConfigError, emitEvent, preciseClock, QueueFullError } from "@mly/auth-core";
 import { KeyState, type Quota, type Waiter } from "./_key_state.ts";
 import { KeyTable } from "./_key_table.ts";
 import type { Permit, PermitOwner } from "./_permit.ts";
-import { preciseClock } from "./precise_clock.ts";
-import { systemScheduler, type Scheduler } from "./scheduler.ts";
 
 /**
  * How a limiter spends its quota. Both modes cap a key at `limit` slots per `windowMs + marginMs`,
@@ -39,17 +37,12 @@ export interface RateLimiterOptions {
    */
   marginMs?: number;
   /**
-   * The clock: the default is monotonic and sub-millisecond.
+   * The clock the limiter reads and waits on: the default is monotonic and sub-millisecond; a
+   * manual clock (`@mly/auth-core/testing`) drives it in tests.
    *
    * @default {preciseClock}
    */
   clock?: Clock;
-  /**
-   * The timers: the default uses the global `setTimeout`.
-   *
-   * @default {systemScheduler}
-   */
-  scheduler?: Scheduler;
   /**
    * Callers that may wait per key before `acquire` throws `QueueFullError`.
    *
@@ -133,7 +126,6 @@ export class LocalRateLimiter implements RateLimiter {
   /** In even mode, the ms between two slots: `(windowMs + marginMs) / limit`; 0 in burst mode. */
   readonly spacingMs: number;
   readonly #clock: Clock;
-  readonly #scheduler: Scheduler;
   readonly #maxQueue: number;
   readonly #maxKeys: number;
   readonly #onEvent: MlyEventListener | undefined;
@@ -153,7 +145,6 @@ export class LocalRateLimiter implements RateLimiter {
     const spanMs = windowMs + marginMs;
     this.spacingMs = mode === "even" ? spanMs / limit : 0;
     this.#clock = options.clock ?? preciseClock;
-    this.#scheduler = options.scheduler ?? systemScheduler;
     this.#maxQueue = options.maxQueue ?? 1000;
     this.#maxKeys = options.maxKeys ?? 10_000;
     this.#onEvent = options.onEvent;
@@ -281,14 +272,14 @@ export class LocalRateLimiter implements RateLimiter {
       if (wait > 0) break;
       queue.shift()?.(now, dueAt ?? now);
     }
-    this.#scheduler.clearTimeout(state.timer);
+    this.#clock.clearTimeout(state.timer);
     state.timer = undefined;
     if (queue.length > 0) this.#wakeLater(state, now + wait, wait);
   }
 
   /** Sets the timer that pumps `state`'s queue at `wakeAt`, `wait` ms from now. */
   #wakeLater(state: KeyState, wakeAt: number, wait: number): void {
-    state.timer = this.#scheduler.setTimeout(() => {
+    state.timer = this.#clock.setTimeout(() => {
       this.#pump(state, wakeAt);
     }, Math.ceil(wait));
   }

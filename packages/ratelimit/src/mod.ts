@@ -17,8 +17,6 @@
  *
  * @module
  */
-export { systemScheduler, type Scheduler, type TimerHandle } from "./scheduler.ts";
-export { preciseClock } from "./precise_clock.ts";
 export {
   createRateLimiter,
   LocalRateLimiter,

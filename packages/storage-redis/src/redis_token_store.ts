@@ -1,6 +1,7 @@
 import {
   AbortedError,
   BackendUnavailableError,
+  deadline,
   delay,
   LockTimeoutError,
   StorageError,
@@ -27,7 +28,7 @@ export interface RedisTokenStoreOptions {
   refreshGraceMs?: number;
   /** Longest pause between two tries of a taken lock, in ms (default 50). */
   maxLockPollMs?: number;
-  /** The clock for entry TTLs (default: the system clock). */
+  /** The clock of entry TTLs and of the command timeout (default: the system clock). */
   clock?: Clock;
 }
 
@@ -153,7 +154,7 @@ export class RedisTokenStore implements TokenStore {
   async lock(key: string, options: LockOptions): Promise<TokenLock> {
     const lockKey = this.lockKeyOf(key);
     const owner = `${Date.now().toString(36)}-${crypto.randomUUID()}`;
-    const started = Date.now();
+    const started = this.#clock.now();
     let pause = 2;
     for (;;) {
       if (options.signal?.aborted === true) throw new AbortedError();
@@ -168,11 +169,11 @@ export class RedisTokenStore implements TokenStore {
         throw error;
       }
       if (taken === "OK") return this.#handle(lockKey, owner);
-      const waited = Date.now() - started;
+      const waited = this.#clock.now() - started;
       if (options.waitMs !== undefined && waited >= options.waitMs) throw new LockTimeoutError(key, waited);
       let wait = pause + Math.random() * pause;
       if (options.waitMs !== undefined) wait = Math.min(wait, Math.max(1, options.waitMs - waited));
-      await delay(wait, { signal: options.signal });
+      await delay(wait, { signal: options.signal, clock: this.#clock });
       pause = Math.min(pause * 2, this.#maxPollMs);
     }
   }
@@ -213,20 +214,11 @@ export class RedisTokenStore implements TokenStore {
   /** `pending` with the time bound and mapped failures (`args`: the command, kept out of messages). */
   #within<T>(command: string, pending: Promise<T>, args: readonly string[] = [command]): Promise<T> {
     const timeoutMs = this.#timeoutMs;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new BackendUnavailableError(`Redis did not answer ${command} within ${timeoutMs} ms. Check that Redis is running and reachable; the call can be retried.`));
-      }, timeoutMs);
-      pending.then(
-        (reply) => {
-          clearTimeout(timer);
-          resolve(reply);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(_mapError(args, error));
-        },
-      );
+    return deadline(pending, timeoutMs, { clock: this.#clock }).catch((error: unknown) => {
+      if (error instanceof DOMException && error.name === "TimeoutError") {
+        throw new BackendUnavailableError(`Redis did not answer ${command} within ${timeoutMs} ms. Check that Redis is running and reachable; the call can be retried.`);
+      }
+      throw _mapError(args, error);
     });
   }
 }

@@ -14,5 +14,5 @@
  */
 export { WebStorageTokenStore, type WebStorageLike, type WebStorageTokenStoreOptions } from "./web_storage_token_store.ts";
 export { IndexedDbTokenStore, type IndexedDbTokenStoreOptions } from "./indexeddb_token_store.ts";
-export { acquireWebLock, type WebLockManager } from "./web_lock.ts";
+export { acquireWebLock, type WebLockManager, type WebLockOptions } from "./web_lock.ts";
 export { createAesGcmCipher, type AesGcmCipherOptions, type SealedEnvelope, type TokenCipher } from "./aes_gcm_cipher.ts";

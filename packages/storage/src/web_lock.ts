@@ -1,5 +1,15 @@
-import { AbortedError, ConfigError, LockTimeoutError } from "@mly/auth-core";
-import type { LockOptions, TokenLock } from "@mly/auth-core";
+import { AbortedError, ConfigError, LockTimeoutError, systemClock } from "@mly/auth-core";
+import type { Clock, LockOptions, TokenLock } from "@mly/auth-core";
+
+/** Options of {@link acquireWebLock}: the lock's TTL and wait, and the clock they run on. */
+export interface WebLockOptions extends LockOptions {
+  /**
+   * The clock of the wait and the TTL.
+   *
+   * @default {systemClock}
+   */
+  clock?: Clock | undefined;
+}
 
 /** The part of the Web Locks API (`navigator.locks`) that mly uses. */
 export interface WebLockManager {
@@ -35,16 +45,17 @@ export function defaultLockManager(): WebLockManager | undefined {
  * @throws {AbortedError} `signal` aborted.
  * @throws {ConfigError} the Web Locks API is missing.
  */
-export function acquireWebLock(name: string, options: LockOptions, locks: WebLockManager | undefined = defaultLockManager()): Promise<TokenLock> {
+export function acquireWebLock(name: string, options: WebLockOptions, locks: WebLockManager | undefined = defaultLockManager()): Promise<TokenLock> {
   if (locks === undefined) return Promise.reject(new ConfigError("The Web Locks API (navigator.locks) is not available here; it needs a secure context (HTTPS or localhost)."));
   if (options.signal?.aborted === true) return Promise.reject(new AbortedError());
-  const started = Date.now();
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
   const controller = new AbortController();
   let why: "timeout" | "abort" | undefined;
   const timer =
     options.waitMs === undefined
       ? undefined
-      : setTimeout(() => {
+      : clock.setTimeout(() => {
           why = "timeout";
           controller.abort();
         }, options.waitMs);
@@ -54,7 +65,7 @@ export function acquireWebLock(name: string, options: LockOptions, locks: WebLoc
   };
   options.signal?.addEventListener("abort", onAbort, { once: true });
   const cleanup = (): void => {
-    clearTimeout(timer);
+    if (timer !== undefined) clock.clearTimeout(timer);
     options.signal?.removeEventListener("abort", onAbort);
   };
   return new Promise<TokenLock>((resolve, reject) => {
@@ -65,24 +76,24 @@ export function acquireWebLock(name: string, options: LockOptions, locks: WebLoc
     locks
       .request(name, { mode: "exclusive", signal: controller.signal }, async () => {
         cleanup();
-        const ttl = setTimeout(free, options.ttlMs);
+        const ttl = clock.setTimeout(free, options.ttlMs);
         let released = false;
         resolve({
           release(): Promise<void> {
             if (!released) {
               released = true;
-              clearTimeout(ttl);
+              clock.clearTimeout(ttl);
               free();
             }
             return Promise.resolve();
           },
         });
         await held;
-        clearTimeout(ttl);
+        clock.clearTimeout(ttl);
       })
       .catch((error: unknown) => {
         cleanup();
-        if (why === "timeout") reject(new LockTimeoutError(name, Date.now() - started));
+        if (why === "timeout") reject(new LockTimeoutError(name, clock.now() - started));
         else if (why === "abort") reject(new AbortedError());
         else reject(error instanceof Error ? error : new Error(String(error)));
       });
