@@ -1,5 +1,5 @@
 /** Hosts on which plain `http` is acceptable (RFC 8252 §7.3 loopback). */
-const _LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
 
 /**
  * Parses `text` as an absolute `https` URL (or `http` on a loopback host) without a fragment;
@@ -14,7 +14,7 @@ export function secureUrl(text: string): URL | undefined {
   }
   if (text.includes("#")) return undefined;
   if (url.protocol === "https:") return url;
-  return url.protocol === "http:" && _LOOPBACK_HOSTS.has(url.hostname) ? url : undefined;
+  return url.protocol === "http:" && LOOPBACK_HOSTS.has(url.hostname) ? url : undefined;
 }
 
 /** A server-provided string cut to `max` characters and quoted, for an error message. */

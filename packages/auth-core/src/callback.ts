@@ -13,9 +13,9 @@ export interface ValidateCallbackOptions {
   maxAgeMs?: number;
 }
 
-const _KEY: unique symbol = Symbol("ValidatedCallback");
-const _consumed = new WeakSet<PendingAuthorization>();
-const _consumedStates = new Set<string>();
+const KEY: unique symbol = Symbol("ValidatedCallback");
+const consumed = new WeakSet<PendingAuthorization>();
+const consumedStates = new Set<string>();
 
 /**
  * A callback that passed {@link validateCallback}. Only the validator can make one, so a code
@@ -31,8 +31,8 @@ export class ValidatedCallback {
   readonly #brand = true;
 
   /** @internal Use {@link validateCallback}. */
-  constructor(key: typeof _KEY, code: Secret, pending: PendingAuthorization, issuer: string | undefined) {
-    if (key !== _KEY) throw new TypeError("Use validateCallback()");
+  constructor(key: typeof KEY, code: Secret, pending: PendingAuthorization, issuer: string | undefined) {
+    if (key !== KEY) throw new TypeError("Use validateCallback()");
     this.code = code;
     this.pending = pending;
     this.issuer = issuer;
@@ -78,7 +78,7 @@ export function validateCallback(
   const code = params.get("code");
   if (!code) throw bad("no code in callback");
   consume(pending);
-  return new ValidatedCallback(_KEY, new Secret(code), pending, params.get("iss") ?? undefined);
+  return new ValidatedCallback(KEY, new Secret(code), pending, params.get("iss") ?? undefined);
 }
 
 /** An {@link InvalidCallbackError} saying what was wrong and that a new login is needed. */
@@ -114,7 +114,7 @@ export function checkCommon(
   if (pending.provider !== profile.id) throw bad(`login is for ${pending.provider}`);
   const states = params.getAll("state");
   const state = states[0];
-  const used = _consumed.has(pending) || _consumedStates.has(pending.state);
+  const used = consumed.has(pending) || consumedStates.has(pending.state);
   if (states.length !== 1 || !state || !constantTimeEqual(state, pending.state) || used) {
     throw new StateMismatchError(newLogin(used ? "state already used" : "state mismatch"));
   }
@@ -133,11 +133,11 @@ export function checkCommon(
 }
 /** Marks a login as completed so its callback cannot be replayed in this process. */
 export function consume(pending: PendingAuthorization): void {
-  _consumed.add(pending);
-  _consumedStates.add(pending.state);
+  consumed.add(pending);
+  consumedStates.add(pending.state);
   // Bound memory: states are 256-bit random; old ones only matter within the max age.
-  if (_consumedStates.size > 10_000) {
-    const oldest = _consumedStates.values().next();
-    if (oldest.done !== true) _consumedStates.delete(oldest.value);
+  if (consumedStates.size > 10_000) {
+    const oldest = consumedStates.values().next();
+    if (oldest.done !== true) consumedStates.delete(oldest.value);
   }
 }

@@ -52,17 +52,17 @@ export interface AuthorizeOptions {
  */
 export function authorizeRequest(profile: ProviderProfile, tokens: TokenSet, request: ApiRequest, options: AuthorizeOptions = {}): AuthorizedRequest {
   const placed = placeCredential(profile, tokens, String(request.url), options);
-  const headers = new _RedactingHeaders(request.headers);
+  const headers = new RedactingHeaders(request.headers);
   if (placed.authorization !== undefined) headers.set("authorization", placed.authorization);
   const authorized = { url: placed.url, headers };
   // Printing the result (util.inspect, JSON.stringify) must not show the credential.
-  Object.defineProperty(authorized, "toJSON", { value: () => ({ url: _redactUrl(placed.url), headers }), enumerable: false });
+  Object.defineProperty(authorized, "toJSON", { value: () => ({ url: redactUrl(placed.url), headers }), enumerable: false });
   defineInspect(authorized, () => `AuthorizedRequest ${JSON.stringify(authorized)}`);
   return authorized;
 }
 
 /** `Headers` whose printed forms (`util.inspect`, `JSON.stringify`) redact `authorization`. */
-class _RedactingHeaders extends Headers {
+class RedactingHeaders extends Headers {
   toJSON(): Record<string, string> {
     const json: Record<string, string> = {};
     this.forEach((value, name) => {
@@ -71,11 +71,11 @@ class _RedactingHeaders extends Headers {
     return json;
   }
 }
-defineInspect(_RedactingHeaders.prototype, function (this: _RedactingHeaders): string {
+defineInspect(RedactingHeaders.prototype, function (this: RedactingHeaders): string {
   return `Headers ${JSON.stringify(this)}`;
 });
 
-function _redactUrl(url: string): string {
+function redactUrl(url: string): string {
   return url.replace(/([?&]access_token=)[^&#]*/g, `$1${REDACTED}`);
 }
 
@@ -107,15 +107,15 @@ export function placeCredential(profile: ProviderProfile, tokens: TokenSet | und
   }
   if (profile.tilesBaseUrl !== undefined && url.startsWith(`${profile.tilesBaseUrl}/`)) {
     if (tokens === undefined) throw new ConfigError(`${profile.name} tiles need the app's client token.`);
-    _refuseUserTokenInUrl(tokens, options);
+    refuseUserTokenInUrl(tokens, options);
     const parsed = new URL(url);
     parsed.searchParams.set("access_token", tokens.accessToken.reveal());
     return { url: parsed.toString(), authorization: undefined };
   }
-  if (tokens !== undefined && url.includes("access_token=")) _refuseUserTokenInUrl(tokens, options);
+  if (tokens !== undefined && url.includes("access_token=")) refuseUserTokenInUrl(tokens, options);
   const base = profile.apiBaseUrl;
   if (base !== undefined && options.allowOtherOrigins !== true && !(url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`))) {
-    throw new ConfigError(`Refusing to send a ${profile.name} token to ${_origin(url)}: it is outside the API base URL ${base}. Pass allowOtherOrigins: true if you mean it.`);
+    throw new ConfigError(`Refusing to send a ${profile.name} token to ${origin(url)}: it is outside the API base URL ${base}. Pass allowOtherOrigins: true if you mean it.`);
   }
   let target = url;
   if (profile.clientIdInQuery) {
@@ -158,11 +158,11 @@ export function tileUrlTemplate(
 ): string {
   if (profile.tilesBaseUrl === undefined) throw new ConfigError(`${profile.name} has no vector tiles.`);
   if (!/^[a-z0-9_]+$/.test(layer)) throw new ConfigError(`The tile layer ${JSON.stringify(layer)} is not a valid layer name (for example mly1_public).`);
-  _refuseUserTokenInUrl(tokens, options);
+  refuseUserTokenInUrl(tokens, options);
   return `${profile.tilesBaseUrl}/maps/vtp/${layer}/2/{z}/{x}/{y}?access_token=${encodeURIComponent(tokens.accessToken.reveal())}`;
 }
 
-function _refuseUserTokenInUrl(tokens: TokenSet, options: Pick<AuthorizeOptions, "allowUserTokenInUrl">): void {
+function refuseUserTokenInUrl(tokens: TokenSet, options: Pick<AuthorizeOptions, "allowUserTokenInUrl">): void {
   if (tokens.kind === "user" && options.allowUserTokenInUrl !== true) {
     throw new ConfigError(
       "A user access token must not go into a URL (it ends up in logs and referrers). Use the app's client token for tiles, or pass allowUserTokenInUrl: true if you really must.",
@@ -170,7 +170,7 @@ function _refuseUserTokenInUrl(tokens: TokenSet, options: Pick<AuthorizeOptions,
   }
 }
 
-function _origin(url: string): string {
+function origin(url: string): string {
   try {
     return new URL(url).origin;
   } catch {

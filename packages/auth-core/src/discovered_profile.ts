@@ -14,7 +14,7 @@ export interface DiscoveredProfileOptions
   tokenEndpointAuth?: Exclude<TokenEndpointAuth, "oauth_header">;
 }
 
-const _GRANTS: readonly GrantType[] = ["authorization_code", "refresh_token", "client_credentials"];
+const GRANTS: readonly GrantType[] = ["authorization_code", "refresh_token", "client_credentials"];
 
 /**
  * Builds an `oauth2Profile` from validated metadata: the endpoints, the client authentication
@@ -43,7 +43,7 @@ export function profileFromMetadata(metadata: AuthorizationServerMetadata, optio
   }
   const listed = metadata.grantTypesSupported;
   // When the server does not list its grants: the code flow and refresh (most servers refresh without saying so).
-  const grants = listed === undefined ? (["authorization_code", "refresh_token"] as const) : _GRANTS.filter((grant) => listed.includes(grant));
+  const grants = listed === undefined ? (["authorization_code", "refresh_token"] as const) : GRANTS.filter((grant) => listed.includes(grant));
   const methods = metadata.codeChallengeMethodsSupported;
   return oauth2Profile({
     ...options,

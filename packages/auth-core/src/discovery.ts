@@ -63,7 +63,7 @@ export interface AuthorizationServerMetadata {
  * ```
  */
 export function discoveryRequest(issuer: string, document: DiscoveryDocument = "oauth-authorization-server"): HttpRequestDescription {
-  const url = _issuerUrl(issuer);
+  const url = issuerUrl(issuer);
   const path = url.pathname === "/" ? "" : url.pathname.replace(/\/$/, "");
   const target = document === "oauth-authorization-server" ? `${url.origin}/.well-known/oauth-authorization-server${path}` : `${url.origin}${path}/.well-known/openid-configuration`;
   return new HttpRequestDescription({ method: "GET", url: target, headers: { accept: "application/json" } });
@@ -90,25 +90,25 @@ export function discoveryRequest(issuer: string, document: DiscoveryDocument = "
  * ```
  */
 export function processDiscoveryResponse(issuer: string, response: HttpResponseData): AuthorizationServerMetadata {
-  _issuerUrl(issuer);
+  issuerUrl(issuer);
   if (response.status !== 200) {
     throw new HttpError(response.status, `metadata of ${quote(issuer)}: HTTP ${response.status}; check the issuer URL`);
   }
   const body = parseJson(response.body);
-  if (!isObject(body)) throw _invalid(issuer, "the body is not a JSON object");
+  if (!isObject(body)) throw invalid(issuer, "the body is not a JSON object");
   const found = body["issuer"];
-  if (typeof found !== "string") throw _invalid(issuer, "issuer is missing");
+  if (typeof found !== "string") throw invalid(issuer, "issuer is missing");
   if (found !== issuer) {
-    throw _invalid(issuer, `it names the issuer ${quote(found)}; RFC 8414 §3.3 requires exactly the requested one (check the issuer URL, trailing slash included)`);
+    throw invalid(issuer, `it names the issuer ${quote(found)}; RFC 8414 §3.3 requires exactly the requested one (check the issuer URL, trailing slash included)`);
   }
   const responseTypes = _strings(body, "response_types_supported", issuer);
-  if (responseTypes === undefined) throw _invalid(issuer, "response_types_supported is missing");
+  if (responseTypes === undefined) throw invalid(issuer, "response_types_supported is missing");
   const authorizationEndpoint = _endpoint(body, "authorization_endpoint", issuer);
-  if (authorizationEndpoint === undefined && responseTypes.includes("code")) throw _invalid(issuer, "authorization_endpoint is missing");
+  if (authorizationEndpoint === undefined && responseTypes.includes("code")) throw invalid(issuer, "authorization_endpoint is missing");
   const tokenEndpoint = _endpoint(body, "token_endpoint", issuer);
-  if (tokenEndpoint === undefined) throw _invalid(issuer, "token_endpoint is missing");
+  if (tokenEndpoint === undefined) throw invalid(issuer, "token_endpoint is missing");
   const iss = body["authorization_response_iss_parameter_supported"];
-  if (iss !== undefined && typeof iss !== "boolean") throw _invalid(issuer, "authorization_response_iss_parameter_supported is not a boolean");
+  if (iss !== undefined && typeof iss !== "boolean") throw invalid(issuer, "authorization_response_iss_parameter_supported is not a boolean");
   return Object.freeze({
     issuer,
     authorizationEndpoint,
@@ -127,7 +127,7 @@ export function processDiscoveryResponse(issuer: string, response: HttpResponseD
   } satisfies AuthorizationServerMetadata);
 }
 
-function _issuerUrl(issuer: string): URL {
+function issuerUrl(issuer: string): URL {
   const url = typeof issuer === "string" ? secureUrl(issuer) : undefined;
   if (url?.search !== "" || issuer.includes("?")) {
     throw new ConfigError("The issuer must be an https URL (http only on loopback) without query or fragment, e.g. https://auth.example.com.");
@@ -135,20 +135,20 @@ function _issuerUrl(issuer: string): URL {
   return url;
 }
 
-function _invalid(issuer: string, what: string): InvalidResponseError {
+function invalid(issuer: string, what: string): InvalidResponseError {
   return new InvalidResponseError(`metadata of ${quote(issuer)} refused: ${what}`);
 }
 
 function _endpoint(body: JsonObject, field: string, issuer: string): string | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
-  if (typeof value !== "string" || secureUrl(value) === undefined) throw _invalid(issuer, `${field} is not an https URL (http only on loopback)`);
+  if (typeof value !== "string" || secureUrl(value) === undefined) throw invalid(issuer, `${field} is not an https URL (http only on loopback)`);
   return value;
 }
 
 function _strings(body: JsonObject, field: string, issuer: string): readonly string[] | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) throw _invalid(issuer, `${field} is not a list of strings`);
+  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) throw invalid(issuer, `${field} is not a list of strings`);
   return Object.freeze([...value]);
 }

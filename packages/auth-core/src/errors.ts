@@ -406,8 +406,8 @@ export class InvalidTokenError extends MlyError {
  * The brand every {@link MlyError} carries, under a key from the global symbol registry, so it is
  * the same symbol in every copy of this module and every realm (iframe, `vm` context, worker).
  */
-const _MLY_ERROR_BRAND: unique symbol = Symbol.for("@mly/auth-core/MlyError");
-Object.defineProperty(MlyError.prototype, _MLY_ERROR_BRAND, { value: true, enumerable: false });
+const MLY_ERROR_BRAND: unique symbol = Symbol.for("@mly/auth-core/MlyError");
+Object.defineProperty(MlyError.prototype, MLY_ERROR_BRAND, { value: true, enumerable: false });
 
 /**
  * Whether `value` is an {@link MlyError}, optionally with the given code. Unlike `instanceof`, it
@@ -424,7 +424,7 @@ Object.defineProperty(MlyError.prototype, _MLY_ERROR_BRAND, { value: true, enume
  */
 export function isMlyError(value: unknown, code?: MlyErrorCode): value is MlyError {
   if (typeof value !== "object" || value === null) return false;
-  const branded = (value as { [_MLY_ERROR_BRAND]?: unknown })[_MLY_ERROR_BRAND] === true;
+  const branded = (value as { [MLY_ERROR_BRAND]?: unknown })[MLY_ERROR_BRAND] === true;
   const valueCode = (value as { code?: unknown }).code;
   return branded && typeof valueCode === "string" && (code === undefined || valueCode === code);
 }

@@ -18,10 +18,10 @@ import { isObject, parseJson, toNumber } from "./_json.ts";
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return _finite(Number(trimmed) * 1000);
+  if (/^\d+$/.test(trimmed)) return finite(Number(trimmed) * 1000);
   if (!/[a-z]/i.test(trimmed)) return undefined;
   const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : _finite(Math.max(0, date - now));
+  return Number.isNaN(date) ? undefined : finite(Math.max(0, date - now));
 }
 
 /**
@@ -30,10 +30,10 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
  */
 export function parseTryAgainMessage(message: string): number | undefined {
   const match = /try again in (\d+) seconds?/i.exec(message);
-  return match?.[1] === undefined ? undefined : _finite(Number(match[1]) * 1000);
+  return match?.[1] === undefined ? undefined : finite(Number(match[1]) * 1000);
 }
 
-function _finite(ms: number): number | undefined {
+function finite(ms: number): number | undefined {
   // Capped at the longest timer every runtime can arm (~24.8 days): a longer `setTimeout` fires at once.
   return Number.isFinite(ms) ? Math.min(ms, 2_147_483_647) : undefined;
 }

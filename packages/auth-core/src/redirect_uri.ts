@@ -1,6 +1,6 @@
 import { ConfigError } from "./errors.ts";
 
-const _LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
+const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
 
 /**
  * Checks a redirect URI against RFC 9700 / RFC 8252: HTTPS, or `http` on a loopback address
@@ -22,7 +22,7 @@ export function checkRedirectUri(uri: string): URL {
   } catch {
     // reported below
   }
-  if (url === undefined || uri.includes("#") || /^(javascript|data|file|blob|vbscript):$/.test(url.protocol) || (url.protocol === "http:" && !_LOOPBACK_HOSTS.has(url.hostname))) {
+  if (url === undefined || uri.includes("#") || /^(javascript|data|file|blob|vbscript):$/.test(url.protocol) || (url.protocol === "http:" && !LOOPBACK_HOSTS.has(url.hostname))) {
     throw new ConfigError("unsafe redirect URI; use https, loopback http or an app scheme");
   }
   return url;

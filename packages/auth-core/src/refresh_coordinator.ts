@@ -114,15 +114,15 @@ export class RefreshCoordinator {
   async getToken(key: string, options: GetTokenOptions = {}): Promise<TokenSet> {
     if (options.signal?.aborted === true) throw new AbortedError();
     const inflight = this.#inflight.get(key);
-    if (inflight !== undefined) return _withSignal(inflight, options.signal);
+    if (inflight !== undefined) return withSignal(inflight, options.signal);
     const cached = this.#cached(key);
     if (cached !== undefined) return cached;
-    const stored = await _withSignal(this.#sharedRead(key), options.signal);
+    const stored = await withSignal(this.#sharedRead(key), options.signal);
     if (stored !== undefined && this.#fresh(stored.tokens)) {
       this.#remember(key, stored.tokens);
       return stored.tokens;
     }
-    return _withSignal(this.#single(key, { kind: "due" }), options.signal);
+    return withSignal(this.#single(key, { kind: "due" }), options.signal);
   }
 
   /**
@@ -144,13 +144,13 @@ export class RefreshCoordinator {
     if (options.signal?.aborted === true) throw new AbortedError();
     if (this.#cache.get(key)?.accessToken.equals(rejected) === true) this.#cache.delete(key);
     const inflight = this.#inflight.get(key);
-    if (inflight !== undefined) return _withSignal(inflight, options.signal);
+    if (inflight !== undefined) return withSignal(inflight, options.signal);
     const stored = await this.#current(key);
     if (stored !== undefined && !stored.tokens.accessToken.equals(rejected) && isUsable(stored.tokens, this.#clock.now())) {
       this.#remember(key, stored.tokens);
       return stored.tokens;
     }
-    return _withSignal(this.#single(key, { kind: "rejected", token: rejected }), options.signal);
+    return withSignal(this.#single(key, { kind: "rejected", token: rejected }), options.signal);
   }
 
   /**
@@ -164,10 +164,10 @@ export class RefreshCoordinator {
   async refresh(key: string, options: GetTokenOptions = {}): Promise<TokenSet> {
     if (options.signal?.aborted === true) throw new AbortedError();
     const inflight = this.#inflight.get(key);
-    if (inflight !== undefined) return _withSignal(inflight, options.signal);
+    if (inflight !== undefined) return withSignal(inflight, options.signal);
     const stored = await this.#current(key);
     if (stored === undefined) throw new LoginRequiredError("No token is stored under this key to renew: log in first.");
-    return _withSignal(this.#single(key, { kind: "requested", seenVersion: stored.version }), options.signal);
+    return withSignal(this.#single(key, { kind: "requested", seenVersion: stored.version }), options.signal);
   }
 
   /** The cached token of `key` while it is fresh (a stale one is dropped); none while a renewed token awaits its write. */
@@ -316,7 +316,7 @@ export class RefreshCoordinator {
   }
 
   async #afterFailure(key: string, stored: StoredToken | undefined, reason: RenewalReason, error: unknown): Promise<TokenSet> {
-    if (_grantRejected(error)) {
+    if (grantRejected(error)) {
       // Another process may have rotated the refresh token: re-read once.
       const again = await this.#options.store.get(key);
       if (again !== undefined && again.version !== stored?.version && isUsable(again.tokens, this.#clock.now())) return again.tokens;
@@ -334,7 +334,7 @@ export class RefreshCoordinator {
   }
 }
 
-function _grantRejected(error: unknown): boolean {
+function grantRejected(error: unknown): boolean {
   if (error instanceof OAuthError) return error.error === "invalid_grant";
   if (error instanceof GraphApiError) return error.graphCode === 190;
   return error instanceof MlyError && error.code === "login_required";
@@ -348,7 +348,7 @@ function _transient(error: unknown): boolean {
   );
 }
 
-function _withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) return Promise.reject(new AbortedError());
   return new Promise<T>((resolve, reject) => {

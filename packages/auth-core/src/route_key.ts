@@ -1,6 +1,6 @@
 import type { ProviderProfile, RateLimitPolicy } from "./profile.ts";
 
-const _ID_LIKE = /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,})$/i;
+const ID_LIKE = /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,})$/i;
 
 /** One rate-limit budget a request spends: the policy, and the limiter key within it. */
 export interface RateLimitTarget {
@@ -25,14 +25,14 @@ export interface RateLimitTarget {
  * ```
  */
 export function routeTemplate(profile: ProviderProfile, method: string, url: string | URL): string {
-  return _template(_compiled(profile), method, _parse(url));
+  return _template(_compiled(profile), method, parse(url));
 }
 
-function _template(compiled: _CompiledProfile, method: string, target: URL): string {
+function _template(compiled: CompiledProfile, method: string, target: URL): string {
   const upper = method.toUpperCase();
-  const base = _isTileUrl(compiled, target) ? compiled.tiles : compiled.api;
+  const base = isTileUrl(compiled, target) ? compiled.tiles : compiled.api;
   const path = base !== undefined && _under(target, base) ? target.pathname.slice(base.path.length) : target.pathname;
-  const segments = _segments(path);
+  const segments = pathSegments(path);
   let best: string | undefined;
   let bestLiterals = -1;
   for (const route of compiled.routes) {
@@ -42,7 +42,7 @@ function _template(compiled: _CompiledProfile, method: string, target: URL): str
       bestLiterals = route.literals;
     }
   }
-  return `${upper} ${best ?? `/${segments.map((segment) => (_ID_LIKE.test(segment) ? "{id}" : segment)).join("/")}`}`;
+  return `${upper} ${best ?? `/${segments.map((segment) => (ID_LIKE.test(segment) ? "{id}" : segment)).join("/")}`}`;
 }
 
 /**
@@ -60,8 +60,8 @@ function _template(compiled: _CompiledProfile, method: string, target: URL): str
 export function rateLimitTargets(profile: ProviderProfile, method: string, url: string | URL): RateLimitTarget[] {
   if (profile.rateLimits.length === 0) return [];
   const compiled = _compiled(profile);
-  const target = _parse(url);
-  const appliesTo = _isTileUrl(compiled, target) ? "tiles" : "api";
+  const target = parse(url);
+  const appliesTo = isTileUrl(compiled, target) ? "tiles" : "api";
   const targets: RateLimitTarget[] = [];
   let template: string | undefined;
   for (const policy of profile.rateLimits) {
@@ -103,13 +103,13 @@ export function policyOfKey(profile: ProviderProfile, key: string): RateLimitPol
 }
 
 /** A base URL as the templates need it: its origin, and its path without a trailing slash. */
-interface _Base {
+interface Base {
   readonly origin: string;
   readonly path: string;
 }
 
 /** A route of the profile's table: `{…}` parts are `undefined` (any segment matches). */
-interface _Route {
+interface Route {
   readonly method: string;
   readonly template: string;
   readonly parts: readonly (string | undefined)[];
@@ -118,54 +118,54 @@ interface _Route {
 }
 
 /** What the templates read of a profile, worked out once: its base URLs and its route table. */
-interface _CompiledProfile {
-  readonly api: _Base | undefined;
-  readonly tiles: _Base | undefined;
-  readonly routes: readonly _Route[];
+interface CompiledProfile {
+  readonly api: Base | undefined;
+  readonly tiles: Base | undefined;
+  readonly routes: readonly Route[];
 }
 
 /** A profile is read-only data: what the templates need of it is worked out once per profile object. */
-const _compiledProfiles = new WeakMap<ProviderProfile, _CompiledProfile>();
+const compiledProfiles = new WeakMap<ProviderProfile, CompiledProfile>();
 
-function _compiled(profile: ProviderProfile): _CompiledProfile {
-  let compiled = _compiledProfiles.get(profile);
+function _compiled(profile: ProviderProfile): CompiledProfile {
+  let compiled = compiledProfiles.get(profile);
   if (compiled === undefined) {
     compiled = {
       api: _base(profile.apiBaseUrl),
       tiles: _base(profile.tilesBaseUrl),
       routes: profile.routes.map((route) => {
-        const parts = _segments(route.template).map((part) => (part.startsWith("{") && part.endsWith("}") ? undefined : part));
+        const parts = pathSegments(route.template).map((part) => (part.startsWith("{") && part.endsWith("}") ? undefined : part));
         return { method: route.method, template: route.template, parts, literals: parts.filter((part) => part !== undefined).length };
       }),
     };
-    _compiledProfiles.set(profile, compiled);
+    compiledProfiles.set(profile, compiled);
   }
   return compiled;
 }
 
-function _base(url: string | undefined): _Base | undefined {
+function _base(url: string | undefined): Base | undefined {
   if (url === undefined) return undefined;
-  const parsed = _parse(url);
-  return { origin: parsed.origin, path: _trim(parsed.pathname) };
+  const parsed = parse(url);
+  return { origin: parsed.origin, path: trim(parsed.pathname) };
 }
 
-function _isTileUrl(compiled: _CompiledProfile, target: URL): boolean {
+function isTileUrl(compiled: CompiledProfile, target: URL): boolean {
   return compiled.tiles !== undefined && _under(target, compiled.tiles);
 }
 
-function _parse(url: string | URL): URL {
+function parse(url: string | URL): URL {
   return new URL(url, "http://relative.invalid");
 }
 
-function _trim(path: string): string {
+function trim(path: string): string {
   return path.endsWith("/") ? path.slice(0, -1) : path;
 }
 
-function _under(target: URL, base: _Base): boolean {
+function _under(target: URL, base: Base): boolean {
   if (target.origin !== base.origin) return false;
   return target.pathname === base.path || target.pathname.startsWith(`${base.path}/`);
 }
 
-function _segments(path: string): string[] {
+function pathSegments(path: string): string[] {
   return path.split("/").filter((segment) => segment !== "");
 }

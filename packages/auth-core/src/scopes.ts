@@ -28,7 +28,7 @@ export const MAPIQ_SCOPES = ["https://api.mapiq.com/public/.default"] as const;
 export type MapiqScope = (typeof MAPIQ_SCOPES)[number];
 
 /** RFC 6749 §3.3 scope-token characters: %x21 / %x23-5B / %x5D-7E. */
-const _SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 /**
  * Parses a space-delimited scope string (RFC 6749 §3.3) and checks every name against
@@ -61,7 +61,7 @@ export function parseScopes<S extends string>(value: string, known: readonly S[]
  * ```
  */
 export function checkScopes<S extends string>(names: readonly string[], known: readonly S[] | null, provider = "OAuth"): S[] {
-  const unknown = names.filter((name) => !_SCOPE_TOKEN.test(name) || (known !== null && !(known as readonly string[]).includes(name)));
+  const unknown = names.filter((name) => !SCOPE_TOKEN.test(name) || (known !== null && !(known as readonly string[]).includes(name)));
   if (unknown.length > 0) throw new UnknownScopeError(provider, unknown, known ?? ["any RFC 6749 scope token"]);
   return [...new Set(names)] as S[];
 }

@@ -154,10 +154,10 @@ export function errorFields(error: unknown): { code: string; error?: string; sta
   return {
     code: typeof code === "string" && /^[a-z_]{1,40}$/.test(code) ? code : "unknown",
     // A server may put anything into `error` (even an echoed token): only registered codes are passed on.
-    ...(typeof oauthError === "string" ? { error: _OAUTH_ERROR.test(oauthError) ? oauthError : "other" } : {}),
+    ...(typeof oauthError === "string" ? { error: OAUTH_ERROR.test(oauthError) ? oauthError : "other" } : {}),
     ...(typeof status === "number" ? { status } : {}),
   };
 }
 
 /** The OAuth error codes of RFC 6749 §4.1.2.1 and §5.2, the only `error` values an event repeats. */
-const _OAUTH_ERROR = /^(invalid_(request|client|grant|scope)|unauthorized_client|unsupported_(grant|response)_type|access_denied|server_error|temporarily_unavailable)$/;
+const OAUTH_ERROR = /^(invalid_(request|client|grant|scope)|unauthorized_client|unsupported_(grant|response)_type|access_denied|server_error|temporarily_unavailable)$/;

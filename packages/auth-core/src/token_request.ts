@@ -66,7 +66,7 @@ export function tokenEndpointRequest(
     } else if (auth === "client_secret_post") {
       fields["client_secret"] = secret.reveal();
     } else {
-      const credential = new Secret(btoa(`${_formEncode(id)}:${_formEncode(secret.reveal())}`));
+      const credential = new Secret(btoa(`${formEncode(id)}:${formEncode(secret.reveal())}`));
       headers["authorization"] = `Basic ${credential.reveal()}`;
       // A server that echoes the Authorization header must not leak the credential either.
       all.push(credential);
@@ -81,6 +81,6 @@ export function tokenEndpointRequest(
 }
 
 /** `application/x-www-form-urlencoded` encoding of one value (RFC 6749 §2.3.1, Appendix B). */
-function _formEncode(value: string): string {
+function formEncode(value: string): string {
   return encodeURIComponent(value).replace(/%20/g, "+").replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }

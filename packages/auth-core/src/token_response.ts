@@ -11,7 +11,7 @@ import { isObject, parseJson, stringField, toNumber } from "./_json.ts";
  * The characters a token may hold: visible ASCII (`%x21-7E`), a superset of RFC 6750's
  * `b64token` that also admits Mapillary's `MLY|…|…` tokens.
  */
-const _TOKEN_CHARS = /^[\x21-\x7e]+$/;
+const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 
 /** What {@link parseTokenResponse} needs besides the response. */
 export interface TokenResponseContext {
@@ -72,10 +72,10 @@ export function parseTokenResponse(response: HttpResponseData, context: TokenRes
   if (typeof accessToken !== "string" || accessToken === "") throw fail("no access_token");
   // A token goes into an Authorization header: one outside visible ASCII (NUL, CR, LF, space, …)
   // would make the header invalid, or forge another one. The value is never quoted.
-  if (!_TOKEN_CHARS.test(accessToken)) throw fail("access_token has characters outside visible ASCII");
+  if (!TOKEN_CHARS.test(accessToken)) throw fail("access_token has characters outside visible ASCII");
   if (typeof tokenType !== "string" || tokenType.toLowerCase() !== "bearer") throw fail("token_type not bearer");
   if (refreshToken != null && (typeof refreshToken !== "string" || refreshToken === "")) throw fail("refresh_token");
-  if (typeof refreshToken === "string" && !_TOKEN_CHARS.test(refreshToken)) throw fail("refresh_token has characters outside visible ASCII");
+  if (typeof refreshToken === "string" && !TOKEN_CHARS.test(refreshToken)) throw fail("refresh_token has characters outside visible ASCII");
   if (scope !== undefined && typeof scope !== "string") throw fail("scope");
   // Numbers or numeric strings; `expires_in` may also be null or "never".
   const seconds = (key: string): number | undefined => {

@@ -133,22 +133,22 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
   };
 
   return async function authFetch(input: Request | string | URL, init?: RequestInit): Promise<Response> {
-    let call = _readCall(input, init);
-    let keys = keysOf?.(call.method, call.url) ?? _NO_KEYS;
+    let call = readCall(input, init);
+    let keys = keysOf?.(call.method, call.url) ?? NO_KEYS;
     let renewed = false;
     let redirects = 0;
     for (let attempt = 0; ; attempt++) {
       // The slot first, then the token: a call may queue in the limiter for a long time (a pause
       // a throttle asked for included), and the token must be the one that is usable when the
       // request actually leaves.
-      const permits = limiter === undefined || keys.length === 0 ? _NO_PERMITS : await _acquireAll(limiter, keys, call.signal);
+      const permits = limiter === undefined || keys.length === 0 ? NO_PERMITS : await acquireAll(limiter, keys, call.signal);
       let tokens: TokenSet | undefined;
       let placed: ReturnType<typeof placeCredential>;
       try {
         tokens = await options.tokens?.token(call.signal);
         placed = placeCredential(profile, tokens, call.url, { ...placeOptions, now: clock.now() });
       } catch (error) {
-        await _cancelAll(permits);
+        await cancelAll(permits);
         throw error;
       }
       // Every permit is settled (the request went out) or cancelled (it never did), on every path.
@@ -159,20 +159,20 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
       // The timeout covers this attempt on the wire only: never a limiter or rate-limit wait.
       const wire = new AbortController();
       const timer = clock.setTimeout(() => {
-        wire.abort(_TIMED_OUT);
+        wire.abort(TIMED_OUT);
       }, timeoutMs);
-      _forwardAbort(call.signal, wire);
+      forwardAbort(call.signal, wire);
       try {
         // The caller's request is never modified: the token goes on a copy of its headers, so it
         // cannot surface through the caller's Request (ky attaches it to its errors, say).
-        const headers = _withCredential(call.headers, placed.authorization);
+        const headers = withCredential(call.headers, placed.authorization);
         const body = call.body === null ? null : await call.body.clone().arrayBuffer();
         sent = true;
         const sentAt = clock.now();
         response = await fetchImpl(placed.url, { method: call.method, headers, body, signal: wire.signal, redirect: "manual" });
         // What the answer means is decided by the core (one place for every API); only a bounded
         // prefix of the body is read, and only for the statuses whose body can change the verdict.
-        const inspected = responseBodyMatters(response.status) ? await readBoundedText(response.clone(), { maxBytes: _INSPECT_BYTES, overflow: "truncate" }) : "";
+        const inspected = responseBodyMatters(response.status) ? await readBoundedText(response.clone(), { maxBytes: INSPECT_BYTES, overflow: "truncate" }) : "";
         const verdict = classifyApiResponse(profile, { status: response.status, headers: response.headers, body: inspected }, { now: clock.now(), tokenSent: tokens !== undefined, appUsageThreshold: threshold });
         limited = verdict.kind === "throttled" ? verdict.error : verdict.kind === "ok" ? verdict.slowDown : undefined;
         rejected = verdict.kind === "token_rejected";
@@ -181,14 +181,14 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
           if (limited !== undefined) emitEvent(onEvent, { type: "throttle.seen", keys, status: response.status, retryAfterMs: limited.retryAfterMs, reason: limited.source });
         }
       } catch (error) {
-        if (wire.signal.reason === _TIMED_OUT) throw new TransportError(`${call.method} ${call.url.split("?")[0]} timed out after ${timeoutMs} ms`);
+        if (wire.signal.reason === TIMED_OUT) throw new TransportError(`${call.method} ${call.url.split("?")[0]} timed out after ${timeoutMs} ms`);
         throw error;
       } finally {
         clock.clearTimeout(timer);
         // A throttle's wait goes to the limiter with the outcome: the settle pauses the keys (a
         // 429 without a wait pauses one window), so every caller of the limiter waits it out.
-        if (!sent) await _cancelAll(permits);
-        else if (permits.length > 0) await _settleAll(permits, response === undefined ? {} : { status: response.status, ...(limited === undefined ? {} : { retryAfterMs: limited.retryAfterMs }) });
+        if (!sent) await cancelAll(permits);
+        else if (permits.length > 0) await settleAll(permits, response === undefined ? {} : { status: response.status, ...(limited === undefined ? {} : { retryAfterMs: limited.retryAfterMs }) });
       }
       if (limited !== undefined && !response.ok) {
         await response.body?.cancel();
@@ -201,20 +201,20 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
       if (rejected && tokens !== undefined && options.tokens !== null) {
         await response.body?.cancel();
         if (renewed || tokens.kind === "client_token") {
-          throw _loginAgain(profile.name, response.status);
+          throw loginAgain(profile.name, response.status);
         }
         const next = await options.tokens.renewRejected(tokens.accessToken, call.signal);
-        if (next === undefined) throw _loginAgain(profile.name, response.status);
+        if (next === undefined) throw loginAgain(profile.name, response.status);
         renewed = true;
         continue;
       }
       // A redirect is followed within the origin only (a browser's opaque redirect is returned as is: never followed).
-      if (call.redirect !== "manual" && _REDIRECT_STATUSES.has(response.status) && response.headers.has("location")) {
+      if (call.redirect !== "manual" && REDIRECT_STATUSES.has(response.status) && response.headers.has("location")) {
         await response.body?.cancel();
         // As fetch does it: 303 (and 301/302 after a POST) become GET, without the body.
         const method = response.status === 303 || (response.status < 303 && call.method === "POST") ? "GET" : call.method;
-        call = { ...call, url: _redirectTarget(response, call.url, ++redirects), method, body: method === call.method ? call.body : null };
-        keys = keysOf?.(call.method, call.url) ?? _NO_KEYS;
+        call = { ...call, url: redirectTarget(response, call.url, ++redirects), method, body: method === call.method ? call.body : null };
+        keys = keysOf?.(call.method, call.url) ?? NO_KEYS;
         continue;
       }
       return response;
@@ -223,7 +223,7 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
 }
 
 /** A call as authFetch sends it, read once from the caller's arguments (which are never modified). */
-interface _Call {
+interface Call {
   /** The method, normalized as fetch does it (`get` → `GET`). */
   readonly method: string;
   /** The absolute URL. */
@@ -239,7 +239,7 @@ interface _Call {
 }
 
 /** The methods fetch upper-cases (any other one is sent as written). */
-const _STANDARD_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+const STANDARD_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
 
 /**
  * Reads the caller's arguments. The common call, a URL with at most a standard method, headers
@@ -247,18 +247,18 @@ const _STANDARD_METHODS = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "
  * its own). Anything else (a body, a signal, other methods, a relative URL) becomes a `Request`,
  * so fetch's own rules apply to it; a `Request` without `init` is read as it is.
  */
-function _readCall(input: Request | string | URL, init: RequestInit | undefined): _Call {
+function readCall(input: Request | string | URL, init: RequestInit | undefined): Call {
   if (!(input instanceof Request) && init?.body == null && init?.signal == null) {
     const method = (init?.method ?? "GET").toUpperCase();
-    const url = _absoluteUrl(input);
-    if (url !== undefined && _STANDARD_METHODS.has(method)) return { method, url, headers: init?.headers, body: null, signal: undefined, redirect: init?.redirect ?? "follow" };
+    const url = absoluteUrl(input);
+    if (url !== undefined && STANDARD_METHODS.has(method)) return { method, url, headers: init?.headers, body: null, signal: undefined, redirect: init?.redirect ?? "follow" };
   }
   const request = input instanceof Request && (init === undefined || Object.keys(init).length === 0) ? input : new Request(input, init);
   return { method: request.method, url: request.url, headers: request.headers, body: request.body === null ? null : request, signal: request.signal, redirect: request.redirect };
 }
 
 /** `input` as an absolute URL, or `undefined` when it is relative (a browser resolves it against the page). */
-function _absoluteUrl(input: string | URL): string | undefined {
+function absoluteUrl(input: string | URL): string | undefined {
   try {
     return new URL(input).href;
   } catch {
@@ -271,36 +271,36 @@ function _absoluteUrl(input: string | URL): string | undefined {
  * signal is the request's own (made with it, following the caller's), so the listener lasts as
  * long as the request and never piles up on a long-lived signal of the caller's.
  */
-function _forwardAbort(signal: AbortSignal | undefined, wire: AbortController): void {
+function forwardAbort(signal: AbortSignal | undefined, wire: AbortController): void {
   if (signal === undefined) return;
   if (signal.aborted) wire.abort(signal.reason);
   else signal.addEventListener("abort", () => { wire.abort(signal.reason); }, { once: true });
 }
 
 /** The reason an attempt is aborted with when it runs out of time. */
-const _TIMED_OUT = new DOMException("The attempt on the wire timed out", "TimeoutError");
-const _NO_KEYS: readonly string[] = [];
-const _NO_PERMITS: readonly RateLimitPermit[] = [];
-const _REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const TIMED_OUT = new DOMException("The attempt on the wire timed out", "TimeoutError");
+const NO_KEYS: readonly string[] = [];
+const NO_PERMITS: readonly RateLimitPermit[] = [];
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-function _loginAgain(provider: string, status: number): LoginRequiredError {
+function loginAgain(provider: string, status: number): LoginRequiredError {
   return new LoginRequiredError(`${provider} rejected the token (HTTP ${status}); log in again`, { status });
 }
 
 /** A permit for every key, in order; if one cannot be had, the ones taken are given back. */
-async function _acquireAll(limiter: RateLimiter, keys: readonly string[], signal: AbortSignal | undefined): Promise<RateLimitPermit[]> {
+async function acquireAll(limiter: RateLimiter, keys: readonly string[], signal: AbortSignal | undefined): Promise<RateLimitPermit[]> {
   const permits: RateLimitPermit[] = [];
   try {
     for (const key of keys) permits.push(await limiter.acquire(key, { signal }));
   } catch (error) {
-    await _cancelAll(permits);
+    await cancelAll(permits);
     throw error;
   }
   return permits;
 }
 
 /** Settles every permit at once; waits only for the settles that answer with a promise (a shared limiter's round trip). */
-async function _settleAll(permits: readonly RateLimitPermit[], outcome: PermitOutcome): Promise<void> {
+async function settleAll(permits: readonly RateLimitPermit[], outcome: PermitOutcome): Promise<void> {
   const pending: Promise<void>[] = [];
   for (const permit of permits) {
     const settled = permit.settle(outcome);
@@ -309,15 +309,15 @@ async function _settleAll(permits: readonly RateLimitPermit[], outcome: PermitOu
   if (pending.length > 0) await Promise.all(pending);
 }
 
-async function _cancelAll(permits: readonly RateLimitPermit[]): Promise<void> {
+async function cancelAll(permits: readonly RateLimitPermit[]): Promise<void> {
   for (const permit of permits) await permit.cancel();
 }
 
 /** How much of a 400/401/403/429 body is read to inspect it: error bodies are small; the rest is never needed here. */
-const _INSPECT_BYTES = 8 * 1024;
+const INSPECT_BYTES = 8 * 1024;
 
 /** The caller's headers with the credential set, on a copy; a value fetch would refuse is a typed error that never quotes it. */
-function _withCredential(headers: RequestInit["headers"], authorization: string | undefined): NonNullable<RequestInit["headers"]> {
+function withCredential(headers: RequestInit["headers"], authorization: string | undefined): NonNullable<RequestInit["headers"]> {
   if (authorization === undefined) return headers ?? {};
   const copy = new Headers(headers);
   try {
@@ -329,7 +329,7 @@ function _withCredential(headers: RequestInit["headers"], authorization: string 
 }
 
 /** Where a redirect goes, if it may be followed: the same origin, at most 5 times; else an {@link HttpError}. */
-function _redirectTarget(response: Response, from: string, count: number): string {
+function redirectTarget(response: Response, from: string, count: number): string {
   const target = new URL(response.headers.get("location") ?? "", from);
   if (target.origin !== new URL(from).origin || count > 5) throw new HttpError(response.status, `HTTP ${response.status} redirect to ${target.origin} not followed`);
   return target.href;

@@ -65,7 +65,7 @@ export async function discoverMetadata(issuer: string, options: DiscoverOptions 
   let lastError: unknown;
   for (const document of documents) {
     try {
-      return await _fetchDocument(issuer, document, options);
+      return await fetchDocument(issuer, document, options);
     } catch (error) {
       // Only "not here" moves on to the next well-known URL; a wrong document is an answer.
       if (!(error instanceof HttpError) || (error.status ?? 0) < 400 || (error.status ?? 0) > 499) throw error;
@@ -96,7 +96,7 @@ export async function discoverProfile(issuer: string, options: DiscoverProfileOp
   return profileFromMetadata(await discoverMetadata(issuer, options), profileOptions);
 }
 
-async function _fetchDocument(issuer: string, document: DiscoveryDocument, options: DiscoverOptions): Promise<AuthorizationServerMetadata> {
+async function fetchDocument(issuer: string, document: DiscoveryDocument, options: DiscoverOptions): Promise<AuthorizationServerMetadata> {
   const description = discoveryRequest(issuer, document);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const deadline = deadlineSignal(timeoutMs, { clock: options.clock ?? systemClock, signal: options.signal });

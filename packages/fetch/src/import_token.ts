@@ -12,7 +12,7 @@ import {
 import { type TokenInfo, validateToken, type ValidateTokenOptions } from "./validate_token.ts";
 
 /** The lifetime assumed for a Mapillary v4 user token of unknown age: the observed ~60 days. */
-const _MAPILLARY_LIFETIME_MS = 60 * 86_400_000;
+const MAPILLARY_LIFETIME_MS = 60 * 86_400_000;
 
 /** Options of {@link importToken}. */
 export interface ImportTokenOptions extends ValidateTokenOptions {
@@ -75,7 +75,7 @@ export async function importToken(store: TokenStore, key: string, token: string 
   let expiresAt: number | null;
   if (options.expiresAt !== undefined) expiresAt = options.expiresAt;
   else if (info?.expiresAt !== undefined) expiresAt = info.expiresAt;
-  else if (profile.id === "mapillary" && kind === "user") expiresAt = issuedAt + _MAPILLARY_LIFETIME_MS;
+  else if (profile.id === "mapillary" && kind === "user") expiresAt = issuedAt + MAPILLARY_LIFETIME_MS;
   else expiresAt = profile.defaultLifetimeMs === null || kind === "client_token" ? null : issuedAt + profile.defaultLifetimeMs;
   const tokens: TokenSet = Object.freeze({
     kind,

@@ -58,7 +58,7 @@ export function createKyTransport(options: KyTransportOptions = {}): HttpTranspo
   return {
     async send(request: HttpRequestDescription, callOptions: TransportOptions = {}): Promise<HttpResponseData> {
       const timeout = callOptions.timeoutMs ?? defaultTimeout;
-      const headers = _headers(request);
+      const headers = checkedHeaders(request);
       const callerSignal = callOptions.signal;
       const deadline = deadlineSignal(timeout, { clock, signal: callerSignal });
       try {
@@ -79,7 +79,7 @@ export function createKyTransport(options: KyTransportOptions = {}): HttpTranspo
 }
 
 /** The request's headers, checked before anything is sent: fetch's own error would quote the bad value (a secret). */
-function _headers(request: HttpRequestDescription): Headers {
+function checkedHeaders(request: HttpRequestDescription): Headers {
   try {
     return new Headers(request.headers);
   } catch {

@@ -72,7 +72,7 @@ export async function finishLogin(
 ): Promise<TokenSet> {
   const callback = validateCallback(context.profile, pending, callbackUrl, options);
   const call = buildCodeExchange(context.profile, createClient(context.client), callback);
-  return _send(context, call);
+  return send(context, call);
 }
 
 /**
@@ -88,7 +88,7 @@ export async function finishLogin(
  * ```
  */
 export function refreshTokens(context: LoginContext, tokens: TokenSet): Promise<TokenSet> {
-  return _send(context, buildRefresh(context.profile, createClient(context.client), tokens));
+  return send(context, buildRefresh(context.profile, createClient(context.client), tokens));
 }
 
 /**
@@ -103,10 +103,10 @@ export function refreshTokens(context: LoginContext, tokens: TokenSet): Promise<
  * ```
  */
 export function clientCredentialsToken(context: LoginContext, scopes?: readonly string[]): Promise<TokenSet> {
-  return _send(context, buildClientCredentials(context.profile, createClient(context.client), scopes === undefined ? {} : { scopes }));
+  return send(context, buildClientCredentials(context.profile, createClient(context.client), scopes === undefined ? {} : { scopes }));
 }
 
-async function _send(context: LoginContext, call: ReturnType<typeof buildRefresh>): Promise<TokenSet> {
+async function send(context: LoginContext, call: ReturnType<typeof buildRefresh>): Promise<TokenSet> {
   const transport = context.transport ?? createKyTransport();
   const response = await transport.send(call.request, { signal: context.signal });
   return processTokenResponse(call, response, Date.now());

@@ -30,7 +30,7 @@ export interface GetDetectionsOptions {
 }
 
 /** The fields Mapillary's help article asks for. */
-const _DEFAULT_FIELDS: readonly string[] = ["id", "value", "created_at"];
+const DEFAULT_FIELDS: readonly string[] = ["id", "value", "created_at"];
 
 /**
  * Fetches the object detections of one Mapillary v4 image (`GET /{image_id}/detections`) through
@@ -54,8 +54,8 @@ const _DEFAULT_FIELDS: readonly string[] = ["id", "value", "created_at"];
  */
 export async function getDetections(api: KyInstance, imageId: string, options: GetDetectionsOptions = {}): Promise<MapillaryDetection[]> {
   if (!/^\d+$/.test(imageId)) throw new ConfigError("getDetections: imageId must be a numeric Mapillary image id");
-  const searchParams = { fields: (options.fields ?? _DEFAULT_FIELDS).join(",") };
-  const body: unknown = await api.get(`${imageId}/detections`, { searchParams, signal: options.signal ?? null }).json().catch(_typedError);
+  const searchParams = { fields: (options.fields ?? DEFAULT_FIELDS).join(",") };
+  const body: unknown = await api.get(`${imageId}/detections`, { searchParams, signal: options.signal ?? null }).json().catch(typedError);
   const data = (body as { data?: unknown } | null)?.data;
   if (!Array.isArray(data) || !data.every((item) => typeof (item as { id?: unknown } | null)?.id === "string")) {
     throw new InvalidResponseError("detections: not {data: [{id}, …]}; check apiBaseUrl");
@@ -64,6 +64,6 @@ export async function getDetections(api: KyInstance, imageId: string, options: G
 }
 
 /** ky's `HTTPError` for a Graph error answer → the typed error (`GraphApiError`, …); others as they are. */
-async function _typedError(error: unknown): Promise<never> {
+async function typedError(error: unknown): Promise<never> {
   throw error instanceof HTTPError && !error.response.bodyUsed ? parseErrorResponse(await readResponse(error.response), { now: Date.now() }) : error;
 }

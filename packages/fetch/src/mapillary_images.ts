@@ -49,7 +49,7 @@ export async function* iterateImages(api: KyInstance, options: IterateImagesOpti
     const searchParams = new URLSearchParams({ bbox: options.bbox.join(","), fields: fields.join(","), limit: String(pageSize) });
     if (after !== undefined) searchParams.set("after", after);
     const page: unknown = await api.get("images", { searchParams, ...(options.signal === undefined ? {} : { signal: options.signal }) }).json();
-    const { data, next } = _readPage(page);
+    const { data, next } = readPage(page);
     for (const image of data) {
       yield image;
       yielded++;
@@ -81,7 +81,7 @@ export async function getEntity(api: KyInstance, id: string, fields: readonly st
   return body as Record<string, unknown>;
 }
 
-function _readPage(page: unknown): { data: MapillaryImage[]; next: string | undefined } {
+function readPage(page: unknown): { data: MapillaryImage[]; next: string | undefined } {
   if (typeof page !== "object" || page === null || !Array.isArray((page as { data?: unknown }).data)) {
     throw new InvalidResponseError("images page without data; check apiBaseUrl");
   }

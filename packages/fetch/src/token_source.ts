@@ -42,7 +42,7 @@ export function coordinatedTokens(coordinator: RefreshCoordinator, key: string):
  * ```
  */
 export function clientTokenSource(token: Secret, provider = "mapillary"): TokenSource {
-  return _fixed(clientTokenSet(token, Date.now(), provider));
+  return fixed(clientTokenSet(token, Date.now(), provider));
 }
 
 /**
@@ -58,10 +58,10 @@ export function clientTokenSource(token: Secret, provider = "mapillary"): TokenS
  * ```
  */
 export function accessTokenSource(token: string | Secret, provider: string): TokenSource {
-  return _fixed({ ...clientTokenSet(toSecret(token), Date.now(), provider), kind: "user", tokenType: "bearer" });
+  return fixed({ ...clientTokenSet(toSecret(token), Date.now(), provider), kind: "user", tokenType: "bearer" });
 }
 
-function _fixed(tokens: TokenSet): TokenSource {
+function fixed(tokens: TokenSet): TokenSource {
   return {
     token: () => Promise.resolve(tokens),
     renewRejected: () => Promise.resolve(undefined),

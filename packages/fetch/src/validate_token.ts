@@ -60,7 +60,7 @@ export interface ValidateTokenOptions {
 }
 
 /** The shape of Mapillary's client token: `MLY|<numeric app id>|<32 hex digits>`. */
-const _CLIENT_TOKEN = /^MLY\|(\d{1,20})\|[0-9a-fA-F]{32}$/;
+const CLIENT_TOKEN = /^MLY\|(\d{1,20})\|[0-9a-fA-F]{32}$/;
 
 /**
  * Checks a token obtained elsewhere with one cheap call, like the Python SDK's `set_token`:
@@ -96,27 +96,27 @@ export async function validateToken(profile: ProviderProfile, token: string | Se
     case "mapillary": {
       const clientToken = options.kind === "client_token" || (options.kind === undefined && value.startsWith("MLY|"));
       if (!clientToken) {
-        const me = await _call(profile, _tokens(profile, secret, "user"), `${api}/me?fields=id,username`, client, options);
-        return { kind: "user", user: _user(me, "id", profile) };
+        const me = await callTokenEndpoint(profile, bareTokenSet(profile, secret, "user"), `${api}/me?fields=id,username`, client, options);
+        return { kind: "user", user: readUser(me, "id", profile) };
       }
-      const appId = _CLIENT_TOKEN.exec(value)?.[1];
+      const appId = CLIENT_TOKEN.exec(value)?.[1];
       if (appId === undefined) {
         throw new InvalidTokenError("malformed", "A Mapillary client token looks like MLY|<app id>|<32 hex digits>; this one does not. Copy it again from the app's dashboard.");
       }
       if (client !== undefined && appId !== client.clientId) {
         throw new InvalidTokenError("wrong_app", `This client token belongs to another app than ${client.clientId}. Use the client token of app ${client.clientId}.`);
       }
-      await _call(profile, _tokens(profile, secret, "client_token"), `${api}/images?bbox=0,0,0.0001,0.0001&limit=1&fields=id`, client, options);
+      await callTokenEndpoint(profile, bareTokenSet(profile, secret, "client_token"), `${api}/images?bbox=0,0,0.0001,0.0001&limit=1&fields=id`, client, options);
       return { kind: "client_token" };
     }
     case "mapillary-v2": {
       if (client === undefined) throw new ConfigError("Mapillary v2 sends client_id on every call: pass options.client to validateToken.");
-      const me = await _call(profile, _tokens(profile, secret, "user"), `${api}/v2/me`, client, options);
-      return { kind: "user", user: _user(me, "key", profile) };
+      const me = await callTokenEndpoint(profile, bareTokenSet(profile, secret, "user"), `${api}/v2/me`, client, options);
+      return { kind: "user", user: readUser(me, "key", profile) };
     }
     case "mapiq": {
-      await _call(profile, _tokens(profile, secret, "client_app"), `${api}/v2/buildings`, client, options);
-      const expiresAt = _jwtExpiry(value);
+      await callTokenEndpoint(profile, bareTokenSet(profile, secret, "client_app"), `${api}/v2/buildings`, client, options);
+      const expiresAt = jwtExpiry(value);
       return expiresAt === undefined ? { kind: "client_app" } : { kind: "client_app", expiresAt };
     }
     default:
@@ -125,7 +125,7 @@ export async function validateToken(profile: ProviderProfile, token: string | Se
 }
 
 /** A throwaway token set, so the credential goes exactly where `placeCredential` puts it for this profile. */
-function _tokens(profile: ProviderProfile, accessToken: Secret, kind: TokenKind): TokenSet {
+function bareTokenSet(profile: ProviderProfile, accessToken: Secret, kind: TokenKind): TokenSet {
   return {
     kind,
     accessToken,
@@ -141,7 +141,7 @@ function _tokens(profile: ProviderProfile, accessToken: Secret, kind: TokenKind)
   };
 }
 
-async function _call(profile: ProviderProfile, tokens: TokenSet, url: string, client: OAuthClient | undefined, options: ValidateTokenOptions): Promise<unknown> {
+async function callTokenEndpoint(profile: ProviderProfile, tokens: TokenSet, url: string, client: OAuthClient | undefined, options: ValidateTokenOptions): Promise<unknown> {
   const placed = placeCredential(profile, tokens, url, client === undefined ? {} : { client });
   const headers: Record<string, string> = { accept: "application/json" };
   if (placed.authorization !== undefined) headers["authorization"] = placed.authorization;
@@ -173,11 +173,11 @@ async function _call(profile: ProviderProfile, tokens: TokenSet, url: string, cl
     }
   }
   const error = parseErrorResponse({ status, headers: headersIn, body }, { now: clock.now(), secrets: [tokens.accessToken] });
-  throw _refusal(profile, error) ?? error;
+  throw tokenRefusal(profile, error) ?? error;
 }
 
 /** A token refusal as {@link InvalidTokenError} with its reason; `undefined` for anything that is not about the token. */
-function _refusal(profile: ProviderProfile, error: Error): InvalidTokenError | undefined {
+function tokenRefusal(profile: ProviderProfile, error: Error): InvalidTokenError | undefined {
   const name = profile.name;
   if (error instanceof GraphApiError && error.graphCode === 190) {
     if (error.subcode === 463) return new InvalidTokenError("expired", `The ${name} token has expired; log in again.`, { cause: error, status: 401 });
@@ -197,7 +197,7 @@ function _refusal(profile: ProviderProfile, error: Error): InvalidTokenError | u
   return undefined;
 }
 
-function _user(body: unknown, idField: string, profile: ProviderProfile): { id: string; username: string | undefined } {
+function readUser(body: unknown, idField: string, profile: ProviderProfile): { id: string; username: string | undefined } {
   const object = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
   const id = object[idField];
   const username = object["username"];
@@ -206,7 +206,7 @@ function _user(body: unknown, idField: string, profile: ProviderProfile): { id: 
 }
 
 /** The `exp` claim of a JWT in ms, read without verifying it (for information only); `undefined` if it is not one. */
-function _jwtExpiry(token: string): number | undefined {
+function jwtExpiry(token: string): number | undefined {
   const payload = token.split(".")[1];
   if (payload === undefined) return undefined;
   try {

@@ -77,15 +77,15 @@ export interface RedisRateLimiterOptions {
 }
 
 /** This process's callers of one key, and the newest epoch it heard of (a pause or a learned limit raises it). */
-interface _Lane {
+interface Lane {
   waiting: number;
   epoch: number;
 }
 
-type _Reply = readonly unknown[];
+type Reply = readonly unknown[];
 
 /** A key's limit, window and spacing, as the script takes them. */
-interface _Shape {
+interface Shape {
   readonly limit: number;
   readonly windowMs: number;
   readonly spanUs: number;
@@ -97,7 +97,7 @@ interface _Shape {
 }
 
 /** A start time the script reserved (Redis server clock, µs). */
-interface _Reservation {
+interface Reservation {
   readonly id: string;
   /** When the caller may send. */
   startUs: number;
@@ -114,7 +114,7 @@ interface _Reservation {
   readonly check: boolean;
 }
 
-function _reservation(id: string, reply: _Reply): _Reservation {
+function readReservation(id: string, reply: Reply): Reservation {
   const flags = Number(reply[6]);
   return {
     id,
@@ -128,7 +128,7 @@ function _reservation(id: string, reply: _Reply): _Reservation {
   };
 }
 
-let _instances = 0;
+let instances = 0;
 
 /**
  * A {@link RateLimiter} shared by every process that uses the same Redis: the same two-phase
@@ -184,11 +184,11 @@ export class RedisRateLimiter implements RateLimiter {
   readonly #onBackendError: ((error: BackendUnavailableError) => void) | undefined;
   readonly #onEvent: MlyEventListener | undefined;
   readonly #clock: Clock;
-  readonly #lanes = new Map<string, _Lane>();
-  readonly #instance = `${(++_instances).toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
+  readonly #lanes = new Map<string, Lane>();
+  readonly #instance = `${(++instances).toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
   /** The shape of keys without a route limit, and of each route with one. */
-  readonly #shape: _Shape;
-  readonly #routes = new Map<string, _Shape>();
+  readonly #shape: Shape;
+  readonly #routes = new Map<string, Shape>();
   #sequence = 0;
 
   /** Creates a limiter over `options.client`. */
@@ -251,12 +251,12 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   /** The limit, window and spacing of `key`: its route's, or the limiter's. */
-  #shapeOfKey(key: string): _Shape {
+  #shapeOfKey(key: string): Shape {
     const route = this.#routes.size === 0 ? undefined : routeOfKey(key);
     return (route === undefined ? undefined : this.#routes.get(route)) ?? this.#shape;
   }
 
-  #shapeOf(shape: LocalRateLimiter, probeEveryWindows: number): _Shape {
+  #shapeOf(shape: LocalRateLimiter, probeEveryWindows: number): Shape {
     const spanMs = shape.windowMs + shape.marginMs;
     return {
       limit: shape.limit,
@@ -305,7 +305,7 @@ export class RedisRateLimiter implements RateLimiter {
     emitEvent(this.#onEvent, { type: "limiter.pause", key, durationMs: waitMs });
     this.fallback?.pause(key, waitMs);
     try {
-      const reply = (await this.#eval(key, ["pause", String(Math.ceil(waitMs * 1000)), String(Math.ceil(this.#shapeOfKey(key).ttlMs + waitMs)), String(this.#leaseMs * 1000), String(this.#shapeOfKey(key).spacingUs)])) as _Reply;
+      const reply = (await this.#eval(key, ["pause", String(Math.ceil(waitMs * 1000)), String(Math.ceil(this.#shapeOfKey(key).ttlMs + waitMs)), String(this.#leaseMs * 1000), String(this.#shapeOfKey(key).spacingUs)])) as Reply;
       this.#heard(key, Number(reply[1]));
     } catch (error) {
       this.#report(error);
@@ -317,13 +317,13 @@ export class RedisRateLimiter implements RateLimiter {
    * notes); falls back to the local limiter when Redis is unreachable. Sets `wait.waited` when
    * the caller had to wait.
    */
-  async #attempt(key: string, lane: _Lane, signal: AbortSignal | undefined, wait: { waited: boolean }): Promise<RateLimitPermit> {
+  async #attempt(key: string, lane: Lane, signal: AbortSignal | undefined, wait: { waited: boolean }): Promise<RateLimitPermit> {
     const shape = this.#shapeOfKey(key);
     const id = `${this.#instance}:${(++this.#sequence).toString(36)}`;
     const args = [String(shape.limit), String(shape.spanUs), String(shape.spacingUs), String(this.#leaseMs * 1000), id, String(shape.ttlMs), String(shape.probeUs)];
-    let reservation: _Reservation;
+    let reservation: Reservation;
     try {
-      reservation = _reservation(id, (await this.#eval(key, ["acquire", ...args])) as _Reply);
+      reservation = readReservation(id, (await this.#eval(key, ["acquire", ...args])) as Reply);
     } catch (error) {
       return this.#fallbackAcquire(key, signal, wait, error);
     }
@@ -341,16 +341,16 @@ export class RedisRateLimiter implements RateLimiter {
       }
       const confirm = reservation.provisional || (sleepUs > 0 && (reservation.check || lane.epoch !== reservation.epoch));
       if (!confirm) return this.#grant(key, reservation, reservation.nowUs, signal);
-      let reply: _Reply;
+      let reply: Reply;
       try {
-        reply = (await this.#eval(key, ["confirm", ...args, String(reservation.epoch)])) as _Reply;
+        reply = (await this.#eval(key, ["confirm", ...args, String(reservation.epoch)])) as Reply;
       } catch (error) {
         // The reservation stays counted until its lease runs out: never too many.
         return this.#fallbackAcquire(key, signal, wait, error);
       }
       const kind = Number(reply[0]);
       if (kind === 2) {
-        reservation = _reservation(id, reply.slice(1));
+        reservation = readReservation(id, reply.slice(1));
         this.#heard(key, reservation.epoch);
         continue;
       }
@@ -370,8 +370,8 @@ export class RedisRateLimiter implements RateLimiter {
    * The permit of a reservation whose time has come, decided (reserved or confirmed) at
    * `decidedUs`; given back at once if the caller gave up meanwhile.
    */
-  async #grant(key: string, reservation: _Reservation, decidedUs: number, signal: AbortSignal | undefined): Promise<RateLimitPermit> {
-    const permit = new _RedisPermit(this, key, reservation, decidedUs);
+  async #grant(key: string, reservation: Reservation, decidedUs: number, signal: AbortSignal | undefined): Promise<RateLimitPermit> {
+    const permit = new RedisPermit(this, key, reservation, decidedUs);
     if (signal?.aborted === true) {
       await permit.cancel();
       throw new AbortedError("The rate-limit wait was aborted by the caller.", { cause: signal.reason });
@@ -403,7 +403,7 @@ export class RedisRateLimiter implements RateLimiter {
     if (wait > 0) this.fallback?.pause(key, wait);
     const learn = outcome?.status === 429 && shape.probeUs > 0 ? [String(shape.spanUs), String(shape.probeUs), String(decidedUs)] : [];
     try {
-      const reply = (await this.#eval(key, ["settle", id, String(Math.ceil(wait * 1000)), String(Math.ceil(shape.ttlMs + wait)), String(shape.limit), String(this.#leaseMs * 1000), String(shape.spacingUs), String(epoch), ...learn])) as _Reply;
+      const reply = (await this.#eval(key, ["settle", id, String(Math.ceil(wait * 1000)), String(Math.ceil(shape.ttlMs + wait)), String(shape.limit), String(this.#leaseMs * 1000), String(shape.spacingUs), String(epoch), ...learn])) as Reply;
       this.#heard(key, Number(reply[1]));
     } catch (error) {
       this.#report(error);
@@ -443,16 +443,16 @@ export class RedisRateLimiter implements RateLimiter {
   }
 }
 
-class _RedisPermit implements RateLimitPermit {
+class RedisPermit implements RateLimitPermit {
   /** When the permit's slot started, in ms since the epoch on the Redis server's clock. */
   readonly grantedAtMs: number;
   #done = false;
   readonly #limiter: RedisRateLimiter;
   readonly #key: string;
-  readonly #reservation: _Reservation;
+  readonly #reservation: Reservation;
   readonly #decidedUs: number;
 
-  constructor(limiter: RedisRateLimiter, key: string, reservation: _Reservation, decidedUs: number) {
+  constructor(limiter: RedisRateLimiter, key: string, reservation: Reservation, decidedUs: number) {
     this.#limiter = limiter;
     this.#key = key;
     this.#reservation = reservation;

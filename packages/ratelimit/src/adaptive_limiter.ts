@@ -12,7 +12,7 @@ export interface AdaptiveRateLimiterOptions extends RateLimiterOptions {
 }
 
 /** What a key learned from a 429. */
-interface _Learned {
+interface Learned {
   /** The limit learned. */
   readonly limit: number;
   /** When it was learned (the limiter's clock). */
@@ -52,7 +52,7 @@ export class AdaptiveRateLimiter implements RateLimiter {
   readonly #options: RateLimiterOptions;
   readonly #base: LocalRateLimiter;
   readonly #routes = new Map<string, LocalRateLimiter>();
-  readonly #learned = new Map<string, _Learned>();
+  readonly #learned = new Map<string, Learned>();
   readonly #probeEveryWindows: number | undefined;
   readonly #maxKeys: number;
   readonly #clock: Clock;
@@ -137,7 +137,7 @@ export class AdaptiveRateLimiter implements RateLimiter {
   }
 
   /** What `key` learned, probed up to `now`; forgotten once back at the configured limit. */
-  #learnedOf(key: string, now: number): _Learned | undefined {
+  #learnedOf(key: string, now: number): Learned | undefined {
     const learned = this.#learned.get(key);
     if (learned === undefined) return undefined;
     const ceiling = this.#ceiling(key);

@@ -32,7 +32,7 @@ export interface RedisTokenStoreOptions {
   clock?: Clock;
 }
 
-const _HOUR = 3_600_000;
+const HOUR = 3_600_000;
 
 /**
  * A {@link TokenStore} on Redis, shared by every process and machine that reaches it.
@@ -67,20 +67,20 @@ export class RedisTokenStore implements TokenStore {
     this.#redis = toRedisCommander(options.client);
     this.#prefix = options.prefix ?? "mly";
     this.#timeoutMs = options.timeoutMs ?? 1_000;
-    this.#graceMs = options.graceMs ?? _HOUR;
-    this.#refreshGraceMs = options.refreshGraceMs ?? 30 * 24 * _HOUR;
+    this.#graceMs = options.graceMs ?? HOUR;
+    this.#refreshGraceMs = options.refreshGraceMs ?? 30 * 24 * HOUR;
     this.#maxPollMs = options.maxLockPollMs ?? 50;
     this.#clock = options.clock ?? systemClock;
   }
 
   /** The Redis key holding `key`'s token. */
   tokenKeyOf(key: string): string {
-    return `${this.#prefix}:{${_tag(key)}}:token`;
+    return `${this.#prefix}:{${hashTag(key)}}:token`;
   }
 
   /** The Redis key holding `key`'s lock (same hash slot as the token). */
   lockKeyOf(key: string): string {
-    return `${this.#prefix}:{${_tag(key)}}:lock`;
+    return `${this.#prefix}:{${hashTag(key)}}:lock`;
   }
 
   /** Reads a token and its version. */
@@ -102,21 +102,21 @@ export class RedisTokenStore implements TokenStore {
 
   /** Renames a damaged entry aside (only if its version is still `versionText`); the error to throw says what was wrong. */
   async #quarantine(key: string, versionText: unknown, problem: string): Promise<StorageError> {
-    const aside = `${this.#prefix}:{${_tag(key)}}:corrupt:${new Date(this.#clock.now()).toISOString()}`;
+    const aside = `${this.#prefix}:{${hashTag(key)}}:corrupt:${new Date(this.#clock.now()).toISOString()}`;
     await this.#script(QUARANTINE_SCRIPT, [this.tokenKeyOf(key), aside], [String(versionText)]);
     return new StorageError(`The Redis entry ${this.tokenKeyOf(key)} is damaged (${problem}). It was renamed to ${aside}; log in again to store a new token.`);
   }
 
   /** Writes a token (compare-and-set in Lua); returns the new version. */
   async set(key: string, tokens: TokenSet, options: CompareAndSetOptions = {}): Promise<number> {
-    const reply = await this.#script(SET_SCRIPT, [this.tokenKeyOf(key)], [_expected(options), serializeTokenSet(tokens), String(this.#ttlOf(tokens))]);
-    return _outcome(key, options, reply);
+    const reply = await this.#script(SET_SCRIPT, [this.tokenKeyOf(key)], [expected(options), serializeTokenSet(tokens), String(this.#ttlOf(tokens))]);
+    return outcome(key, options, reply);
   }
 
   /** Deletes a token (compare-and-delete in Lua); returns whether one was deleted. */
   async delete(key: string, options: CompareAndSetOptions = {}): Promise<boolean> {
-    const reply = await this.#script(DELETE_SCRIPT, [this.tokenKeyOf(key)], [_expected(options)]);
-    return _outcome(key, options, reply) === 1;
+    const reply = await this.#script(DELETE_SCRIPT, [this.tokenKeyOf(key)], [expected(options)]);
+    return outcome(key, options, reply) === 1;
   }
 
   /**
@@ -125,7 +125,7 @@ export class RedisTokenStore implements TokenStore {
    */
   async list(prefix = ""): Promise<string[]> {
     const head = `${this.#prefix}:{`;
-    const pattern = `${_escapeGlob(head + _tag(prefix))}*}:token`;
+    const pattern = `${escapeGlob(head + hashTag(prefix))}*}:token`;
     const keys = new Set<string>();
     const nodes = this.#redis.masters === undefined ? [this.#redis] : await this.#within("CLUSTER masters", this.#redis.masters());
     for (const node of nodes) {
@@ -137,7 +137,7 @@ export class RedisTokenStore implements TokenStore {
         for (const name of reply[1] as unknown[]) {
           const text = String(name);
           if (!text.startsWith(head) || !text.endsWith("}:token")) continue;
-          const key = _untag(text.slice(head.length, -"}:token".length));
+          const key = untag(text.slice(head.length, -"}:token".length));
           if (key.startsWith(prefix)) keys.add(key);
         }
       } while (cursor !== "0");
@@ -218,12 +218,12 @@ export class RedisTokenStore implements TokenStore {
       if (error instanceof DOMException && error.name === "TimeoutError") {
         throw new BackendUnavailableError(`Redis did not answer ${command} within ${timeoutMs} ms. Check that Redis is running and reachable; the call can be retried.`);
       }
-      throw _mapError(args, error);
+      throw mapError(args, error);
     });
   }
 }
 
-function _mapError(args: readonly string[], raw: unknown): Error {
+function mapError(args: readonly string[], raw: unknown): Error {
   const command = args[0] ?? "";
   // A programming error (a client of the wrong shape, a TypeError): never "retry later".
   const mistake = clientMistake(args, raw);
@@ -247,13 +247,13 @@ function _mapError(args: readonly string[], raw: unknown): Error {
   });
 }
 
-function _expected(options: CompareAndSetOptions): string {
+function expected(options: CompareAndSetOptions): string {
   if (options.expectedVersion === undefined) return "*";
   if (options.expectedVersion === null) return "-";
   return String(options.expectedVersion);
 }
 
-function _outcome(key: string, options: CompareAndSetOptions, reply: unknown): number {
+function outcome(key: string, options: CompareAndSetOptions, reply: unknown): number {
   if (!Array.isArray(reply) || reply.length !== 2) throw new StorageError("Redis answered the compare-and-set script with an unexpected reply.");
   const [ok, value] = reply as [unknown, unknown];
   if (Number(ok) === 1) return Number(value);
@@ -262,14 +262,14 @@ function _outcome(key: string, options: CompareAndSetOptions, reply: unknown): n
 }
 
 /** The hash-tag content of a token key: `%`, `{` and `}` percent-encoded so the tag cannot be cut short. */
-function _tag(key: string): string {
+function hashTag(key: string): string {
   return key.replace(/[%{}]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-function _untag(tag: string): string {
+function untag(tag: string): string {
   return tag.replace(/%(25|7B|7D)/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-function _escapeGlob(text: string): string {
+function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\^-]/g, (char) => `\\${char}`);
 }

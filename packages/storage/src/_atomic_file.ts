@@ -12,7 +12,7 @@ export async function writeFileAtomic(path: string, data: string, durable: boole
   const temp = join(directory, `.${basename(path)}.${randomUUID()}.tmp`);
   const handle = await open(temp, "wx", 0o600);
   try {
-    await _writeAndClose(handle, data, durable);
+    await writeAndClose(handle, data, durable);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
@@ -22,7 +22,7 @@ export async function writeFileAtomic(path: string, data: string, durable: boole
 }
 
 /** Writes `data` to a fresh file and closes it; the handle is closed whatever fails. */
-async function _writeAndClose(handle: Awaited<ReturnType<typeof open>>, data: string, durable: boolean): Promise<void> {
+async function writeAndClose(handle: Awaited<ReturnType<typeof open>>, data: string, durable: boolean): Promise<void> {
   try {
     await handle.chmod(0o600);
     await handle.writeFile(data, "utf8");

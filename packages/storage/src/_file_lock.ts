@@ -6,7 +6,7 @@ import type { TokenLock } from "@mly/auth-core";
 import { isCode } from "./_atomic_file.ts";
 
 /** What a lock file holds. */
-interface _LockRecord {
+interface LockRecord {
   owner: string;
   pid: number;
   host: string;
@@ -24,7 +24,7 @@ export interface FileLockOptions {
   maxPollMs?: number | undefined;
 }
 
-const _BROKEN_GRACE_MS = 2_000;
+const BROKEN_GRACE_MS = 2_000;
 
 /**
  * Takes a cross-process lock: the lock file is created atomically (`link` of a complete temp
@@ -37,12 +37,12 @@ export async function acquireFileLock(path: string, options: FileLockOptions): P
   let pause = 2;
   for (;;) {
     if (options.signal?.aborted === true) throw new AbortedError();
-    const record: _LockRecord = { owner, pid: process.pid, host: hostname(), expiresAt: Date.now() + options.ttlMs };
-    if (await _tryCreate(path, record)) return _handle(path, record);
-    const seen = await _readLock(path);
+    const record: LockRecord = { owner, pid: process.pid, host: hostname(), expiresAt: Date.now() + options.ttlMs };
+    if (await tryCreate(path, record)) return lockHandle(path, record);
+    const seen = await readLock(path);
     if (seen === "missing") continue;
-    if (_isStale(seen)) {
-      await _breakLock(path, seen);
+    if (isStale(seen)) {
+      await breakLock(path, seen);
       continue;
     }
     const now = Date.now();
@@ -56,13 +56,13 @@ export async function acquireFileLock(path: string, options: FileLockOptions): P
   }
 }
 
-function _handle(path: string, record: _LockRecord): TokenLock {
+function lockHandle(path: string, record: LockRecord): TokenLock {
   let released = false;
   return {
     async release(): Promise<void> {
       if (released) return;
       released = true;
-      const seen = await _readLock(path);
+      const seen = await readLock(path);
       if (seen === "missing" || seen === "broken" || seen.owner !== record.owner) return;
       if (Date.now() + 1_000 < seen.expiresAt) {
         // Still ours and far from expiry: nobody else may break it, so a plain unlink is safe.
@@ -71,19 +71,19 @@ function _handle(path: string, record: _LockRecord): TokenLock {
         });
         return;
       }
-      await _breakLock(path, seen);
+      await breakLock(path, seen);
     },
   };
 }
 
-async function _tryCreate(path: string, record: _LockRecord): Promise<boolean> {
+async function tryCreate(path: string, record: LockRecord): Promise<boolean> {
   const data = JSON.stringify(record);
   try {
-    const linked = await _createByLink(path, `${path}.${record.owner}.tmp`, data);
+    const linked = await createByLink(path, `${path}.${record.owner}.tmp`, data);
     if (linked !== "unsupported") return linked;
     // No hard links on this file system: fall back to O_EXCL (a reader may see it empty for a moment).
     const handle = await open(path, "wx", 0o600);
-    await _writeOrRemove(handle, path, data);
+    await writeOrRemove(handle, path, data);
     return true;
   } catch (error) {
     if (isCode(error, "EEXIST")) return false;
@@ -97,9 +97,9 @@ async function _tryCreate(path: string, record: _LockRecord): Promise<boolean> {
  * Writes the lock record to `temp` and hard-links it as `path`: whether it was created, or
  * `"unsupported"` where the file system has no hard links. `temp` is removed whatever happens.
  */
-async function _createByLink(path: string, temp: string, data: string): Promise<boolean | "unsupported"> {
+async function createByLink(path: string, temp: string, data: string): Promise<boolean | "unsupported"> {
   try {
-    await _writeOrRemove(await open(temp, "wx", 0o600), temp, data);
+    await writeOrRemove(await open(temp, "wx", 0o600), temp, data);
     await link(temp, path);
     return true;
   } catch (error) {
@@ -112,7 +112,7 @@ async function _createByLink(path: string, temp: string, data: string): Promise<
 }
 
 /** Writes `data` to a file just created at `path` and closes it; on a failure (disk full) the file is removed. */
-async function _writeOrRemove(handle: Awaited<ReturnType<typeof open>>, path: string, data: string): Promise<void> {
+async function writeOrRemove(handle: Awaited<ReturnType<typeof open>>, path: string, data: string): Promise<void> {
   try {
     try {
       await handle.writeFile(data, "utf8");
@@ -125,7 +125,7 @@ async function _writeOrRemove(handle: Awaited<ReturnType<typeof open>>, path: st
   }
 }
 
-async function _readLock(path: string): Promise<_LockRecord | "missing" | "broken"> {
+async function readLock(path: string): Promise<LockRecord | "missing" | "broken"> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -134,7 +134,7 @@ async function _readLock(path: string): Promise<_LockRecord | "missing" | "broke
     throw new StorageError(`Cannot read the lock file ${path} (${codeOf(error)}). Check its owner and permissions.`, { cause: error });
   }
   try {
-    const value = JSON.parse(text) as Partial<_LockRecord>;
+    const value = JSON.parse(text) as Partial<LockRecord>;
     if (typeof value.owner === "string" && typeof value.pid === "number" && typeof value.host === "string" && typeof value.expiresAt === "number") {
       return { owner: value.owner, pid: value.pid, host: value.host, expiresAt: value.expiresAt };
     }
@@ -144,19 +144,19 @@ async function _readLock(path: string): Promise<_LockRecord | "missing" | "broke
   // Half-written (O_EXCL fallback) or damaged: broken once it is older than a grace period.
   try {
     const info = await stat(path);
-    return Date.now() - info.mtimeMs > _BROKEN_GRACE_MS ? "broken" : { owner: "", pid: 0, host: "", expiresAt: info.mtimeMs + _BROKEN_GRACE_MS };
+    return Date.now() - info.mtimeMs > BROKEN_GRACE_MS ? "broken" : { owner: "", pid: 0, host: "", expiresAt: info.mtimeMs + BROKEN_GRACE_MS };
   } catch {
     return "missing";
   }
 }
 
-function _isStale(seen: _LockRecord | "broken"): boolean {
+function isStale(seen: LockRecord | "broken"): boolean {
   if (seen === "broken") return true;
   if (seen.expiresAt <= Date.now()) return true;
-  return seen.host === hostname() && seen.pid > 0 && !_pidAlive(seen.pid);
+  return seen.host === hostname() && seen.pid > 0 && !pidAlive(seen.pid);
 }
 
-function _pidAlive(pid: number): boolean {
+function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -169,7 +169,7 @@ function _pidAlive(pid: number): boolean {
  * Removes a lock judged stale (or our own): moves it aside under a unique name first, and puts
  * it back if it turns out to be another owner's newer lock.
  */
-async function _breakLock(path: string, seen: _LockRecord | "broken"): Promise<void> {
+async function breakLock(path: string, seen: LockRecord | "broken"): Promise<void> {
   const aside = `${path}.stale-${randomUUID()}`;
   try {
     await rename(path, aside);
@@ -179,8 +179,8 @@ async function _breakLock(path: string, seen: _LockRecord | "broken"): Promise<v
       cause: error,
     });
   }
-  const moved = await _readLock(aside);
-  const same = moved === "missing" || moved === "broken" || (seen !== "broken" && moved.owner === seen.owner) || _isStale(moved);
+  const moved = await readLock(aside);
+  const same = moved === "missing" || moved === "broken" || (seen !== "broken" && moved.owner === seen.owner) || isStale(moved);
   if (!same) await link(aside, path).catch(() => undefined);
   await unlink(aside).catch(() => undefined);
 }

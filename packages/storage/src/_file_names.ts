@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 
-const _SUFFIX = ".json";
-const _HASHED_PREFIX = "~";
-const _MAX_NAME = 200;
+const SUFFIX = ".json";
+const HASHED_PREFIX = "~";
+const MAX_NAME = 200;
 
 /**
  * The file name of a token key: every byte outside `[a-z0-9_-]` percent-encoded (upper case
@@ -16,19 +16,19 @@ export function fileNameForKey(key: string): string {
     const char = String.fromCharCode(byte);
     name += /[a-z0-9_-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
-  if (name.length > _MAX_NAME || name === "") name = _HASHED_PREFIX + createHash("sha256").update(key).digest("hex");
-  return name + _SUFFIX;
+  if (name.length > MAX_NAME || name === "") name = HASHED_PREFIX + createHash("sha256").update(key).digest("hex");
+  return name + SUFFIX;
 }
 
 /** Whether a directory entry is a token file (not a temp file, lock, or a quarantined copy). */
 export function isTokenFileName(name: string): boolean {
-  return name.endsWith(_SUFFIX) && !name.startsWith(".");
+  return name.endsWith(SUFFIX) && !name.startsWith(".");
 }
 
 /** The key of a token file name; `undefined` for hashed names (read the file) or foreign names. */
 export function keyForFileName(name: string): string | undefined {
-  if (!isTokenFileName(name) || name.startsWith(_HASHED_PREFIX)) return undefined;
-  const encoded = name.slice(0, -_SUFFIX.length);
+  if (!isTokenFileName(name) || name.startsWith(HASHED_PREFIX)) return undefined;
+  const encoded = name.slice(0, -SUFFIX.length);
   if (!/^(?:[a-z0-9_-]|%[0-9A-F]{2})*$/.test(encoded)) return undefined;
   const bytes: number[] = [];
   for (let i = 0; i < encoded.length; ) {
@@ -47,17 +47,17 @@ export function keyForFileName(name: string): string | undefined {
   }
 }
 
-const _TOKEN_FILE = String.raw`(?:[a-z0-9_%A-F-]+|~[0-9a-f]{64})\.json`;
-const _UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+const TOKEN_FILE = String.raw`(?:[a-z0-9_%A-F-]+|~[0-9a-f]{64})\.json`;
+const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 /**
  * The temp files this package writes beside a token file, and nothing else:
  * - `.<file>.<uuid>.tmp`: an atomic write in progress (`writeFileAtomic`);
  * - `<file>.lock.<uuid>.tmp`, `<file>.wlock.<uuid>.tmp`: a lock being created (`acquireFileLock`);
  * - `<file>.lock.stale-<uuid>`, `<file>.wlock.stale-<uuid>`: a stale lock being broken.
  */
-const _TEMP_FILE = new RegExp(`^(?:\\.${_TOKEN_FILE}\\.${_UUID}\\.tmp|${_TOKEN_FILE}\\.w?lock\\.(?:${_UUID}\\.tmp|stale-${_UUID}))$`);
+const TEMP_FILE = new RegExp(`^(?:\\.${TOKEN_FILE}\\.${UUID}\\.tmp|${TOKEN_FILE}\\.w?lock\\.(?:${UUID}\\.tmp|stale-${UUID}))$`);
 
 /** Whether a directory entry is a temp file written by this package (left behind if its writer died). */
 export function isTempFileName(name: string): boolean {
-  return _TEMP_FILE.test(name);
+  return TEMP_FILE.test(name);
 }

@@ -1,4 +1,4 @@
-let _last = 0;
+let last = 0;
 
 /**
  * The version of the next write: above the current one and above every version this process has
@@ -8,6 +8,6 @@ let _last = 0;
  */
 export function nextVersion(current: number | null | undefined): number {
   const now = Math.floor((performance.timeOrigin + performance.now()) * 1000);
-  _last = Math.max(now, (current ?? 0) + 1, _last + 1);
-  return _last;
+  last = Math.max(now, (current ?? 0) + 1, last + 1);
+  return last;
 }

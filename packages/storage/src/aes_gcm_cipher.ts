@@ -32,7 +32,7 @@ export interface AesGcmCipherOptions {
   keyId?: string;
 }
 
-const _AAD_PREFIX = "mly-token-envelope:v1:";
+const AAD_PREFIX = "mly-token-envelope:v1:";
 
 /**
  * An AES-256-GCM {@link TokenCipher} through Web Crypto (`crypto.subtle`): works in Node ≥ 20,
@@ -60,7 +60,7 @@ export async function createAesGcmCipher(key: CryptoKey | Uint8Array, options: A
     cryptoKey = key;
   }
   const encoder = new TextEncoder();
-  const aad = (context: string): Uint8Array<ArrayBuffer> => encoder.encode(_AAD_PREFIX + context);
+  const aad = (context: string): Uint8Array<ArrayBuffer> => encoder.encode(AAD_PREFIX + context);
   return {
     async seal(plaintext: string, context: string): Promise<SealedEnvelope> {
       const iv = crypto.getRandomValues(new Uint8Array(12));
@@ -68,7 +68,7 @@ export async function createAesGcmCipher(key: CryptoKey | Uint8Array, options: A
       return { v: 1, alg: "A256GCM", kid, iv: toBase64Url(iv), ct: toBase64Url(new Uint8Array(ct)) };
     },
     async open(envelope: unknown, context: string): Promise<string> {
-      const parsed = _readEnvelope(envelope);
+      const parsed = readEnvelope(envelope);
       if (parsed.kid !== kid) {
         throw new StorageError(
           `The token was encrypted with key id ${JSON.stringify(parsed.kid)}, but this store was given key id ${JSON.stringify(kid)}. Pass the matching key.`,
@@ -87,7 +87,7 @@ export async function createAesGcmCipher(key: CryptoKey | Uint8Array, options: A
   };
 }
 
-function _readEnvelope(value: unknown): { kid: string; iv: Uint8Array<ArrayBuffer>; ct: Uint8Array<ArrayBuffer> } {
+function readEnvelope(value: unknown): { kid: string; iv: Uint8Array<ArrayBuffer>; ct: Uint8Array<ArrayBuffer> } {
   const fail = (what: string): StorageError => new StorageError(`The encrypted token envelope is unreadable (${what}). Delete the entry and log in again.`);
   if (typeof value !== "object" || value === null) throw fail("not an object");
   const record = value as Record<string, unknown>;

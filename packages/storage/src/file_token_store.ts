@@ -26,23 +26,23 @@ export interface FileTokenStoreOptions {
 }
 
 /** The document stored in each token file: the envelope, with the key it belongs to and the time of the write. */
-interface _FileDocument extends TokenEnvelope {
+interface FileDocument extends TokenEnvelope {
   key: string;
   updatedAt: number;
 }
 
-const _STALE_TEMP_MS = 60_000;
+const STALE_TEMP_MS = 60_000;
 /** The open flags of the platform; `O_NOFOLLOW` and `O_NONBLOCK` do not exist on Windows. */
-const _flags: Partial<typeof constants> = constants;
+const platformFlags: Partial<typeof constants> = constants;
 /** Opens a token file for reading without following a symbolic link, nor blocking on a FIFO. */
-const _READ_NO_FOLLOW = constants.O_RDONLY | (_flags.O_NOFOLLOW ?? 0) | (_flags.O_NONBLOCK ?? 0);
+const READ_NO_FOLLOW = constants.O_RDONLY | (platformFlags.O_NOFOLLOW ?? 0) | (platformFlags.O_NONBLOCK ?? 0);
 
 /** Opens a file for reading, failing with `ELOOP` when it is a symbolic link (`O_NOFOLLOW`; `lstat` first where that flag does not exist). */
-async function _openNoFollow(path: string): Promise<FileHandle> {
-  if (_flags.O_NOFOLLOW === undefined && (await lstat(path)).isSymbolicLink()) {
+async function openNoFollow(path: string): Promise<FileHandle> {
+  if (platformFlags.O_NOFOLLOW === undefined && (await lstat(path)).isSymbolicLink()) {
     throw Object.assign(new Error(`ELOOP: symbolic link, open '${path}'`), { code: "ELOOP" });
   }
-  return open(path, _READ_NO_FOLLOW);
+  return open(path, READ_NO_FOLLOW);
 }
 
 /**
@@ -120,7 +120,7 @@ export class FileTokenStore implements TokenStore {
       const current = await this.#currentVersion(path, key);
       this.#check(key, current, options);
       const version = nextVersion(current);
-      const document: _FileDocument = { ...makeEnvelope(version, body), key, updatedAt: Date.now() };
+      const document: FileDocument = { ...makeEnvelope(version, body), key, updatedAt: Date.now() };
       try {
         await writeFileAtomic(path, `${JSON.stringify(document, null, 2)}\n`, this.#durable);
       } catch (error) {
@@ -162,7 +162,7 @@ export class FileTokenStore implements TokenStore {
         const text = await this.#readText(join(this.directory, name));
         if (text === undefined) continue;
         try {
-          const value = JSON.parse(text) as Partial<_FileDocument>;
+          const value = JSON.parse(text) as Partial<FileDocument>;
           key = typeof value.key === "string" ? value.key : undefined;
         } catch {
           key = undefined;
@@ -275,7 +275,7 @@ export class FileTokenStore implements TokenStore {
       if (!isTempFileName(name)) continue;
       const path = join(this.directory, name);
       const info = await lstat(path).catch(() => undefined);
-      if (info?.isFile() === true && Date.now() - info.mtimeMs > _STALE_TEMP_MS) await rm(path, { force: true });
+      if (info?.isFile() === true && Date.now() - info.mtimeMs > STALE_TEMP_MS) await rm(path, { force: true });
     }
   }
 
@@ -300,7 +300,7 @@ export class FileTokenStore implements TokenStore {
   async #readText(path: string): Promise<string | undefined> {
     let handle;
     try {
-      handle = await _openNoFollow(path);
+      handle = await openNoFollow(path);
     } catch (error) {
       if (isCode(error, "ENOENT")) return undefined;
       if (isCode(error, "ELOOP")) {
@@ -338,14 +338,14 @@ export class FileTokenStore implements TokenStore {
     return document.version;
   }
 
-  async #parseDocument(path: string, text: string, key: string): Promise<_FileDocument> {
+  async #parseDocument(path: string, text: string, key: string): Promise<FileDocument> {
     const document = this.#structure(text, key);
     if (typeof document === "string") throw await this.#quarantineIfUnchanged(key, path, text, document);
     return document;
   }
 
   /** The document, or what is wrong with it. */
-  #structure(text: string, key: string): _FileDocument | string {
+  #structure(text: string, key: string): FileDocument | string {
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -354,12 +354,12 @@ export class FileTokenStore implements TokenStore {
     }
     const envelope = checkEnvelope(value);
     if (typeof envelope === "string") return envelope;
-    if ((envelope as Partial<_FileDocument>).key !== key) return "the file belongs to another key";
-    return envelope as _FileDocument;
+    if ((envelope as Partial<FileDocument>).key !== key) return "the file belongs to another key";
+    return envelope as FileDocument;
   }
 
   /** The token set of a checked document; a damaged token set is moved aside, any other failure (a wrong key) leaves the file alone. */
-  async #openTokens(path: string, text: string, key: string, document: _FileDocument): Promise<TokenSet> {
+  async #openTokens(path: string, text: string, key: string, document: FileDocument): Promise<TokenSet> {
     try {
       return await openEnvelope(document, key, `file ${path}`, this.#cipher);
     } catch (error) {

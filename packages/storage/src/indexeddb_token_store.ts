@@ -17,8 +17,8 @@ export interface IndexedDbTokenStoreOptions {
   locks?: WebLockManager;
 }
 
-const _STORE = "tokens";
-const _CORRUPT = "corrupt";
+const STORE = "tokens";
+const CORRUPT = "corrupt";
 
 /**
  * A {@link TokenStore} on IndexedDB. Compare-and-set runs inside one `readwrite` transaction,
@@ -52,7 +52,7 @@ export class IndexedDbTokenStore implements TokenStore {
   /** Reads a token and its version. */
   async get(key: string): Promise<StoredToken | undefined> {
     const db = await this.#open();
-    const value: unknown = await _request<unknown>(db.transaction(_STORE, "readonly").objectStore(_STORE).get(key));
+    const value: unknown = await settled<unknown>(db.transaction(STORE, "readonly").objectStore(STORE).get(key));
     if (value === undefined) return undefined;
     const envelope = checkEnvelope(value);
     if (typeof envelope === "string") throw await this.#quarantine(db, key, envelope);
@@ -89,7 +89,7 @@ export class IndexedDbTokenStore implements TokenStore {
   /** Lists the stored keys that start with `prefix`, sorted. */
   async list(prefix = ""): Promise<string[]> {
     const db = await this.#open();
-    const keys = await _request(db.transaction(_STORE, "readonly").objectStore(_STORE).getAllKeys());
+    const keys = await settled(db.transaction(STORE, "readonly").objectStore(STORE).getAllKeys());
     return keys.filter((key): key is string => typeof key === "string" && key.startsWith(prefix)).sort();
   }
 
@@ -111,8 +111,8 @@ export class IndexedDbTokenStore implements TokenStore {
     this.#db ??= new Promise<IDBDatabase>((resolve, reject) => {
       const request = factory.open(this.#name, 1);
       request.onupgradeneeded = (): void => {
-        request.result.createObjectStore(_STORE);
-        request.result.createObjectStore(_CORRUPT);
+        request.result.createObjectStore(STORE);
+        request.result.createObjectStore(CORRUPT);
       };
       request.onsuccess = (): void => {
         resolve(request.result);
@@ -131,8 +131,8 @@ export class IndexedDbTokenStore implements TokenStore {
 
   #readWrite<T>(db: IDBDatabase, key: string, options: CompareAndSetOptions, write: (store: IDBObjectStore, current: number | null) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const tx = db.transaction([_STORE, _CORRUPT], "readwrite");
-      const store = tx.objectStore(_STORE);
+      const tx = db.transaction([STORE, CORRUPT], "readwrite");
+      const store = tx.objectStore(STORE);
       let result: { value: T } | undefined;
       let failure: unknown;
       const read = store.get(key);
@@ -143,9 +143,9 @@ export class IndexedDbTokenStore implements TokenStore {
           const envelope = checkEnvelope(value);
           if (typeof envelope === "string") {
             const aside = `${new Date().toISOString()}:${key}`;
-            tx.objectStore(_CORRUPT).put(value, aside);
+            tx.objectStore(CORRUPT).put(value, aside);
             store.delete(key);
-            failure = _damaged(key, envelope, aside);
+            failure = damagedTokenError(key, envelope, aside);
             return;
           }
           current = envelope.version;
@@ -170,11 +170,11 @@ export class IndexedDbTokenStore implements TokenStore {
 
   async #quarantine(db: IDBDatabase, key: string, reason: string): Promise<StorageError> {
     const aside = `${new Date().toISOString()}:${key}`;
-    const tx = db.transaction([_STORE, _CORRUPT], "readwrite");
-    const value: unknown = await _request(tx.objectStore(_STORE).get(key));
+    const tx = db.transaction([STORE, CORRUPT], "readwrite");
+    const value: unknown = await settled(tx.objectStore(STORE).get(key));
     if (value !== undefined) {
-      tx.objectStore(_CORRUPT).put(value, aside);
-      tx.objectStore(_STORE).delete(key);
+      tx.objectStore(CORRUPT).put(value, aside);
+      tx.objectStore(STORE).delete(key);
     }
     await new Promise<void>((resolve) => {
       tx.oncomplete = (): void => {
@@ -184,17 +184,17 @@ export class IndexedDbTokenStore implements TokenStore {
         resolve();
       };
     });
-    return _damaged(key, reason, aside);
+    return damagedTokenError(key, reason, aside);
   }
 }
 
-function _damaged(key: string, reason: string, aside: string): StorageError {
+function damagedTokenError(key: string, reason: string, aside: string): StorageError {
   return new StorageError(
     `The stored token record ${JSON.stringify(key)} is damaged (${reason}). It was moved to the "corrupt" object store as ${JSON.stringify(aside)}; log in again to store a new token.`,
   );
 }
 
-function _request<T>(request: IDBRequest<T>): Promise<T> {
+function settled<T>(request: IDBRequest<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     request.onsuccess = (): void => {
       resolve(request.result);

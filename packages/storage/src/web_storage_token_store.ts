@@ -81,7 +81,7 @@ export class WebStorageTokenStore implements TokenStore {
     const body = await envelopeBody(key, tokens, this.#cipher);
     return this.#exclusive(key, () => {
       const current = this.#version(name, key);
-      _check(key, current, options);
+      check(key, current, options);
       const version = nextVersion(current);
       this.#storage.setItem(name, JSON.stringify(makeEnvelope(version, body)));
       return version;
@@ -93,7 +93,7 @@ export class WebStorageTokenStore implements TokenStore {
     const name = this.#itemName(key);
     return this.#exclusive(key, () => {
       const current = this.#version(name, key);
-      _check(key, current, options);
+      check(key, current, options);
       if (current === null) return false;
       this.#storage.removeItem(name);
       return true;
@@ -167,7 +167,7 @@ export class WebStorageTokenStore implements TokenStore {
   }
 }
 
-function _check(key: string, current: number | null, options: CompareAndSetOptions): void {
+function check(key: string, current: number | null, options: CompareAndSetOptions): void {
   if (options.expectedVersion === undefined) return;
   if (current !== options.expectedVersion) throw new VersionConflictError(key, options.expectedVersion, current);
 }
