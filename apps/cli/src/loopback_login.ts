@@ -52,7 +52,7 @@ export interface LoopbackLoginOptions {
 export async function loopbackLogin(options: LoopbackLoginOptions): Promise<TokenSet> {
   const path = options.path ?? "/callback";
   const server = createServer();
-  const port = await _listen(server, options.port);
+  const port = await listenOn(server, options.port);
   const redirectUri = `http://127.0.0.1:${port}${path}`;
   let stopWaiting = (): void => undefined;
   try {
@@ -120,7 +120,7 @@ export async function loopbackLogin(options: LoopbackLoginOptions): Promise<Toke
   } finally {
     // Whatever happened, the login timer must not outlive this call (it would keep the process alive).
     stopWaiting();
-    await _close(server);
+    await closeServer(server);
   }
 }
 
@@ -135,7 +135,7 @@ function send(response: ServerResponse, status: number, html: string): void {
   response.end(html);
 }
 
-function _listen(server: Server, port: number): Promise<number> {
+function listenOn(server: Server, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       reject(
@@ -154,7 +154,7 @@ function _listen(server: Server, port: number): Promise<number> {
   });
 }
 
-function _close(server: Server): Promise<void> {
+function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => {
       resolve();

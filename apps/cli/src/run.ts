@@ -52,11 +52,11 @@ export async function run(argv: readonly string[], options: RunOptions): Promise
   }
   if (words[0] === "help") {
     const topic = words.slice(1).concat(rest.filter((a) => !a.startsWith("-")));
-    const target = _find(topic);
+    const target = find(topic);
     if (target !== undefined) return help(commandHelp(target));
     return help(groups.includes(topic[0] ?? "") ? groupHelp(topic[0] ?? "", COMMANDS) : mainHelp(COMMANDS));
   }
-  const command = _find(words);
+  const command = find(words);
   if (command === undefined) {
     const group = groups.find((g) => g === words[0]);
     if (group !== undefined && words.length === 1) {
@@ -105,7 +105,7 @@ export async function run(argv: readonly string[], options: RunOptions): Promise
   }
 }
 
-function _find(words: readonly string[]): Command | undefined {
+function find(words: readonly string[]): Command | undefined {
   const two = words.slice(0, 2).join(" ");
   return COMMANDS.find((c) => c.name === two) ?? COMMANDS.find((c) => c.name === words[0]);
 }

@@ -40,7 +40,7 @@ export interface QuotaReport {
   tokenRequests: number[];
 }
 
-const _API = "/mapiq/api";
+const API_PATH = "/mapiq/api";
 const TOKEN = "/mapiq/account/api/public/oauth2/token";
 
 /**
@@ -62,7 +62,7 @@ export function quotaReport(entries: Iterable<QuotaLogEntry>, limit: { limit: nu
   const tokenRequests: number[] = [];
   for (const entry of entries) {
     if (entry.route === null) continue;
-    if (entry.route.startsWith(`${_API}/`)) api.push(entry);
+    if (entry.route.startsWith(`${API_PATH}/`)) api.push(entry);
     else if (entry.route === TOKEN && entry.method === "POST") tokenRequests.push(entry.time);
   }
   const spacing = limit.windowMs / limit.limit;
@@ -74,7 +74,7 @@ export function quotaReport(entries: Iterable<QuotaLogEntry>, limit: { limit: nu
   let rateLimited = 0;
   let unauthorized = 0;
   for (const entry of api) {
-    const name = `${entry.method} ${(entry.route ?? "").slice(_API.length)}`;
+    const name = `${entry.method} ${(entry.route ?? "").slice(API_PATH.length)}`;
     const op = (operations[name] ??= { accepted: 0, possible, share: 0 });
     if (entry.status === 429) rateLimited++;
     else if (entry.status === 401) unauthorized++;

@@ -67,12 +67,12 @@ export class QuotaChart {
     // Samples a tick older than the longest look-back are never read again.
     while (this.#samples.length > 1 && (this.#samples[0]?.at ?? Infinity) < elapsedMs - spanMs - 1000) this.#samples.shift();
     const nameWidth = Math.max(...this.#operations.map((op) => op.length), 9);
-    const lines = [`[${String(Math.round(elapsedMs / 1000)).padStart(3)}s] quota: requests answered in the last ${seconds(spanMs)} per operation, against the limit of ${_number(allowed)}`];
+    const lines = [`[${String(Math.round(elapsedMs / 1000)).padStart(3)}s] quota: requests answered in the last ${seconds(spanMs)} per operation, against the limit of ${formatNumber(allowed)}`];
     for (const op of this.#operations) {
       const now = counters.used[op] ?? 0;
       const used = now - (then.used[op] ?? 0);
       const perSecond = now - (lastSecond.used[op] ?? 0);
-      lines.push(`  ${op.padEnd(nameWidth)} ${_bar(used, allowed, this.#width)} ${String(used).padStart(String(Math.ceil(allowed)).length)}/${_number(allowed)}  (+${perSecond} in the last second)`);
+      lines.push(`  ${op.padEnd(nameWidth)} ${drawBar(used, allowed, this.#width)} ${String(used).padStart(String(Math.ceil(allowed)).length)}/${formatNumber(allowed)}  (+${perSecond} in the last second)`);
     }
     const previous = this.#previous;
     this.#previous = counters;
@@ -95,7 +95,7 @@ export class QuotaChart {
 }
 
 /** A bar of `width` characters: `used / allowed` filled; past the limit, the excess is marked `!`. */
-function _bar(used: number, allowed: number, width: number): string {
+function drawBar(used: number, allowed: number, width: number): string {
   const filled = Math.min(width, Math.round((Math.max(0, used) / allowed) * width));
   const over = used > allowed ? "!" : " ";
   return `▕${"█".repeat(filled)}${"·".repeat(width - filled)}▏${over}`;
@@ -105,6 +105,6 @@ function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function _number(value: number): string {
+function formatNumber(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
 }

@@ -89,7 +89,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   try {
     app = createWebApp({ ...appOptions, baseUrl: url, tokens, sessions });
   } catch (error) {
-    await _close(server);
+    await closeServer(server);
     await redis?.quit();
     throw error;
   }
@@ -100,13 +100,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     storage: redis === undefined ? "memory" : "redis",
     app,
     close: async () => {
-      await _close(server);
+      await closeServer(server);
       await redis?.quit();
     },
   };
 }
 
-function _close(server: ReturnType<typeof createAdaptorServer>): Promise<void> {
+function closeServer(server: ReturnType<typeof createAdaptorServer>): Promise<void> {
   return new Promise((resolve) => {
     if ("closeAllConnections" in server) server.closeAllConnections();
     server.close(() => {

@@ -21,7 +21,7 @@ export function scrub(text: string, secrets: readonly Secret[], maxLength = 500)
 export function echoForms(value: string): string[] {
   const encoded = encodeURIComponent(value);
   const form = new URLSearchParams({ v: value }).toString().slice(2);
-  const base64 = _base64(value);
+  const base64 = toBase64(value);
   const base64url = base64.replace(/\+/g, "-").replace(/\//g, "_");
   const forms = new Set<string>();
   for (const once of [value, encoded, encoded.replace(/%20/g, "+"), form, base64, base64url, base64.replace(/=+$/, ""), base64url.replace(/=+$/, "")]) {
@@ -33,7 +33,7 @@ export function echoForms(value: string): string[] {
 }
 
 /** Standard, padded base64 of the UTF-8 bytes of `value`. */
-function _base64(value: string): string {
+function toBase64(value: string): string {
   let binary = "";
   for (const byte of new TextEncoder().encode(value)) binary += String.fromCharCode(byte);
   return btoa(binary);

@@ -101,11 +101,11 @@ export function processDiscoveryResponse(issuer: string, response: HttpResponseD
   if (found !== issuer) {
     throw invalid(issuer, `it names the issuer ${quote(found)}; RFC 8414 §3.3 requires exactly the requested one (check the issuer URL, trailing slash included)`);
   }
-  const responseTypes = _strings(body, "response_types_supported", issuer);
+  const responseTypes = readStrings(body, "response_types_supported", issuer);
   if (responseTypes === undefined) throw invalid(issuer, "response_types_supported is missing");
-  const authorizationEndpoint = _endpoint(body, "authorization_endpoint", issuer);
+  const authorizationEndpoint = readEndpoint(body, "authorization_endpoint", issuer);
   if (authorizationEndpoint === undefined && responseTypes.includes("code")) throw invalid(issuer, "authorization_endpoint is missing");
-  const tokenEndpoint = _endpoint(body, "token_endpoint", issuer);
+  const tokenEndpoint = readEndpoint(body, "token_endpoint", issuer);
   if (tokenEndpoint === undefined) throw invalid(issuer, "token_endpoint is missing");
   const iss = body["authorization_response_iss_parameter_supported"];
   if (iss !== undefined && typeof iss !== "boolean") throw invalid(issuer, "authorization_response_iss_parameter_supported is not a boolean");
@@ -113,16 +113,16 @@ export function processDiscoveryResponse(issuer: string, response: HttpResponseD
     issuer,
     authorizationEndpoint,
     tokenEndpoint,
-    revocationEndpoint: _endpoint(body, "revocation_endpoint", issuer),
-    introspectionEndpoint: _endpoint(body, "introspection_endpoint", issuer),
-    jwksUri: _endpoint(body, "jwks_uri", issuer),
-    userinfoEndpoint: _endpoint(body, "userinfo_endpoint", issuer),
-    scopesSupported: _strings(body, "scopes_supported", issuer),
+    revocationEndpoint: readEndpoint(body, "revocation_endpoint", issuer),
+    introspectionEndpoint: readEndpoint(body, "introspection_endpoint", issuer),
+    jwksUri: readEndpoint(body, "jwks_uri", issuer),
+    userinfoEndpoint: readEndpoint(body, "userinfo_endpoint", issuer),
+    scopesSupported: readStrings(body, "scopes_supported", issuer),
     responseTypesSupported: responseTypes,
-    grantTypesSupported: _strings(body, "grant_types_supported", issuer),
-    tokenEndpointAuthMethodsSupported: _strings(body, "token_endpoint_auth_methods_supported", issuer) ?? ["client_secret_basic"],
-    revocationEndpointAuthMethodsSupported: _strings(body, "revocation_endpoint_auth_methods_supported", issuer) ?? ["client_secret_basic"],
-    codeChallengeMethodsSupported: _strings(body, "code_challenge_methods_supported", issuer) ?? [],
+    grantTypesSupported: readStrings(body, "grant_types_supported", issuer),
+    tokenEndpointAuthMethodsSupported: readStrings(body, "token_endpoint_auth_methods_supported", issuer) ?? ["client_secret_basic"],
+    revocationEndpointAuthMethodsSupported: readStrings(body, "revocation_endpoint_auth_methods_supported", issuer) ?? ["client_secret_basic"],
+    codeChallengeMethodsSupported: readStrings(body, "code_challenge_methods_supported", issuer) ?? [],
     authorizationResponseIssParameterSupported: iss === true,
   } satisfies AuthorizationServerMetadata);
 }
@@ -139,14 +139,14 @@ function invalid(issuer: string, what: string): InvalidResponseError {
   return new InvalidResponseError(`metadata of ${quote(issuer)} refused: ${what}`);
 }
 
-function _endpoint(body: JsonObject, field: string, issuer: string): string | undefined {
+function readEndpoint(body: JsonObject, field: string, issuer: string): string | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
   if (typeof value !== "string" || secureUrl(value) === undefined) throw invalid(issuer, `${field} is not an https URL (http only on loopback)`);
   return value;
 }
 
-function _strings(body: JsonObject, field: string, issuer: string): readonly string[] | undefined {
+function readStrings(body: JsonObject, field: string, issuer: string): readonly string[] | undefined {
   const value = body[field];
   if (value === undefined) return undefined;
   if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) throw invalid(issuer, `${field} is not a list of strings`);

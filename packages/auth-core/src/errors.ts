@@ -81,7 +81,7 @@ export class OAuthError extends MlyError {
   ) {
     super(
       "oauth_error",
-      `token endpoint: ${_what(error, details.description)}; ` +
+      `token endpoint: ${describeOAuthError(error, details.description)}; ` +
         (details.hint ?? (error === "invalid_grant" ? "log in again" : `check ${error === "invalid_client" ? "client id and secret" : error === "invalid_scope" ? "scopes" : "the request"}`)),
       options,
     );
@@ -103,7 +103,7 @@ export class AuthorizationError extends MlyError {
   constructor(error: string, description: string | undefined) {
     super(
       "authorization_error",
-      `login refused: ${_what(error, description)}; ` + (/^(access|user)_denied$/.test(error) ? "the user declined" : "check client id, redirect URI, scopes"),
+      `login refused: ${describeOAuthError(error, description)}; ` + (/^(access|user)_denied$/.test(error) ? "the user declined" : "check client id, redirect URI, scopes"),
     );
     this.error = error;
     this.errorDescription = description;
@@ -433,6 +433,6 @@ export function isMlyError(value: unknown, code?: MlyErrorCode): value is MlyErr
 export const GRAPH_THROTTLE_CODES: readonly number[] = [4, 17, 613];
 
 /** `error` or `error (description)`. */
-function _what(error: string, description: string | undefined): string {
+function describeOAuthError(error: string, description: string | undefined): string {
   return description === undefined ? error : `${error} (${description})`;
 }

@@ -329,7 +329,7 @@ export class RefreshCoordinator {
     // retries. Not when the API has just rejected that very token (handing it out again would
     // only earn another 401), nor when the caller asked for a renewal: there the transient error
     // is the honest answer.
-    if (_transient(error) && reason.kind === "due" && stored !== undefined && isUsable(stored.tokens, this.#clock.now())) return stored.tokens;
+    if (isTransient(error) && reason.kind === "due" && stored !== undefined && isUsable(stored.tokens, this.#clock.now())) return stored.tokens;
     throw error;
   }
 }
@@ -340,7 +340,7 @@ function grantRejected(error: unknown): boolean {
   return error instanceof MlyError && error.code === "login_required";
 }
 
-function _transient(error: unknown): boolean {
+function isTransient(error: unknown): boolean {
   return (
     error instanceof TransportError ||
     error instanceof RateLimitedError ||

@@ -25,13 +25,13 @@ export interface RateLimitTarget {
  * ```
  */
 export function routeTemplate(profile: ProviderProfile, method: string, url: string | URL): string {
-  return _template(_compiled(profile), method, parse(url));
+  return templateOf(compiledProfile(profile), method, parse(url));
 }
 
-function _template(compiled: CompiledProfile, method: string, target: URL): string {
+function templateOf(compiled: CompiledProfile, method: string, target: URL): string {
   const upper = method.toUpperCase();
   const base = isTileUrl(compiled, target) ? compiled.tiles : compiled.api;
-  const path = base !== undefined && _under(target, base) ? target.pathname.slice(base.path.length) : target.pathname;
+  const path = base !== undefined && isUnder(target, base) ? target.pathname.slice(base.path.length) : target.pathname;
   const segments = pathSegments(path);
   let best: string | undefined;
   let bestLiterals = -1;
@@ -59,7 +59,7 @@ function _template(compiled: CompiledProfile, method: string, target: URL): stri
  */
 export function rateLimitTargets(profile: ProviderProfile, method: string, url: string | URL): RateLimitTarget[] {
   if (profile.rateLimits.length === 0) return [];
-  const compiled = _compiled(profile);
+  const compiled = compiledProfile(profile);
   const target = parse(url);
   const appliesTo = isTileUrl(compiled, target) ? "tiles" : "api";
   const targets: RateLimitTarget[] = [];
@@ -69,7 +69,7 @@ export function rateLimitTargets(profile: ProviderProfile, method: string, url: 
     if (policy.per === "app") {
       targets.push({ policy, key: `${profile.id}:${policy.name}` });
     } else {
-      template ??= _template(compiled, method, target);
+      template ??= templateOf(compiled, method, target);
       targets.push({ policy, key: `${profile.id}:${policy.name}:${template}` });
     }
   }
@@ -127,12 +127,12 @@ interface CompiledProfile {
 /** A profile is read-only data: what the templates need of it is worked out once per profile object. */
 const compiledProfiles = new WeakMap<ProviderProfile, CompiledProfile>();
 
-function _compiled(profile: ProviderProfile): CompiledProfile {
+function compiledProfile(profile: ProviderProfile): CompiledProfile {
   let compiled = compiledProfiles.get(profile);
   if (compiled === undefined) {
     compiled = {
-      api: _base(profile.apiBaseUrl),
-      tiles: _base(profile.tilesBaseUrl),
+      api: parseBase(profile.apiBaseUrl),
+      tiles: parseBase(profile.tilesBaseUrl),
       routes: profile.routes.map((route) => {
         const parts = pathSegments(route.template).map((part) => (part.startsWith("{") && part.endsWith("}") ? undefined : part));
         return { method: route.method, template: route.template, parts, literals: parts.filter((part) => part !== undefined).length };
@@ -143,14 +143,14 @@ function _compiled(profile: ProviderProfile): CompiledProfile {
   return compiled;
 }
 
-function _base(url: string | undefined): Base | undefined {
+function parseBase(url: string | undefined): Base | undefined {
   if (url === undefined) return undefined;
   const parsed = parse(url);
   return { origin: parsed.origin, path: trim(parsed.pathname) };
 }
 
 function isTileUrl(compiled: CompiledProfile, target: URL): boolean {
-  return compiled.tiles !== undefined && _under(target, compiled.tiles);
+  return compiled.tiles !== undefined && isUnder(target, compiled.tiles);
 }
 
 function parse(url: string | URL): URL {
@@ -161,7 +161,7 @@ function trim(path: string): string {
   return path.endsWith("/") ? path.slice(0, -1) : path;
 }
 
-function _under(target: URL, base: Base): boolean {
+function isUnder(target: URL, base: Base): boolean {
   if (target.origin !== base.origin) return false;
   return target.pathname === base.path || target.pathname.startsWith(`${base.path}/`);
 }

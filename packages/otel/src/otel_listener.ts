@@ -35,7 +35,7 @@ export const OTEL_INSTRUMENTS = {
   tokenRequestSpan: "mly.token.request",
 } as const;
 
-interface _Instruments {
+interface InstrumentSet {
   refreshCount: Counter;
   refreshDuration: Histogram;
   storeErrors: Counter;
@@ -79,12 +79,12 @@ const KIND_CLIENT = 2 as SpanKind;
 export function createOtelListener(options: OtelListenerOptions): MlyEventListener {
   const meter = options.meter;
   const tracer = options.tracer;
-  const instruments = meter === undefined ? undefined : _instruments(meter);
+  const instruments = meter === undefined ? undefined : createInstruments(meter);
   const keyInMetrics = options.tokenKeyInMetrics === true;
   /** Open token-request spans per token key, oldest first (a coordinator runs one renewal per key at a time). */
   const open = new Map<string, Span[]>();
 
-  const tokenAttributes = (key: string): Attributes => (keyInMetrics ? { "mly.provider": _provider(key), "mly.token.key": key } : { "mly.provider": _provider(key) });
+  const tokenAttributes = (key: string): Attributes => (keyInMetrics ? { "mly.provider": providerOfKey(key), "mly.token.key": key } : { "mly.provider": providerOfKey(key) });
 
   const endSpan = (key: string, end: (span: Span) => void): void => {
     const spans = open.get(key);
@@ -99,7 +99,7 @@ export function createOtelListener(options: OtelListenerOptions): MlyEventListen
     switch (event.type) {
       case "refresh.start": {
         if (tracer === undefined) return;
-        const span = tracer.startSpan(OTEL_INSTRUMENTS.tokenRequestSpan, { kind: KIND_CLIENT, attributes: { "mly.token.key": event.key, "mly.provider": _provider(event.key) } });
+        const span = tracer.startSpan(OTEL_INSTRUMENTS.tokenRequestSpan, { kind: KIND_CLIENT, attributes: { "mly.token.key": event.key, "mly.provider": providerOfKey(event.key) } });
         const spans = open.get(event.key);
         if (spans === undefined) open.set(event.key, [span]);
         else spans.push(span);
@@ -144,7 +144,7 @@ export function createOtelListener(options: OtelListenerOptions): MlyEventListen
   };
 }
 
-function _instruments(meter: Meter): _Instruments {
+function createInstruments(meter: Meter): InstrumentSet {
   const ms = { unit: "ms" };
   return {
     refreshCount: meter.createCounter(OTEL_INSTRUMENTS.refreshCount, { description: "Token requests (renewals) by outcome" }),
@@ -158,7 +158,7 @@ function _instruments(meter: Meter): _Instruments {
 }
 
 /** The provider part of a token key (`mapiq` of `mapiq:<client id>:default`). */
-function _provider(key: string): string {
+function providerOfKey(key: string): string {
   const colon = key.indexOf(":");
   return colon === -1 ? key : key.slice(0, colon);
 }

@@ -76,7 +76,7 @@ export function toRedisCommander(client: RedisClientLike): RedisCommander {
   if (typeof client !== "object" || (client as unknown) === null) throw new TypeError(SHAPE);
   // ioredis also has a `sendCommand` (taking a Command object) and both clients have a `command`
   // method (Redis' COMMAND): check `call`, then `sendCommand`, then `send`.
-  if ("call" in client && typeof client.call === "function") return _ioredis(client);
+  if ("call" in client && typeof client.call === "function") return ioredisCommander(client);
   if ("sendCommand" in client && typeof client.sendCommand === "function") {
     if ("masters" in client && "nodeClient" in client && typeof client.nodeClient === "function") return nodeRedisCluster(client as unknown as NodeRedisCluster);
     const node = client;
@@ -90,12 +90,12 @@ const SHAPE =
   "Pass an ioredis Redis or Cluster, a node-redis client (createClient) or cluster (createCluster), or an object with send(args).";
 
 /** ioredis `Redis` or `Cluster` (a `Cluster` has `nodes(role)`). */
-function _ioredis(io: IoRedisLike): RedisCommander {
+function ioredisCommander(io: IoRedisLike): RedisCommander {
   const commander: RedisCommander = { send: (args) => guard(args, () => io.call(args[0] ?? "", ...args.slice(1))) };
   const cluster = io as IoRedisLike & { nodes?: (role: string) => IoRedisLike[]; isCluster?: boolean };
   if (cluster.isCluster === true && typeof cluster.nodes === "function") {
     const nodes = cluster.nodes.bind(cluster);
-    commander.masters = () => Promise.resolve(nodes("master").map((node) => _ioredis(node)));
+    commander.masters = () => Promise.resolve(nodes("master").map((node) => ioredisCommander(node)));
   }
   return commander;
 }

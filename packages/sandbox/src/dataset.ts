@@ -67,7 +67,7 @@ export function generateDataset(seed: number, size: number, creator: { id: strin
       id: String(100_000_000_000_000 + i * 104_729 + Math.floor(rand() * 100_000)),
       captured_at: time,
       compass_angle: Math.round(heading * 100) / 100,
-      geometry: { type: "Point", coordinates: [_round(lon), _round(lat)] },
+      geometry: { type: "Point", coordinates: [round(lon), round(lat)] },
       sequence,
       is_pano: pano,
       width: pano ? 5760 : 4032,
@@ -97,6 +97,6 @@ function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));
 }
 
-function _round(x: number): number {
+function round(x: number): number {
   return Math.round(x * 1e7) / 1e7;
 }

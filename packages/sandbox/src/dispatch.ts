@@ -62,7 +62,7 @@ async function dispatch(deps: DispatchDeps, req: IncomingMessage, res: ServerRes
       ...audit,
       fault: fault?.kind ?? null,
     });
-    deps.logger?.(_line(entry));
+    deps.logger?.(logLine(entry));
   };
 
   for (const f of faults) {
@@ -121,13 +121,13 @@ async function dispatch(deps: DispatchDeps, req: IncomingMessage, res: ServerRes
     response = apiError(api, 404, "Unknown path");
   }
 
-  if (terminal?.kind === "malformed-json") response = _malformed(response);
+  if (terminal?.kind === "malformed-json") response = malformedCopy(response);
   if (terminal?.kind === "reset") {
     req.socket.destroy();
     finish(0, terminal);
     return;
   }
-  _write(res, response);
+  writeResponse(res, response);
   finish(response.status, applied);
 }
 
@@ -143,7 +143,7 @@ function preflight(): SandboxResponse {
   };
 }
 
-function _malformed(response: SandboxResponse): SandboxResponse {
+function malformedCopy(response: SandboxResponse): SandboxResponse {
   const text = typeof response.body === "string" ? response.body : "";
   const cut = text.length > 2 ? text.slice(0, Math.ceil(text.length / 2)) : '{"';
   return {
@@ -153,7 +153,7 @@ function _malformed(response: SandboxResponse): SandboxResponse {
   };
 }
 
-function _write(res: ServerResponse, response: SandboxResponse): void {
+function writeResponse(res: ServerResponse, response: SandboxResponse): void {
   if (res.destroyed || res.writableEnded) return;
   const body = typeof response.body === "string" ? Buffer.from(response.body, "utf8") : response.body;
   res.writeHead(response.status, { ...CORS, ...response.headers, "content-length": String(body.byteLength) });
@@ -177,7 +177,7 @@ async function readBody(req: IncomingMessage): Promise<string | null> {
   return tooLarge ? null : Buffer.concat(chunks).toString("utf8");
 }
 
-function _line(e: LogEntry): string {
+function logLine(e: LogEntry): string {
   const cred = e.credential === "none" ? "" : ` ${e.credential}${e.credentialLocation === null ? "" : `(${e.credentialLocation})`}`;
   const grant = e.grantType === null ? "" : ` grant=${e.grantType}`;
   const fault = e.fault === null ? "" : ` fault=${e.fault}`;

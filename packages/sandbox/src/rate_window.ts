@@ -31,7 +31,7 @@ export class RateWindow {
 
   /** How many requests `shape` would count for `key` at `now` (the weighted estimate may be fractional). */
   usage(key: string, now: number, shape: RateShape, windowMs: number): number {
-    return _count(this.#prune(key, now, windowMs), now, shape, windowMs);
+    return countInWindow(this.#prune(key, now, windowMs), now, shape, windowMs);
   }
 
   /** Forgets every key. */
@@ -47,7 +47,7 @@ export class RateWindow {
   }
 }
 
-function _count(log: readonly number[], at: number, shape: RateShape, windowMs: number): number {
+function countInWindow(log: readonly number[], at: number, shape: RateShape, windowMs: number): number {
   const start = Math.floor(at / windowMs) * windowMs;
   switch (shape) {
     case "sliding-log":
@@ -63,7 +63,7 @@ function _count(log: readonly number[], at: number, shape: RateShape, windowMs: 
 }
 
 function allows(log: readonly number[], at: number, shape: RateShape, limit: number, windowMs: number): boolean {
-  return _count(log, at, shape, windowMs) < limit;
+  return countInWindow(log, at, shape, windowMs) < limit;
 }
 
 /**

@@ -163,13 +163,13 @@ Options:
     mapiqProgress.done(`   ${s.green("✓")} ${done} Mapiq calls answered; app token from 1 client-credentials grant`);
 
     // 5. Summary from the sandbox's request log.
-    _summary(sandbox, say, s, Date.now() - started, (api.coordinator?.refreshCount ?? 0));
+    printSummary(sandbox, say, s, Date.now() - started, (api.coordinator?.refreshCount ?? 0));
     const throttled = sandbox.log.count((e) => e.status === 429 || (e.status === 403 && e.api === "mapillary"));
     return throttled === 0 ? EXIT.ok : EXIT.rateLimited;
   },
 };
 
-function _summary(sandbox: Sandbox, say: (line?: string) => void, s: Style, elapsedMs: number, refreshes: number): void {
+function printSummary(sandbox: Sandbox, say: (line?: string) => void, s: Style, elapsedMs: number, refreshes: number): void {
   const log = sandbox.log;
   const tokenCalls = log.entries((e) => e.grantType !== null);
   const byGrant = new Map<string, number>();

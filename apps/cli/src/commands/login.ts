@@ -83,7 +83,7 @@ http://127.0.0.1:8765/callback as the app's callback URL for the browser login.`
     if ((provider === "oauth2") !== (issuer !== undefined)) {
       throw new CliError(provider === "oauth2" ? "--provider oauth2 needs --issuer URL: the authorization server to discover." : `--issuer is for a generic OAuth 2.0 server, not ${provider}.`, EXIT.usage);
     }
-    const mode = _mode(values);
+    const mode = loginMode(values);
     if (mode === "token" && provider === "oauth2") {
       throw new CliError("--token checks a token with the provider's \"me\" call, which Mapillary v4 and v2 have and a generic OAuth 2.0 server does not.", EXIT.usage);
     }
@@ -172,7 +172,7 @@ http://127.0.0.1:8765/callback as the app's callback URL for the browser login.`
 };
 
 /** Which login: the loopback flow (default), `--paste` or `--token`; the options of one mode are refused with another. */
-function _mode(values: Record<string, string | boolean | undefined>): "loopback" | "paste" | "token" {
+function loginMode(values: Record<string, string | boolean | undefined>): "loopback" | "paste" | "token" {
   const paste = values["paste"] === true;
   const token = values["token"] === true;
   if (paste && token) throw new CliError("--paste and --token are two different logins: pick one.", EXIT.usage);

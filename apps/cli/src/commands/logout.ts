@@ -34,7 +34,7 @@ Options:
       context.err(`No profile ${JSON.stringify(name)}: nothing to do.`);
       return EXIT.ok;
     }
-    const revocation = values["revoke"] === true ? await _revoke(context, record) : undefined;
+    const revocation = values["revoke"] === true ? await revokeRecord(context, record) : undefined;
     await context.store.delete(record.tokenKey);
     await context.profiles.remove(name);
     const check = context.style.green("✓");
@@ -62,7 +62,7 @@ type Revocation =
   | { outcome: "unsupported"; why: string }
   | { outcome: "failed"; endpoint: string; error: unknown };
 
-async function _revoke(context: Context, record: ProfileRecord): Promise<Revocation> {
+async function revokeRecord(context: Context, record: ProfileRecord): Promise<Revocation> {
   const profile = recordProfile(context, record);
   const endpoint = profile.revocationEndpoint;
   if (endpoint === undefined) {

@@ -80,7 +80,7 @@ ${CREDENTIALS}`,
     try {
       body = await api.ky.get(path.replace(/^\//, ""), { signal: context.signal }).json();
     } catch (error) {
-      if (_status(error) === 404) throw notFound(path, error);
+      if (statusOf(error) === 404) throw notFound(path, error);
       throw error;
     }
     context.out(JSON.stringify(body, null, 2));
@@ -89,7 +89,7 @@ ${CREDENTIALS}`,
 };
 
 /** The HTTP status behind an error of the API client (a core `MlyError` or ky's `HTTPError`). */
-function _status(error: unknown): number | undefined {
+function statusOf(error: unknown): number | undefined {
   if (isMlyError(error)) return error.status;
   if (error instanceof HTTPError) return error.response.status;
   return undefined;

@@ -49,7 +49,7 @@ export function mapillaryTokenHandler(state: SandboxState): (ctx: RequestContext
       case "authorization_code":
         return exchangeCode(state, f, clientId, usage);
       case "refresh_token":
-        return _refresh(state, f, clientId, usage);
+        return refreshGrant(state, f, clientId, usage);
       case undefined:
         return badRequest("Missing parameter: grant_type", usage);
       default:
@@ -77,7 +77,7 @@ function exchangeCode(state: SandboxState, f: Map<string, string>, clientId: str
  * - on (seed 001): it is the separate refresh token of the last response, single-use, and an
  *   access token is refused.
  */
-function _refresh(state: SandboxState, f: Map<string, string>, clientId: string, usage: Record<string, string>): SandboxResponse {
+function refreshGrant(state: SandboxState, f: Map<string, string>, clientId: string, usage: Record<string, string>): SandboxResponse {
   const presented = f.get("refresh_token");
   if (presented === undefined) return badRequest("Missing parameter: refresh_token", usage);
   const separate = state.settings.mapillaryRefreshTokens;
