@@ -57,6 +57,24 @@ describe("MemoryTokenStore", () => {
     await fresh.release();
   });
 
+  it("lock: a waiter wakes on the store's clock when the holder's TTL ends: one timer, no polling, no real time", async () => {
+    const clock = createManualClock(0);
+    const store = new MemoryTokenStore({ clock });
+    await store.lock("k", { ttlMs: 1_000 });
+    let taken = false;
+    const waiting = store.lock("k", { ttlMs: 1_000 }).then((lock) => {
+      taken = true;
+      return lock;
+    });
+    expect(clock.pendingTimers()).toBe(1);
+    await clock.tick(999);
+    expect(taken).toBe(false);
+    await clock.tick(1);
+    expect(taken).toBe(true);
+    await (await waiting).release();
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
   it("lock: an abort signal stops the wait", async () => {
     const store = new MemoryTokenStore();
     await store.lock("k", { ttlMs: 10_000 });
