@@ -19,9 +19,13 @@
 //                                  app-only clients, telemetry events; it imports core directly (the
 //                                  `_core.ts` barrel kept for bytes is gone). Next step: move the
 //                                  Mapillary helpers and the one-off clients to subpaths.
-//   fetch with core bundled        13.49 kB (13.28 kB before the envelope parser and the hot path) (core gained the coordinator's token cache, events and
+//   fetch with core bundled        13.69 kB (13.49 kB before issue 13 §3's time port: the clock's
+//                                  timers, deadlineSignal and delay on a clock, which every timeout of
+//                                  fetch now runs on; 13.28 kB before the envelope parser and the hot
+//                                  path) (core gained the coordinator's token cache, events and
 //                                  classifyApiResponse)
-//   ratelimit, its own code        3.08 kB  (target 2.5 kB): readable code, the linked-list LRU key
+//   ratelimit, its own code        3.00 kB  (target 2.5 kB; 3.08 kB before its Scheduler folded into
+//                                  core's Clock): readable code, the linked-list LRU key
 //                                  table, telemetry events (2.80 kB), then issue 14 item 2's allowed
 //                                  path (+0.28 kB): the rules of a key, the permit, the ring-buffer
 //                                  slot log and the linked list as small classes with named methods
@@ -35,7 +39,7 @@ const flow =
 
 module.exports = [
   { name: "@mly/auth-core: code flow + refresh (target 6.0 kB)", path: "packages/auth-core/dist/mod.js", import: flow, gzip: true, limit: "6.42 kB" },
-  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "13.6 kB" },
+  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "13.8 kB" },
   { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "4.15 kB" },
-  { name: "@mly/ratelimit: its own code, @mly/auth-core external", path: "packages/ratelimit/dist/mod.js", import: "*", ignore: ["@mly/auth-core"], gzip: true, limit: "3.11 kB" },
+  { name: "@mly/ratelimit: its own code, @mly/auth-core external", path: "packages/ratelimit/dist/mod.js", import: "*", ignore: ["@mly/auth-core"], gzip: true, limit: "3.03 kB" },
 ];
