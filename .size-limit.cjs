@@ -13,13 +13,13 @@
 //                                  tokenSetToJSON / tokenSetFromJSON, and StorageError gained `field`:
 //                                  +0.17 kB, paid for clarity. Ratchet 6.42 kB (+1 %); the rest of the
 //                                  way to 6.0 kB is outside serialization.
-//   fetch, its own code            4.11 kB  (target 3.5 kB; 3.95 kB before authFetch read each call
-//                                  once into a record and settled pauses through the permits): bounded reads, same-origin redirects,
-//                                  the default (learning) limiter, getDetections, the one-off and
-//                                  app-only clients, telemetry events; it imports core directly (the
-//                                  `_core.ts` barrel kept for bytes is gone). Next step: move the
-//                                  Mapillary helpers and the one-off clients to subpaths.
-//   fetch with core bundled        13.69 kB (13.49 kB before issue 13 §3's time port: the clock's
+//   fetch, its own code            3.41 kB  (target 3.5 kB: met, and the limit): the main entry, since the
+//                                  Mapillary helpers (paging, entities, detections) moved to the
+//                                  `@mly/fetch/mapillary` subpath, measured on its own below (4.12 kB
+//                                  with them). Bounded reads, same-origin redirects, the default
+//                                  (learning) limiter, the one-off and app-only clients, telemetry.
+//   fetch/mapillary, its own code  0.91 kB  (ratchet 0.93 kB).
+//   fetch with core bundled        12.87 kB (13.69 kB with the Mapillary helpers; 13.49 kB before issue 13 §3's time port: the clock's
 //                                  timers, deadlineSignal and delay on a clock, which every timeout of
 //                                  fetch now runs on; 13.28 kB before the envelope parser and the hot
 //                                  path) (core gained the coordinator's token cache, events and
@@ -39,7 +39,8 @@ const flow =
 
 module.exports = [
   { name: "@mly/auth-core: code flow + refresh (target 6.0 kB)", path: "packages/auth-core/dist/mod.js", import: flow, gzip: true, limit: "6.42 kB" },
-  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "13.8 kB" },
-  { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "4.15 kB" },
+  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "13.0 kB" },
+  { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "3.5 kB" },
+  { name: "@mly/fetch/mapillary: its own code, ky and @mly/* external (ratchet)", path: "packages/fetch/dist/mapillary.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "0.93 kB" },
   { name: "@mly/ratelimit: its own code, @mly/auth-core external", path: "packages/ratelimit/dist/mod.js", import: "*", ignore: ["@mly/auth-core"], gzip: true, limit: "3.03 kB" },
 ];

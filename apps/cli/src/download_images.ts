@@ -1,5 +1,6 @@
 import { isMlyError } from "@mly/auth-core";
-import { iterateImages, type ApiClient } from "@mly/fetch";
+import type { ApiClient } from "@mly/fetch";
+import { iterateImages } from "@mly/fetch/mapillary";
 import type { Bbox } from "./bbox.ts";
 import type { ImageWriter } from "./image_writer.ts";
 import type { Progress } from "./progress.ts";

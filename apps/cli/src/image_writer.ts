@@ -1,4 +1,4 @@
-import type { MapillaryImage } from "@mly/fetch";
+import type { MapillaryImage } from "@mly/fetch/mapillary";
 
 /** Output formats of `mly images`. */
 export type ImageFormat = "ndjson" | "geojson";

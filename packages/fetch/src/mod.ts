@@ -24,10 +24,3 @@ export {
   startLogin,
   type LoginContext,
 } from "./login.ts";
-export {
-  getEntity,
-  iterateImages,
-  type IterateImagesOptions,
-  type MapillaryImage,
-} from "./mapillary_images.ts";
-export { getDetections, type GetDetectionsOptions, type MapillaryDetection } from "./mapillary_detections.ts";

@@ -3,7 +3,8 @@
 // started by the Node parent (run.mjs), whose URLs and demo credentials arrive as `config`.
 import { Secret, StateMismatchError, InvalidCallbackError, buildAuthorizationUrl, buildCodeExchange, buildRefresh, createClient, isUsable, mapillaryProfile, mapiqProfile, needsRefresh, parseTokenSet, pkceChallenge, processTokenResponse, readResponse, serializeTokenSet, validateCallback } from "@mly/auth-core";
 import { MemoryTokenStore } from "@mly/auth-core/orchestration";
-import { createApiClient, finishLogin, iterateImages, refreshTokens, startLogin } from "@mly/fetch";
+import { createApiClient, finishLogin, refreshTokens, startLogin } from "@mly/fetch";
+import { iterateImages } from "@mly/fetch/mapillary";
 import { createRateLimiter } from "@mly/ratelimit";
 
 /**

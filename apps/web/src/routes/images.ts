@@ -5,7 +5,7 @@
  * @module
  */
 import { LoginRequiredError, MlyError, RateLimitedError } from "@mly/auth-core";
-import { iterateImages } from "@mly/fetch";
+import { iterateImages } from "@mly/fetch/mapillary";
 import { type Context, Hono } from "hono";
 import { errorPage, type ImageRow, imagesPage } from "../pages.ts";
 import type { UserSession } from "../session.ts";
