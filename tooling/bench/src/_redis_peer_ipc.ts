@@ -19,9 +19,10 @@ export interface PeerWorkerConfig {
   readonly hardLimitMs: number;
 }
 
-/** Start; send nothing granted at or after `endAt` (epoch ms). */
+/** Start at `startAt` (epoch ms, the same instant in every process); send nothing granted at or after `endAt`. */
 export interface PeerWorkerGo {
   readonly type: "go";
+  readonly startAt: number;
   readonly endAt: number;
 }
 

@@ -94,6 +94,9 @@ if (config.contender === "mly") {
 
 send({ type: "ready" });
 const go = await next<PeerWorkerGo>();
+// Every process of every contender starts its load at the same instant, so the measured span is
+// exactly `windows × windowMs` and the quota of that span is known.
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, go.startAt - Date.now())));
 commands = 0;
 let accepted = 0;
 let rejected = 0;

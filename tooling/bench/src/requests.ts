@@ -38,6 +38,7 @@
  * load between rounds cancels out of each ratio; the machine this runs on is shared and busy).
  */
 import { fork } from "node:child_process";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { OAuth2Client, OAuth2Fetch } from "@badgateway/oauth2-client";
 import { formatTokenKey, oauth2Profile, Secret, type ProviderProfile, type TokenSet } from "@mly/auth-core";
@@ -45,10 +46,17 @@ import { MemoryTokenStore, RefreshCoordinator } from "@mly/auth-core/orchestrati
 import { coordinatedTokens, createApiClient, createAuthFetch } from "@mly/fetch";
 import ky from "ky";
 import { allowInsecureRequests, Configuration, fetchProtectedResource } from "openid-client";
+import { createApiServer } from "./_api_server.ts";
 import { goalLine, median, pairedRatio, seededRandom, shuffled, type Goal } from "./stats.ts";
 
-/** Sizes of a run (environment: BENCH_ROUNDS, BENCH_SEQUENTIAL, BENCH_CONCURRENT_PER_WORKER). */
+/** Sizes of a run (environment: BENCH_ROUNDS, BENCH_SEQUENTIAL, BENCH_CONCURRENT_PER_WORKER, BENCH_SERVER). */
 export interface RequestBenchOptions {
+  /**
+   * Where the loopback server runs: `child` (default: a child process, so the CPU time measured is
+   * the client's alone) or `in-process` (the bench's own process: the server's work, the same for
+   * every contender, is then in every CPU and wall figure and pulls every ratio towards 1).
+   */
+  server?: "child" | "in-process";
   /** Rounds; every contender runs one batch per round (default 40). */
   rounds: number;
   /** Requests in one sequential batch (default 50). */
@@ -108,6 +116,16 @@ class Samples {
 
 /** Runs the request bench; returns the printed report. */
 export async function requestBench(options: RequestBenchOptions): Promise<string> {
+  if (options.server === "in-process") {
+    const local = createApiServer(TOKEN);
+    await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
+    try {
+      return await measure(`http://127.0.0.1:${(local.address() as AddressInfo).port}`, options);
+    } finally {
+      local.closeAllConnections();
+      local.close();
+    }
+  }
   const server = fork(fileURLToPath(new URL("server.ts", import.meta.url)), [], {
     env: { ...process.env, BENCH_TOKEN: TOKEN },
     execArgv: ["--conditions=@mly/source", "--import", fileURLToPath(new URL("../../scripts/ts-loader.mjs", import.meta.url))],
@@ -140,7 +158,7 @@ async function measure(base: string, options: RequestBenchOptions): Promise<stri
   }
   if (coordinator.refreshCount !== 0) throw new Error(`the token was refreshed ${coordinator.refreshCount} times: the bench's token should stay fresh`);
   return [
-    `per-request cost: GET + JSON body against a node:http server in a child process on loopback; ${options.rounds} interleaved rounds; µs: median over rounds of each batch's mean per request; ratios: median of the per-round ratios (lower is better). CPU: the client process's CPU time (user + system, all threads); wall: the wall clock`,
+    `per-request cost: GET + JSON body against a node:http server ${options.server === "in-process" ? "in the bench's own process (its work is in every figure)" : "in a child process"} on loopback; ${options.rounds} interleaved rounds; µs: median over rounds of each batch's mean per request; ratios: median of the per-round ratios (lower is better). CPU: the client process's CPU time (user + system, all threads); wall: the wall clock`,
     "",
     ...table(`sequential (batches of ${options.sequential})`, sequential),
     "",
