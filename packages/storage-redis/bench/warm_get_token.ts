@@ -7,7 +7,8 @@
  * Each round makes a new coordinator per store (its in-process cache empty), then runs two
  * batches on it: "first" (the 1,000 calls find nothing in process: they share one store read) and
  * "cached" (1,000 more, answered from the process). A third contender, Redis with `cacheSize: 0`,
- * is the path without the in-process cache (one Redis read per call), for scale. The order of the
+ * keeps no token in process (its concurrent calls still share one read; the next batch reads
+ * again), for scale. The order of the
  * contenders is random per round (seeded), so load on the machine hits all alike. A call's time is
  * from its start (all 1,000 are started in one synchronous loop) to its promise resolving; a
  * batch's p99 is over its 1,000 calls; the printed p99 is the median over rounds (range beside),

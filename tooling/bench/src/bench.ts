@@ -9,6 +9,6 @@ import { requestBench } from "./requests.ts";
 import { scalingBench } from "./scaling.ts";
 
 console.log(`mly bench, Node ${process.version}, ${new Date().toISOString()}\n`);
-console.log(await requestBench(requestOptionsFromEnv()));
+console.log((await requestBench(requestOptionsFromEnv())).report);
 console.log("");
 console.log(await scalingBench({ roundMs: numberFromEnv("BENCH_SCALING_MS", 200), rounds: 5 }));

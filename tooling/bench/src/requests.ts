@@ -114,8 +114,22 @@ class Samples {
   }
 }
 
-/** Runs the request bench; returns the printed report. */
-export async function requestBench(options: RequestBenchOptions): Promise<string> {
+/** One goal of a run: its name, its goal, its CPU-time ratio and its wall-clock ratio. */
+export interface GoalFigure {
+  readonly name: string;
+  readonly goal: Goal;
+  readonly cpu: number;
+  readonly wall: number;
+}
+
+/** The printed report of a run and its goal figures (for a summary over several runs). */
+export interface RequestBenchResult {
+  readonly report: string;
+  readonly goals: readonly GoalFigure[];
+}
+
+/** Runs the request bench; returns the printed report and the goal figures. */
+export async function requestBench(options: RequestBenchOptions): Promise<RequestBenchResult> {
   if (options.server === "in-process") {
     const local = createApiServer(TOKEN);
     await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
@@ -142,7 +156,7 @@ export async function requestBench(options: RequestBenchOptions): Promise<string
   }
 }
 
-async function measure(base: string, options: RequestBenchOptions): Promise<string> {
+async function measure(base: string, options: RequestBenchOptions): Promise<RequestBenchResult> {
   const { contenders, coordinator } = await setUp(base);
   for (const contender of contenders) {
     for (let i = 0; i < 300; i++) await check(contender);
@@ -157,7 +171,8 @@ async function measure(base: string, options: RequestBenchOptions): Promise<stri
     for (const contender of order) concurrent.add(contender.name, await concurrentBatch(contender, options.perWorker));
   }
   if (coordinator.refreshCount !== 0) throw new Error(`the token was refreshed ${coordinator.refreshCount} times: the bench's token should stay fresh`);
-  return [
+  const figures = [...goals("sequential", sequential), ...goals(`${CONCURRENCY} in flight`, concurrent)];
+  const report = [
     `per-request cost: GET + JSON body against a node:http server ${options.server === "in-process" ? "in the bench's own process (its work is in every figure)" : "in a child process"} on loopback; ${options.rounds} interleaved rounds; µs: median over rounds of each batch's mean per request; ratios: median of the per-round ratios (lower is better). CPU: the client process's CPU time (user + system, all threads); wall: the wall clock`,
     "",
     ...table(`sequential (batches of ${options.sequential})`, sequential),
@@ -165,9 +180,9 @@ async function measure(base: string, options: RequestBenchOptions): Promise<stri
     ...table(`${CONCURRENCY} in flight (batches of ${CONCURRENCY * options.perWorker})`, concurrent),
     "",
     "goals (issue 14 item 4), ratio of CPU µs per request in the same run (the wall-clock ratio in parentheses):",
-    ...goals("sequential", sequential),
-    ...goals(`${CONCURRENCY} in flight`, concurrent),
+    ...figures.map((f) => `- ${goalLine(f.name, f.cpu, f.goal)} (wall clock ${f.wall.toFixed(2)}×)`),
   ].join("\n");
+  return { report, goals: figures };
 }
 
 function roundsOf(columns: readonly Column[], name: string): readonly number[] {
@@ -191,13 +206,15 @@ function table(title: string, samples: Samples): string[] {
   ];
 }
 
-function goals(mode: string, samples: Samples): string[] {
+function goals(mode: string, samples: Samples): GoalFigure[] {
   const cpu = samples.columns("cpu");
   const wall = samples.columns("wall");
-  const line = (a: string, b: string, goal: Goal): string => {
-    const wallRatio = pairedRatio(roundsOf(wall, a), roundsOf(wall, b));
-    return `- ${mode}: ${goalLine(`${a} ÷ ${b}`, pairedRatio(roundsOf(cpu, a), roundsOf(cpu, b)), goal)} (wall clock ${wallRatio.toFixed(2)}×)`;
-  };
+  const line = (a: string, b: string, goal: Goal): GoalFigure => ({
+    name: `${mode}: ${a} ÷ ${b}`,
+    goal,
+    cpu: pairedRatio(roundsOf(cpu, a), roundsOf(cpu, b)),
+    wall: pairedRatio(roundsOf(wall, a), roundsOf(wall, b)),
+  });
   return [
     line(MLY_FETCH, BARE_FETCH, { kind: "atMost", limit: 1.05 }),
     line(MLY_FETCH_NO_LIMITER, BARE_FETCH, { kind: "atMost", limit: 1.05 }),
