@@ -7,6 +7,8 @@ export interface PeerWorkerConfig {
   readonly contender: Contender;
   /** The contender's own Redis, shared by its 4 processes. */
   readonly redisUrl: string;
+  /** The contender's key prefix (or bottleneck id) for this shape. */
+  readonly prefix: string;
   readonly limit: number;
   readonly windowMs: number;
   /** The sandbox Mapiq operation every process hammers, its rate-limit key and a token. */
@@ -15,13 +17,14 @@ export interface PeerWorkerConfig {
   readonly token: string;
   /** Concurrent callers inside the process. */
   readonly callers: number;
-  /** The child exits by itself this long after it starts, whatever happens. */
+  /** The child exits by itself this long after this config, whatever happens. */
   readonly hardLimitMs: number;
 }
 
-/** Start; send nothing granted at or after `endAt` (epoch ms). */
+/** Start at `startAt` (epoch ms, the same instant in every process); send nothing granted at or after `endAt`. */
 export interface PeerWorkerGo {
   readonly type: "go";
+  readonly startAt: number;
   readonly endAt: number;
 }
 

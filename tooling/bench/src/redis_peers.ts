@@ -30,6 +30,16 @@ export interface RedisPeersOptions {
 const CONTENDERS: readonly Contender[] = ["mly", "rate-limiter-flexible", "bottleneck reservoir", "bottleneck minTime"];
 const SHAPES: readonly RateShape[] = ["sliding-log", "fixed-window", "weighted"];
 const STARTUP_TIMEOUT_MS = 120_000;
+/** How long after `endAt` the parent waits for a lane's reports before it reports that lane as failed (the workers' own hard end is 2 windows). */
+const REPORT_GRACE_MS = 30_000;
+/** Lead time between "go" and the common start, so every process has the message before the load begins. */
+const START_LEAD_MS = 1000;
+
+const began = Date.now();
+/** Progress on stderr (the table goes to stdout): a slow run shows where it is, a stuck one where it stuck. */
+function progress(line: string): void {
+  console.error(`[${((Date.now() - began) / 1000).toFixed(1)} s] ${line}`);
+}
 
 interface Row {
   readonly shape: RateShape;
@@ -92,26 +102,90 @@ async function commandsRun(redis: Redis): Promise<number> {
   return calls;
 }
 
-/** One contender on one shape: its own sandbox, its own Redis and its processes, connected and waiting. */
+/**
+ * One contender for the whole run: its own Redis and its processes, started once and reused by
+ * every shape (starting a worker, which loads the TypeScript compiler for its sources, is most of
+ * a short run's time on a loaded machine). A process that died (a hard end) is replaced with the
+ * others before the next shape.
+ */
+interface Contestant {
+  readonly contender: Contender;
+  readonly server: RedisServer;
+  readonly stats: Redis;
+  children: ChildProcess[];
+}
+
+/** One contender on one shape: its own sandbox, its processes configured and waiting for "go". */
 interface Lane {
-  run(endAt: number): Promise<Row>;
+  run(startAt: number, endAt: number): Promise<Row>;
   close(): Promise<void>;
 }
 
-async function prepare(shape: RateShape, contender: Contender, options: RedisPeersOptions): Promise<Lane> {
+const alive = (child: ChildProcess): boolean => child.exitCode === null && child.signalCode === null;
+
+function killAll(children: readonly ChildProcess[]): void {
+  for (const child of children) if (alive(child)) child.kill("SIGKILL");
+}
+
+async function spawnWorkers(contender: Contender, count: number): Promise<ChildProcess[]> {
   const children: ChildProcess[] = [];
-  let server: RedisServer | undefined;
+  try {
+    await Promise.all(
+      Array.from({ length: count }, async () => {
+        const child = fork(new URL("_redis_peer_worker.ts", import.meta.url), [], {
+          execArgv: ["--import", new URL("../../scripts/ts-loader.mjs", import.meta.url).href, "--conditions=@mly/source"],
+          stdio: ["ignore", "inherit", "inherit", "ipc"],
+        });
+        children.push(child);
+        child.once("exit", (code, signal) => {
+          if (code !== 0 && signal !== "SIGKILL") console.error(`${contender}: a process exited early (${String(code ?? signal)})`);
+        });
+        await nextMessage(child, "hello", STARTUP_TIMEOUT_MS);
+      }),
+    );
+    return children;
+  } catch (error) {
+    killAll(children);
+    throw error;
+  }
+}
+
+async function startContestant(contender: Contender, options: RedisPeersOptions): Promise<Contestant> {
+  const started = Date.now();
+  const server = await startRedisServer();
+  const stats = new Redis(server.url, { maxRetriesPerRequest: 1 });
+  try {
+    const children = await spawnWorkers(contender, options.processes);
+    progress(`${contender}: ${options.processes} processes started in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return { contender, server, stats, children };
+  } catch (error) {
+    stats.disconnect();
+    await server.stop("SIGKILL");
+    throw error;
+  }
+}
+
+async function stopContestant(contestant: Contestant): Promise<void> {
+  killAll(contestant.children);
+  contestant.stats.disconnect();
+  await contestant.server.stop("SIGKILL");
+}
+
+async function prepare(shape: RateShape, contestant: Contestant, options: RedisPeersOptions): Promise<Lane> {
+  const { contender, stats: redis } = contestant;
   let sandbox: Sandbox | undefined;
-  let stats: Redis | undefined;
   const close = async (): Promise<void> => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    stats?.disconnect();
     await sandbox?.close();
-    await server?.stop("SIGKILL");
   };
   try {
-    server = await startRedisServer();
-    stats = new Redis(server.url, { maxRetriesPerRequest: 1 });
+    if (!contestant.children.every(alive)) {
+      killAll(contestant.children);
+      contestant.children = await spawnWorkers(contender, options.processes);
+      progress(`${contender}: processes restarted for ${shape}`);
+    }
+    const children = contestant.children;
+    // A clean Redis for every shape (the previous shape's keys, queues and reservations gone).
+    await redis.flushall();
     const { limit, windowMs } = options;
     const box = await startSandbox({ datasetSize: 10, settings: { mapiqRateLimit: { limit, windowMs, shape } } });
     sandbox = box;
@@ -120,7 +194,8 @@ async function prepare(shape: RateShape, contender: Contender, options: RedisPee
     const config: PeerWorkerConfig = {
       type: "config",
       contender,
-      redisUrl: server.url,
+      redisUrl: contestant.server.url,
+      prefix: `bench-${shape}`,
       limit,
       windowMs,
       url,
@@ -130,28 +205,18 @@ async function prepare(shape: RateShape, contender: Contender, options: RedisPee
       hardLimitMs: 2 * STARTUP_TIMEOUT_MS + options.windows * windowMs * 4,
     };
     await Promise.all(
-      Array.from({ length: options.processes }, async () => {
-        const child = fork(new URL("_redis_peer_worker.ts", import.meta.url), [], {
-          execArgv: ["--import", new URL("../../scripts/ts-loader.mjs", import.meta.url).href, "--conditions=@mly/source"],
-          stdio: ["ignore", "inherit", "inherit", "ipc"],
-        });
-        children.push(child);
-        child.once("exit", (code, signal) => {
-          if (code !== 0 && signal !== "SIGKILL") console.error(`${contender} on ${shape}: a process exited early (${String(code ?? signal)})`);
-        });
-        await nextMessage(child, "hello", STARTUP_TIMEOUT_MS);
+      children.map(async (child) => {
         const ready = nextMessage(child, "ready", STARTUP_TIMEOUT_MS);
         child.send(config);
         await ready;
       }),
     );
-    const redis = stats;
     return {
       close,
-      run: async (endAt) => {
+      run: async (startAt, endAt) => {
         const before = await commandsRun(redis);
-        const done = children.map((child) => nextMessage(child, "done", endAt - Date.now() + 60_000));
-        for (const child of children) child.send({ type: "go", endAt });
+        const done = children.map((child) => nextMessage(child, "done", endAt - Date.now() + REPORT_GRACE_MS));
+        for (const child of children) child.send({ type: "go", startAt, endAt });
         const reports = await Promise.all(done);
         const after = await commandsRun(redis);
         const entries = box.log.entries({ method: "GET", path: new URL(url).pathname });
@@ -183,6 +248,8 @@ async function prepare(shape: RateShape, contender: Contender, options: RedisPee
       },
     };
   } catch (error) {
+    // A process that did not answer may be stuck in its contender: the next shape starts new ones.
+    killAll(contestant.children);
     await close();
     throw error;
   }
@@ -200,18 +267,48 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
  */
 export async function redisPeersBench(options: RedisPeersOptions): Promise<string> {
   const rows: Row[] = [];
-  for (const shape of SHAPES) {
-    const lanes: Lane[] = [];
-    try {
-      for (const contender of CONTENDERS) lanes.push(await prepare(shape, contender, options));
-      const endAt = Date.now() + 500 + options.windows * options.windowMs;
-      rows.push(...(await Promise.all(lanes.map((lane) => lane.run(endAt)))));
-    } finally {
-      await Promise.all(lanes.map((lane) => lane.close()));
+  const failures: string[] = [];
+  const contestants: Contestant[] = [];
+  try {
+    // A contender that cannot start (or report, below) is reported as failed, not waited for:
+    // every wait of the run is bounded, so the run ends and prints what it measured.
+    for (const contender of CONTENDERS) {
+      try {
+        contestants.push(await startContestant(contender, options));
+      } catch (error) {
+        failures.push(`${contender}: did not start: ${String(error)}`);
+        progress(failures.at(-1) ?? "");
+      }
     }
+    for (const shape of SHAPES) {
+      const lanes: { contender: Contender; lane: Lane }[] = [];
+      try {
+        for (const contestant of contestants) {
+          try {
+            lanes.push({ contender: contestant.contender, lane: await prepare(shape, contestant, options) });
+          } catch (error) {
+            failures.push(`${shape} / ${contestant.contender}: not ready: ${String(error)}`);
+            progress(failures.at(-1) ?? "");
+          }
+        }
+        const startAt = Date.now() + START_LEAD_MS;
+        const endAt = startAt + options.windows * options.windowMs;
+        progress(`${shape}: load from ${lanes.length} contenders for ${options.windows} windows (${(endAt - startAt) / 1000} s)`);
+        const settled = await Promise.allSettled(lanes.map(({ lane }) => lane.run(startAt, endAt)));
+        settled.forEach((result, i) => {
+          if (result.status === "fulfilled") rows.push(result.value);
+          else failures.push(`${shape} / ${lanes[i]?.contender ?? "?"}: no report: ${String(result.reason)}`);
+        });
+        progress(`${shape}: done`);
+      } finally {
+        await Promise.all(lanes.map(({ lane }) => lane.close()));
+      }
+    }
+  } finally {
+    await Promise.all(contestants.map(stopContestant));
   }
   const lines = [
-    `shared limiter: the sandbox's Mapiq emulator at ${options.limit} per ${options.windowMs / 1000} s, ${options.windows} windows of saturating demand from ${options.processes} OS processes × ${options.callersPerProcess} callers per contender, every contender on its own Redis and sandbox, all at the same time; 429s and share from the sandbox's log; wait: from asking the limiter to being let through; commands: sent to Redis by the processes (ioredis sendCommand counted), calls inside Lua: the server's INFO commandstats less those`,
+    `shared limiter: the sandbox's Mapiq emulator at ${options.limit} per ${options.windowMs / 1000} s, ${options.windows} windows of saturating demand from ${options.processes} OS processes × ${options.callersPerProcess} callers per contender, every contender on its own Redis and sandbox, all started at one instant and stopped ${options.windows * options.windowMs / 1000} s later; 429s and share from the sandbox's log (share: accepted ÷ ${options.limit} × ${options.windows}; the span is not aligned to a fixed server window, so it straddles ${options.windows + 1} of them and a limiter that bursts at window edges can pass 100 % there); wait: from asking the limiter to being let through; commands: sent to Redis by the processes (ioredis sendCommand counted), calls inside Lua: the server's INFO commandstats less those`,
     "",
     "| server shape | contender | 429s | accepted | share of quota | p50 wait | p99 wait | p99 / p50 | commands sent per request | calls inside Lua per request |",
     "|---|---|---|---|---|---|---|---|---|---|",
@@ -219,17 +316,20 @@ export async function redisPeersBench(options: RedisPeersOptions): Promise<strin
       (r) =>
         `| ${r.shape} | ${r.contender} | ${r.rejected} | ${r.accepted} / ${options.limit * options.windows} | ${(r.share * 100).toFixed(1)} % | ${seconds(r.p50)} | ${seconds(r.p99)} | ${(r.p99 / r.p50).toFixed(2)} | ${r.commandsPerRequest.toFixed(2)} | ${r.luaCallsPerRequest.toFixed(1)} |`,
     ),
+    ...failures.map((failure) => `| ${failure} |`),
     "",
     "goals (issue 14 goal 1), mly in each shape, and its ratio to each peer in the same run:",
   ];
   for (const shape of SHAPES) {
-    const of = (contender: Contender): Row => {
-      const row = rows.find((r) => r.shape === shape && r.contender === contender);
-      if (row === undefined) throw new Error(`no row for ${contender} on ${shape}`);
-      return row;
-    };
+    const of = (contender: Contender): Row | undefined => rows.find((r) => r.shape === shape && r.contender === contender);
     const mly = of("mly");
-    const peers = CONTENDERS.filter((c) => c !== "mly").map(of);
+    if (mly === undefined) {
+      lines.push(`- ${shape}: mly has no row (see the failures above), no goal line`);
+      continue;
+    }
+    const peers = CONTENDERS.filter((c) => c !== "mly")
+      .map(of)
+      .filter((row): row is Row => row !== undefined);
     const versus = (value: (r: Row) => number): string => peers.map((p) => `÷ ${p.contender} ${(value(mly) / value(p)).toFixed(2)}`).join(", ");
     const shareGoal = shape === "sliding-log" ? 0.98 : 0.99;
     const verdict = (met: boolean, missed: string): string => (met ? "met" : `missed by ${missed}`);

@@ -38,6 +38,7 @@
  * load between rounds cancels out of each ratio; the machine this runs on is shared and busy).
  */
 import { fork } from "node:child_process";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { OAuth2Client, OAuth2Fetch } from "@badgateway/oauth2-client";
 import { formatTokenKey, oauth2Profile, Secret, type ProviderProfile, type TokenSet } from "@mly/auth-core";
@@ -45,10 +46,17 @@ import { MemoryTokenStore, RefreshCoordinator } from "@mly/auth-core/orchestrati
 import { coordinatedTokens, createApiClient, createAuthFetch } from "@mly/fetch";
 import ky from "ky";
 import { allowInsecureRequests, Configuration, fetchProtectedResource } from "openid-client";
+import { createApiServer } from "./_api_server.ts";
 import { goalLine, median, pairedRatio, seededRandom, shuffled, type Goal } from "./stats.ts";
 
-/** Sizes of a run (environment: BENCH_ROUNDS, BENCH_SEQUENTIAL, BENCH_CONCURRENT_PER_WORKER). */
+/** Sizes of a run (environment: BENCH_ROUNDS, BENCH_SEQUENTIAL, BENCH_CONCURRENT_PER_WORKER, BENCH_SERVER). */
 export interface RequestBenchOptions {
+  /**
+   * Where the loopback server runs: `child` (default: a child process, so the CPU time measured is
+   * the client's alone) or `in-process` (the bench's own process: the server's work, the same for
+   * every contender, is then in every CPU and wall figure and pulls every ratio towards 1).
+   */
+  server?: "child" | "in-process";
   /** Rounds; every contender runs one batch per round (default 40). */
   rounds: number;
   /** Requests in one sequential batch (default 50). */
@@ -106,8 +114,32 @@ class Samples {
   }
 }
 
-/** Runs the request bench; returns the printed report. */
-export async function requestBench(options: RequestBenchOptions): Promise<string> {
+/** One goal of a run: its name, its goal, its CPU-time ratio and its wall-clock ratio. */
+export interface GoalFigure {
+  readonly name: string;
+  readonly goal: Goal;
+  readonly cpu: number;
+  readonly wall: number;
+}
+
+/** The printed report of a run and its goal figures (for a summary over several runs). */
+export interface RequestBenchResult {
+  readonly report: string;
+  readonly goals: readonly GoalFigure[];
+}
+
+/** Runs the request bench; returns the printed report and the goal figures. */
+export async function requestBench(options: RequestBenchOptions): Promise<RequestBenchResult> {
+  if (options.server === "in-process") {
+    const local = createApiServer(TOKEN);
+    await new Promise<void>((resolve) => local.listen(0, "127.0.0.1", resolve));
+    try {
+      return await measure(`http://127.0.0.1:${(local.address() as AddressInfo).port}`, options);
+    } finally {
+      local.closeAllConnections();
+      local.close();
+    }
+  }
   const server = fork(fileURLToPath(new URL("server.ts", import.meta.url)), [], {
     env: { ...process.env, BENCH_TOKEN: TOKEN },
     execArgv: ["--conditions=@mly/source", "--import", fileURLToPath(new URL("../../scripts/ts-loader.mjs", import.meta.url))],
@@ -124,7 +156,7 @@ export async function requestBench(options: RequestBenchOptions): Promise<string
   }
 }
 
-async function measure(base: string, options: RequestBenchOptions): Promise<string> {
+async function measure(base: string, options: RequestBenchOptions): Promise<RequestBenchResult> {
   const { contenders, coordinator } = await setUp(base);
   for (const contender of contenders) {
     for (let i = 0; i < 300; i++) await check(contender);
@@ -139,17 +171,18 @@ async function measure(base: string, options: RequestBenchOptions): Promise<stri
     for (const contender of order) concurrent.add(contender.name, await concurrentBatch(contender, options.perWorker));
   }
   if (coordinator.refreshCount !== 0) throw new Error(`the token was refreshed ${coordinator.refreshCount} times: the bench's token should stay fresh`);
-  return [
-    `per-request cost: GET + JSON body against a node:http server in a child process on loopback; ${options.rounds} interleaved rounds; µs: median over rounds of each batch's mean per request; ratios: median of the per-round ratios (lower is better). CPU: the client process's CPU time (user + system, all threads); wall: the wall clock`,
+  const figures = [...goals("sequential", sequential), ...goals(`${CONCURRENCY} in flight`, concurrent)];
+  const report = [
+    `per-request cost: GET + JSON body against a node:http server ${options.server === "in-process" ? "in the bench's own process (its work is in every figure)" : "in a child process"} on loopback; ${options.rounds} interleaved rounds; µs: median over rounds of each batch's mean per request; ratios: median of the per-round ratios (lower is better). CPU: the client process's CPU time (user + system, all threads); wall: the wall clock`,
     "",
     ...table(`sequential (batches of ${options.sequential})`, sequential),
     "",
     ...table(`${CONCURRENCY} in flight (batches of ${CONCURRENCY * options.perWorker})`, concurrent),
     "",
     "goals (issue 14 item 4), ratio of CPU µs per request in the same run (the wall-clock ratio in parentheses):",
-    ...goals("sequential", sequential),
-    ...goals(`${CONCURRENCY} in flight`, concurrent),
+    ...figures.map((f) => `- ${goalLine(f.name, f.cpu, f.goal)} (wall clock ${f.wall.toFixed(2)}×)`),
   ].join("\n");
+  return { report, goals: figures };
 }
 
 function roundsOf(columns: readonly Column[], name: string): readonly number[] {
@@ -173,13 +206,15 @@ function table(title: string, samples: Samples): string[] {
   ];
 }
 
-function goals(mode: string, samples: Samples): string[] {
+function goals(mode: string, samples: Samples): GoalFigure[] {
   const cpu = samples.columns("cpu");
   const wall = samples.columns("wall");
-  const line = (a: string, b: string, goal: Goal): string => {
-    const wallRatio = pairedRatio(roundsOf(wall, a), roundsOf(wall, b));
-    return `- ${mode}: ${goalLine(`${a} ÷ ${b}`, pairedRatio(roundsOf(cpu, a), roundsOf(cpu, b)), goal)} (wall clock ${wallRatio.toFixed(2)}×)`;
-  };
+  const line = (a: string, b: string, goal: Goal): GoalFigure => ({
+    name: `${mode}: ${a} ÷ ${b}`,
+    goal,
+    cpu: pairedRatio(roundsOf(cpu, a), roundsOf(cpu, b)),
+    wall: pairedRatio(roundsOf(wall, a), roundsOf(wall, b)),
+  });
   return [
     line(MLY_FETCH, BARE_FETCH, { kind: "atMost", limit: 1.05 }),
     line(MLY_FETCH_NO_LIMITER, BARE_FETCH, { kind: "atMost", limit: 1.05 }),
