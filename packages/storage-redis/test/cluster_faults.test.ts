@@ -4,7 +4,8 @@
 // (ioredis `Cluster` or node-redis `createCluster`): token writers on a RedisTokenStore, and callers
 // of the sandbox's Mapiq API (20 per window) through a shared RedisRateLimiter. With both clients:
 // callers see only BackendUnavailableError while it lasts, every acknowledged token is still
-// readable after, the sandbox sees 0 × 429, and calls succeed again. The figures (errors seen,
+// readable after, the sandbox sees 0 × 429, and calls of both kinds (token writes, and API calls
+// through the limiter) succeed again within GIVE_UP_MS. The figures (errors seen,
 // recovery time against the node timeout) are printed: a time bound is not asserted (a busy machine
 // must not turn it red).
 import { BackendUnavailableError, formatTokenKey, mapiqProfile } from "@mly/auth-core";
@@ -55,11 +56,17 @@ afterAll(async () => {
 
 type Fault = "kill -9 the master" | "CLUSTER FAILOVER on its replica" | "DEBUG SLEEP on the master";
 
+/** The two kinds of calls of the load: token writes (RedisTokenStore), API calls (through the RedisRateLimiter). */
+const KINDS = ["token", "api"] as const;
+type Kind = (typeof KINDS)[number];
+
 interface Outcome {
   errors: Map<string, number>;
   lost: number;
   rejected: number;
   recoveryMs: number;
+  /** Kinds of calls with no success since the fault's last error (or since the fault) when the load stopped. */
+  stalled: Kind[];
 }
 
 /** `count` token keys (and a limiter prefix) whose slots the same master serves. */
@@ -157,16 +164,22 @@ async function underFaultOn(cluster: RedisClusterProcesses, kind: "ioredis" | "n
 
   const errors = new Map<string, number>();
   let lastError = 0;
-  let firstSuccessAfterError = 0;
+  let faultAt = 0;
+  /** Per kind: the first success since the fault and since the last error (0: none yet). */
+  const okSince: Record<Kind, number> = { token: 0, api: 0 };
+  let watching = true;
   for (const child of load) {
     child.onLine = (line: string): void => {
-      if (line.startsWith("err ")) {
-        const name = line.slice(4);
-        errors.set(name, (errors.get(name) ?? 0) + 1);
+      const [word, kind, ...rest] = line.split(" ");
+      if (word === "err" && (kind === "token" || kind === "api")) {
+        const name = rest.join(" ");
+        errors.set(name, (errors.get(name) ?? 0) + 1); // every error counts, until the child exits
+        if (!watching) return; // recovery is judged on what happened until "stop"
         lastError = Date.now();
-        firstSuccessAfterError = 0;
-      } else if (line === "ok" && lastError > 0 && firstSuccessAfterError === 0) {
-        firstSuccessAfterError = Date.now();
+        okSince.token = 0;
+        okSince.api = 0;
+      } else if (word === "ok" && (kind === "token" || kind === "api") && faultAt > 0 && okSince[kind] === 0) {
+        okSince[kind] = Date.now();
       }
     };
   }
@@ -175,19 +188,23 @@ async function underFaultOn(cluster: RedisClusterProcesses, kind: "ioredis" | "n
   const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
   await pause(STEADY_MS);
-  const faultAt = Date.now();
+  faultAt = Date.now();
   if (fault === "kill -9 the master") process.kill(pidOf(cluster, target.master), "SIGKILL");
   else if (fault === "CLUSTER FAILOVER on its replica") await clusterNodeCommand(replica, ["CLUSTER", "FAILOVER"]);
   else void clusterNodeCommand(target.master, ["DEBUG", "SLEEP", String((NODE_TIMEOUT_MS + 1500) / 1000)]).catch(() => undefined);
-  // Load goes on past the node timeout, then until calls have succeeded again for STEADY_MS (or GIVE_UP_MS passed).
+  // Load goes on past the node timeout, then until both kinds of calls have succeeded again and no
+  // call failed for STEADY_MS (or GIVE_UP_MS passed). A kind whose calls neither fail nor succeed (a
+  // limiter that holds its callers) is not healthy.
   const deadline = faultAt + GIVE_UP_MS;
   for (;;) {
     await pause(50);
     const now = Date.now();
     const observed = now - faultAt > NODE_TIMEOUT_MS + 2_000;
-    const healthy = now - lastError > STEADY_MS && (lastError === 0 || firstSuccessAfterError > 0);
+    const healthy = now - lastError > STEADY_MS && KINDS.every((kind) => okSince[kind] > 0);
     if ((observed && healthy) || now > deadline) break;
   }
+  watching = false;
+  const stalled = KINDS.filter((kind) => okSince[kind] === 0);
   for (const child of load) child.process.stdin?.write("stop\n");
   const reports = await Promise.all(load.map(async (child) => JSON.parse(await child.waitFor((line) => line.startsWith("{"), 60_000)) as FaultLoadReport));
   await Promise.all(load.map((child) => child.exited));
@@ -205,13 +222,13 @@ async function underFaultOn(cluster: RedisClusterProcesses, kind: "ioredis" | "n
   }
   const entries = sandbox.log.entries({ method: "GET", path }).slice(logBefore);
   const rejected = entries.filter((entry) => entry.status === 429).length;
-  const recoveryMs = lastError === 0 ? 0 : firstSuccessAfterError > 0 ? firstSuccessAfterError - faultAt : Number.NaN;
+  const recoveryMs = stalled.length > 0 ? Number.NaN : lastError === 0 ? 0 : Math.max(...KINDS.map((kind) => okSince[kind])) - faultAt;
   console.log(
     `cluster fault [${kind}] ${fault}, ${PROCESSES} processes: errors ${JSON.stringify(Object.fromEntries(errors))}, calls succeed again ${recoveryMs} ms after the fault ` +
-      `(node timeout ${NODE_TIMEOUT_MS} ms), acknowledged tokens lost ${lost} of ${keys} keys, sandbox 429s ${rejected}, 200s ${entries.length - rejected}`,
+      `(node timeout ${NODE_TIMEOUT_MS} ms)${stalled.length > 0 ? `, no success since the last error: ${stalled.join(", ")}` : ""}, acknowledged tokens lost ${lost} of ${keys} keys, sandbox 429s ${rejected}, 200s ${entries.length - rejected}`,
   );
   expect(reports.reduce((sum, report) => sum + report.rejected, 0)).toBe(rejected);
-  return { errors, lost, rejected, recoveryMs };
+  return { errors, lost, rejected, recoveryMs, stalled };
 }
 
 describe.skipIf(!hasBinary)("Redis Cluster faults under load (own private cluster per test)", () => {
@@ -222,6 +239,7 @@ describe.skipIf(!hasBinary)("Redis Cluster faults under load (own private cluste
         expect([...outcome.errors.keys()].filter((name) => name !== "BackendUnavailableError")).toEqual([]);
         expect(outcome.lost).toBe(0);
         expect(outcome.rejected).toBe(0);
+        expect(outcome.stalled).toEqual([]);
         expect(Number.isFinite(outcome.recoveryMs)).toBe(true);
       }, 150_000);
     }

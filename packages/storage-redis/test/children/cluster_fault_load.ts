@@ -2,10 +2,13 @@
 // It opens its own cluster client (ioredis `Cluster` or node-redis `createCluster`), prints "ready",
 // and on "go" runs token writers (set then get, each set numbered) on its keys through a
 // RedisTokenStore, and callers of the sandbox's Mapiq API through a shared RedisRateLimiter. While
-// it runs it prints "err <name>" for every failed call and "ok" for a call that succeeds (at once
-// after an error, else at most every 50 ms), so the parent sees when calls work again. On "stop"
-// it prints its JSON report (`FaultLoadReport`) and exits.
-import { BackendUnavailableError, type TokenSet } from "@mly/auth-core";
+// it prints "err <kind> <name>" for every failed call and "ok <kind>" for a call that succeeds (at
+// once after an error, else at most every 50 ms per kind), `kind` being "token" (a writer) or "api"
+// (a caller), so the parent sees when each kind of call works again. On "stop" it prints its JSON
+// report (`FaultLoadReport`) and exits: every call of the load is bounded (the store's and the
+// limiter's `timeoutMs`, the fetch's timeout) and a caller waiting in the limiter gives up at "stop",
+// so the report comes within seconds whatever state Redis is in.
+import { AbortedError, BackendUnavailableError, type TokenSet } from "@mly/auth-core";
 import type { RedisClientLike } from "@mly/redis-script";
 import { sampleTokenSet } from "@mly/auth-core/testing";
 import { Cluster } from "ioredis";
@@ -48,23 +51,26 @@ const errors: Record<string, number> = {};
 const acked: Record<string, number> = {};
 let accepted = 0;
 let rejected = 0;
-let failing = false;
-let lastOkPrinted = 0;
+type Kind = "token" | "api";
+const failing: Record<Kind, boolean> = { token: false, api: false };
+const lastOkPrinted: Record<Kind, number> = { token: 0, api: 0 };
 let stopping = false;
+/** Aborted at "stop": a caller waiting for its turn in the limiter gives up then. */
+const stopped = new AbortController();
 
-function noteError(error: unknown): void {
+function noteError(kind: Kind, error: unknown): void {
   const name = error instanceof BackendUnavailableError ? "BackendUnavailableError" : `${(error as Error).name}: ${(error as Error).message}`;
   errors[name] = (errors[name] ?? 0) + 1;
-  failing = true;
-  process.stdout.write(`err ${name}\n`);
+  failing[kind] = true;
+  process.stdout.write(`err ${kind} ${name}\n`);
 }
 
-function noteSuccess(): void {
+function noteSuccess(kind: Kind): void {
   const now = Date.now();
-  if (failing || now - lastOkPrinted >= 50) {
-    process.stdout.write("ok\n");
-    lastOkPrinted = now;
-    failing = false;
+  if (failing[kind] || now - lastOkPrinted[kind] >= 50) {
+    process.stdout.write(`ok ${kind}\n`);
+    lastOkPrinted[kind] = now;
+    failing[kind] = false;
   }
 }
 
@@ -79,9 +85,9 @@ async function writer(key: string): Promise<void> {
       await store.set(key, tokens);
       acked[key] = Math.max(acked[key] ?? 0, seq);
       await store.get(key);
-      noteSuccess();
+      noteSuccess("token");
     } catch (error) {
-      noteError(error);
+      noteError("token", error);
       await pause(20);
     }
   }
@@ -90,16 +96,17 @@ async function writer(key: string): Promise<void> {
 async function caller(): Promise<void> {
   while (!stopping) {
     try {
-      const permit = await limiter.acquire(config.routeKey);
+      const permit = await limiter.acquire(config.routeKey, { signal: stopped.signal });
       // Bounded, like every call of the load: a call that never ends would keep this child from reporting.
       const response = await fetch(config.url, { headers: { authorization: `Bearer ${config.token}` }, signal: AbortSignal.timeout(10_000) });
       await response.arrayBuffer();
       if (response.status === 429) rejected += 1;
       else accepted += 1;
       await permit.settle({ status: response.status });
-      noteSuccess();
+      noteSuccess("api");
     } catch (error) {
-      noteError(error);
+      if (stopped.signal.aborted && error instanceof AbortedError) break; // told to stop while waiting for a turn
+      noteError("api", error);
       await pause(20);
     }
   }
@@ -116,6 +123,7 @@ const load = Promise.all([
 ]);
 await stop;
 stopping = true;
+stopped.abort();
 await load;
 const report: FaultLoadReport = { errors, acked, accepted, rejected };
 process.stdout.write(`${JSON.stringify(report)}\n`);
