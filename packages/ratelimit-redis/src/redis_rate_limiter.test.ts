@@ -244,6 +244,31 @@ describe.skipIf(target === undefined)("RedisRateLimiter against a real Redis", (
     expect(await redis.zcard(rl.redisKeys(other)[1])).toBe(0);
   });
 
+  it("an acquire that timed out but ran once Redis was back leaves no reservation behind: a stall does not hold the key for the lease", async () => {
+    const redis = client();
+    // A stalled Redis: every command is held, then sent in order once it is back (a client's offline
+    // queue during a failover, or a server working through its input after a DEBUG SLEEP).
+    let held: (() => void)[] | undefined = [];
+    const stalled = {
+      send: (args: readonly string[]): Promise<unknown> => {
+        const send = (): Promise<unknown> => redis.call(args[0] ?? "", ...args.slice(1));
+        const queue = held;
+        if (queue === undefined) return send();
+        return new Promise((resolve, reject) => queue.push(() => { send().then(resolve, reject); }));
+      },
+    };
+    const rl = new RedisRateLimiter({ client: stalled, limit: 3, windowMs: 500, prefix: PREFIX, timeoutMs: 100 });
+    const key = uniqueKey("stall");
+    for (let i = 0; i < 5; i += 1) await expect(rl.acquire(key)).rejects.toBeInstanceOf(BackendUnavailableError);
+    const queue = held;
+    held = undefined;
+    for (const run of queue) run();
+    await redis.ping(); // answered after everything the stall held (one connection, in order)
+    expect(await redis.zcard(rl.redisKeys(key)[1])).toBe(0);
+    // Else 5 reservations nobody uses (more than the limit) would hold every caller for their 60 s lease.
+    await (await rl.acquire(key, { signal: AbortSignal.timeout(15_000) })).settle({ status: 200 });
+  });
+
   it("works through a node-redis-shaped client (sendCommand)", async () => {
     const redis = client();
     const rl = new RedisRateLimiter({ client: { sendCommand: (args) => redis.call(args[0] ?? "", ...args.slice(1)) }, limit: 2, windowMs: 100, prefix: PREFIX });

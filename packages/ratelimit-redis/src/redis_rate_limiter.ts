@@ -325,6 +325,7 @@ export class RedisRateLimiter implements RateLimiter {
     try {
       reservation = readReservation(id, (await this.#eval(key, ["acquire", ...args])) as Reply);
     } catch (error) {
+      this.#forget(key, id, error);
       return this.#fallbackAcquire(key, signal, wait, error);
     }
     this.#heard(key, reservation.epoch);
@@ -345,7 +346,7 @@ export class RedisRateLimiter implements RateLimiter {
       try {
         reply = (await this.#eval(key, ["confirm", ...args, String(reservation.epoch)])) as Reply;
       } catch (error) {
-        // The reservation stays counted until its lease runs out: never too many.
+        this.#forget(key, id, error);
         return this.#fallbackAcquire(key, signal, wait, error);
       }
       const kind = Number(reply[0]);
@@ -377,6 +378,24 @@ export class RedisRateLimiter implements RateLimiter {
       throw new AbortedError("The rate-limit wait was aborted by the caller.", { cause: signal.reason });
     }
     return permit;
+  }
+
+  /**
+   * An acquire or confirm of `id` got no answer in time, and its caller is told so: nobody will
+   * use, settle or cancel that reservation. A client with an offline queue (or a Redis that was
+   * only stalled, e.g. DEBUG SLEEP or a long fork) may still run the command once Redis is back,
+   * leaving a reservation pending until its lease (`settleTimeoutMs`) runs out; `limit` of them
+   * hold the key shut for every process that long. So a cancel is queued right behind it on the
+   * same client (plain EVAL, as a promoted replica has no script cache), not time-bounded, its
+   * outcome ignored: it removes the reservation if the command ran, and nothing otherwise.
+   */
+  #forget(key: string, id: string, error: unknown): void {
+    if (!(error instanceof BackendUnavailableError)) return;
+    try {
+      this.#redis.send(["EVAL", LIMITER_SCRIPT.source, "4", ...this.redisKeys(key), "cancel", id, "-1", "-1"]).catch(() => undefined);
+    } catch {
+      // a client that cannot even queue the command: the lease covers the reservation
+    }
   }
 
   /** Redis failed: the local fallback limiter takes over if there is one; else the error is thrown. */
