@@ -45,7 +45,8 @@ const DEFAULT_FIELDS: readonly string[] = ["id", "value", "created_at"];
  * @example
  * ```ts
  * import { mapillary } from "@mly/auth-core";
- * import { createApiClient, getDetections } from "@mly/fetch";
+ * import { createApiClient } from "@mly/fetch";
+ * import { getDetections } from "@mly/fetch/mapillary";
  *
  * const api = createApiClient({ profile: mapillary, client: { clientId: "1234", clientToken: "MLY|…" }, useClientToken: true });
  * const detections = await getDetections(api.ky, "169979785061521", { fields: ["id", "value", "created_at"] });

@@ -32,7 +32,8 @@ export interface IterateImagesOptions {
  * @example
  * ```ts
  * import { mapillary } from "@mly/auth-core";
- * import { createApiClient, iterateImages } from "@mly/fetch";
+ * import { createApiClient } from "@mly/fetch";
+ * import { iterateImages } from "@mly/fetch/mapillary";
  *
  * const api = createApiClient({ profile: mapillary, client: { clientId: "1234", clientToken: "MLY|…" }, useClientToken: true });
  * for await (const image of iterateImages(api.ky, { bbox: [13.0, 52.5, 13.1, 52.6], fields: ["id", "captured_at"], limit: 500 })) {
@@ -65,7 +66,7 @@ export async function* iterateImages(api: KyInstance, options: IterateImagesOpti
  *
  * @example
  * ```ts
- * import { getEntity } from "@mly/fetch";
+ * import { getEntity } from "@mly/fetch/mapillary";
  * import type { KyInstance } from "ky";
  *
  * declare const api: KyInstance;
