@@ -15,6 +15,7 @@ import { startRedisServer, type RedisServer } from "@mly/redis-test";
 import { startSandbox, type RateShape, type Sandbox } from "@mly/sandbox";
 import { Redis } from "ioredis";
 import type { Contender, PeerWorkerConfig, PeerWorkerMessage } from "./_redis_peer_ipc.ts";
+import { quantile } from "./stats.ts";
 
 /** Sizes of the run. */
 export interface RedisPeersOptions {
@@ -51,12 +52,6 @@ interface Row {
   readonly p99: number;
   readonly commandsPerRequest: number;
   readonly luaCallsPerRequest: number;
-}
-
-/** The `q` quantile of `values` (nearest rank). */
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 }
 
 function nextMessage(child: ChildProcess, type: PeerWorkerMessage["type"], timeoutMs: number): Promise<PeerWorkerMessage> {

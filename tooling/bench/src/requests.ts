@@ -41,12 +41,13 @@ import { fork } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { OAuth2Client, OAuth2Fetch } from "@badgateway/oauth2-client";
-import { formatTokenKey, oauth2Profile, Secret, type ProviderProfile, type TokenSet } from "@mly/auth-core";
+import { formatTokenKey, oauth2Profile, type ProviderProfile } from "@mly/auth-core";
 import { MemoryTokenStore, RefreshCoordinator } from "@mly/auth-core/orchestration";
 import { coordinatedTokens, createApiClient, createAuthFetch } from "@mly/fetch";
 import ky from "ky";
 import { allowInsecureRequests, Configuration, fetchProtectedResource } from "openid-client";
 import { createApiServer } from "./_api_server.ts";
+import { freshTokenSet } from "./_fresh_token.ts";
 import { goalLine, median, pairedRatio, seededRandom, shuffled, type Goal } from "./stats.ts";
 
 /** Sizes of a run (environment: BENCH_ROUNDS, BENCH_SEQUENTIAL, BENCH_CONCURRENT_PER_WORKER, BENCH_SERVER). */
@@ -244,7 +245,7 @@ async function setUp(base: string): Promise<{ contenders: Contender[]; coordinat
   const client = { clientId: "bench", clientSecret: "bench-secret" };
   const store = new MemoryTokenStore();
   const key = formatTokenKey({ provider: profile.id, clientId: client.clientId });
-  await store.set(key, freshToken(profile.id));
+  await store.set(key, freshTokenSet(TOKEN, { now: Date.now(), kind: "client_app", provider: profile.id }));
   const coordinator = new RefreshCoordinator({ store, renew: () => Promise.reject(new Error("bench: the token should stay fresh")) });
   const tokens = coordinatedTokens(coordinator, key);
   const mlyFetch = createAuthFetch({ profile, tokens });
@@ -272,23 +273,6 @@ async function setUp(base: string): Promise<{ contenders: Contender[]; coordinat
     { name: MLY_KY_NO_LIMITER, get: async () => (await mlyKyNoLimiter.get("items/42").json<{ id?: unknown }>()).id },
   ];
   return { contenders, coordinator };
-}
-
-function freshToken(provider: string): TokenSet {
-  const now = Date.now();
-  return {
-    kind: "client_app",
-    accessToken: new Secret(TOKEN),
-    tokenType: "bearer",
-    refreshToken: undefined,
-    scopes: [],
-    issuedAt: now,
-    expiresAt: now + DAY_MS,
-    notBefore: undefined,
-    provider,
-    issuer: undefined,
-    subject: undefined,
-  };
 }
 
 async function check(contender: Contender): Promise<void> {

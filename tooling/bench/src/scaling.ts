@@ -21,9 +21,10 @@
  * number of keys would be thousands of times slower. A control measured in the same rounds (an
  * `await`ed `Map.get` of one object per key) shows how much of the growth the caches alone make.
  */
-import { formatTokenKey, Secret, type TokenSet } from "@mly/auth-core";
+import { formatTokenKey } from "@mly/auth-core";
 import { MemoryTokenStore, RefreshCoordinator } from "@mly/auth-core/orchestration";
 import { createRateLimiter, type LocalRateLimiter } from "@mly/ratelimit";
+import { freshTokenSet } from "./_fresh_token.ts";
 import { goalLine, median, pairedRatio, seededRandom, shuffled } from "./stats.ts";
 
 /** Sizes of a run. */
@@ -36,7 +37,6 @@ export interface ScalingOptions {
 
 const COUNTS = [1, 100, 10_000, 100_000] as const;
 const BATCH = 256;
-const DAY_MS = 86_400_000;
 const MAX_KEYS = 10_000;
 
 /** One subject at one key count: an operation on key i, and what it holds. */
@@ -84,7 +84,7 @@ async function tokenSubject(count: number): Promise<Subject & { store: MemoryTok
   const store = new MemoryTokenStore();
   const keys = Array.from({ length: count }, (_, i) => formatTokenKey({ provider: "oauth2", clientId: "bench", profile: `user-${i}` }));
   const now = Date.now();
-  for (const [i, key] of keys.entries()) await store.set(key, freshToken(`access-token-${i}-0123456789abcdef`, now));
+  for (const [i, key] of keys.entries()) await store.set(key, freshTokenSet(`access-token-${i}-0123456789abcdef`, { now, kind: "user", provider: "oauth2" }));
   const coordinator = new RefreshCoordinator({ store, renew: () => Promise.reject(new Error("bench: every token should stay fresh")) });
   return { store, keys, run: (key) => coordinator.getToken(key), held: () => undefined };
 }
@@ -96,24 +96,8 @@ async function tokenSubject(count: number): Promise<Subject & { store: MemoryTok
  */
 function controlSubject(count: number): Subject {
   const keys = Array.from({ length: count }, (_, i) => `control:key:${i}`);
-  const map = new Map(keys.map((key, i) => [key, { tokens: freshToken(`control-${i}`, 0), version: i }]));
+  const map = new Map(keys.map((key, i) => [key, { tokens: freshTokenSet(`control-${i}`, { now: 0, kind: "user", provider: "oauth2" }), version: i }]));
   return { keys, run: (key) => Promise.resolve(map.get(key)), held: () => undefined };
-}
-
-function freshToken(token: string, now: number): TokenSet {
-  return {
-    kind: "user",
-    accessToken: new Secret(token),
-    tokenType: "bearer",
-    refreshToken: undefined,
-    scopes: [],
-    issuedAt: now,
-    expiresAt: now + DAY_MS,
-    notBefore: undefined,
-    provider: "oauth2",
-    issuer: undefined,
-    subject: undefined,
-  };
 }
 
 async function pass(subject: Subject): Promise<void> {

@@ -4,6 +4,19 @@
  */
 
 /**
+ * The `q` quantile of `values` by nearest rank (`NaN` for none): a wait's p50 or p99.
+ *
+ * @example The p99 of a batch
+ * ```ts
+ * quantile([5, 1, 3, 2, 4], 0.99); // 5
+ * ```
+ */
+export function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
+}
+
+/**
  * The median of `values`: the middle one, or the mean of the two middle ones for an even count.
  *
  * @example Median of rounds

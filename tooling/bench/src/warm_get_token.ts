@@ -17,14 +17,15 @@
  *
  * Run: `npx -y pnpm@10.34.8 --filter @mly/bench bench:warm` (sizes: BENCH_WARM_ROUNDS, default 30).
  */
-import { formatTokenKey, Secret, systemClock, type TokenSet, type TokenStore } from "@mly/auth-core";
+import { formatTokenKey, systemClock, type TokenSet, type TokenStore } from "@mly/auth-core";
 import { MemoryTokenStore, RefreshCoordinator } from "@mly/auth-core/orchestration";
 import { startRedisServer } from "@mly/redis-test";
 import { Redis } from "ioredis";
-import { RedisTokenStore } from "../src/mod.ts";
+import { RedisTokenStore } from "@mly/storage-redis";
+import { freshTokenSet } from "./_fresh_token.ts";
+import { quantile, seededRandom, shuffled } from "./stats.ts";
 
 const CALLS = 1000;
-const DAY_MS = 86_400_000;
 const rounds = Number(process.env["BENCH_WARM_ROUNDS"] ?? 30);
 if (!(Number.isInteger(rounds) && rounds > 0)) throw new RangeError(`BENCH_WARM_ROUNDS must be a whole number > 0, got ${process.env["BENCH_WARM_ROUNDS"]}`);
 
@@ -38,29 +39,7 @@ interface Batch {
   readonly reads: number;
 }
 
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
-}
-
 const median = (values: readonly number[]): number => quantile(values, 0.5);
-
-function freshToken(): TokenSet {
-  const now = systemClock.now();
-  return {
-    kind: "client_app",
-    accessToken: new Secret("bench-access-token-0123456789abcdef"),
-    tokenType: "bearer",
-    refreshToken: undefined,
-    scopes: [],
-    issuedAt: now,
-    expiresAt: now + DAY_MS,
-    notBefore: undefined,
-    provider: "oauth2",
-    issuer: undefined,
-    subject: undefined,
-  };
-}
 
 /** HMGET calls the server has run (`INFO commandstats`). */
 async function hmgets(redis: Redis): Promise<number> {
@@ -86,27 +65,6 @@ async function batch(coordinator: RefreshCoordinator, key: string, stats: Redis 
   return { p50: quantile(times, 0.5), p99: quantile(times, 0.99), reads };
 }
 
-/** A random order of `items` (seeded: a run can be repeated). */
-function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const server = await startRedisServer();
 const client = new Redis(server.url, { maxRetriesPerRequest: 1 });
 const stats = new Redis(server.url, { maxRetriesPerRequest: 1 });
@@ -114,8 +72,9 @@ try {
   const key = formatTokenKey({ provider: "oauth2", clientId: "bench" });
   const redisStore = new RedisTokenStore({ client, prefix: "bench-warm" });
   const memoryStore = new MemoryTokenStore();
-  await redisStore.set(key, freshToken());
-  await memoryStore.set(key, freshToken());
+  const tokens = freshTokenSet("bench-access-token-0123456789abcdef", { now: systemClock.now(), kind: "client_app", provider: "oauth2" });
+  await redisStore.set(key, tokens);
+  await memoryStore.set(key, tokens);
   const renew = (): Promise<TokenSet> => Promise.reject(new Error("bench: the token should stay fresh"));
   const coordinatorOf = (name: Name): RefreshCoordinator => {
     const store: TokenStore = name === "memory store" ? memoryStore : redisStore;
