@@ -29,6 +29,13 @@ export async function startWorld(options: SandboxOptions = {}): Promise<TestWorl
   };
 }
 
+/** Clears what a test left in the sandbox: injected faults, the request log and the rate windows. */
+export function resetSandbox(world: TestWorld): void {
+  world.sandbox.faults.clear();
+  world.sandbox.log.clear();
+  world.sandbox.resetRateLimits();
+}
+
 export const REDIRECT_URI = "http://127.0.0.1:8765/callback";
 
 /** Follows the authorization URL like a browser whose user approves, and returns the callback URL. */

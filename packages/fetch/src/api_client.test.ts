@@ -210,6 +210,7 @@ describe("Mapiq API client", () => {
         ["mapiq:endpoint:GET /v2/buildings", 429],
       ]);
       expect(settled[2]?.[1]?.retryAfterMs).toBe((error as RateLimitedError).retryAfterMs);
+      // The sandbox's Retry-After is whole seconds, at least 1: the header read as ms, not a time measured here.
       expect(settled[2]?.[1]?.retryAfterMs).toBeGreaterThanOrEqual(1000);
 
       world.sandbox.resetRateLimits();

@@ -4,7 +4,7 @@
 import { HttpError, isMlyError } from "@mly/auth-core";
 import { HTTPError } from "ky";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startWorld, type TestWorld } from "./_test_helpers.ts";
+import { resetSandbox, startWorld, type TestWorld } from "./_test_helpers.ts";
 import { createApiClient, type ApiClient } from "./api_client.ts";
 
 const BUILDINGS = "/mapiq/api/v2/buildings";
@@ -18,9 +18,7 @@ afterAll(async () => {
   await world.sandbox.close();
 });
 afterEach(() => {
-  world.sandbox.faults.clear();
-  world.sandbox.log.clear();
-  world.sandbox.resetRateLimits();
+  resetSandbox(world);
 });
 
 function mapiqClient(): ApiClient {

@@ -3,7 +3,7 @@
 // nothing is paused between calls, and `retryOnRateLimit` still waits a throttle out per call.
 import { AbortedError, mapiqProfile, RateLimitedError, type ProviderProfile } from "@mly/auth-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startWorld, type TestWorld } from "./_test_helpers.ts";
+import { resetSandbox, startWorld, type TestWorld } from "./_test_helpers.ts";
 import { createAuthFetch } from "./auth_fetch.ts";
 import { createApiClient } from "./api_client.ts";
 import { coordinatedTokens } from "./token_source.ts";
@@ -18,9 +18,7 @@ afterAll(async () => {
   await world.sandbox.close();
 });
 afterEach(() => {
-  world.sandbox.faults.clear();
-  world.sandbox.log.clear();
-  world.sandbox.resetRateLimits();
+  resetSandbox(world);
 });
 
 const ROUTE = "/mapiq/api/v2/buildings";

@@ -2,7 +2,7 @@
 // the network timeout.
 import { mapiqProfile, type ProviderProfile, RateLimitedError, TransportError } from "@mly/auth-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startWorld, type TestWorld } from "./_test_helpers.ts";
+import { resetSandbox, startWorld, type TestWorld } from "./_test_helpers.ts";
 import { createApiClient } from "./api_client.ts";
 
 const WINDOW_MS = 2_000;
@@ -19,9 +19,7 @@ afterAll(async () => {
 });
 afterEach(() => {
   world.sandbox.settings.mapiqRateLimit.windowMs = WINDOW_MS;
-  world.sandbox.resetRateLimits();
-  world.sandbox.faults.clear();
-  world.sandbox.log.clear();
+  resetSandbox(world);
 });
 
 const buildings = (status: number): number => world.sandbox.log.count((e) => e.route === "/mapiq/api/v2/buildings" && e.status === status);
