@@ -15,7 +15,8 @@ export interface Clock {
   /** Milliseconds since the Unix epoch. */
   now(): number;
   /**
-   * Calls `callback` once `ms` milliseconds have passed on this clock (at once for `ms <= 0`).
+   * Calls `callback` once `ms` milliseconds have passed on this clock (at once for `ms <= 0` or
+   * `NaN`, never for `Infinity`).
    * Timers may fire a little late, never early on the clock they were set on.
    */
   setTimeout(callback: () => void, ms: number): TimerHandle;
@@ -39,7 +40,8 @@ function runtimeClock(now: () => number): Clock {
   return {
     now,
     setTimeout: (callback: () => void, ms: number): TimerHandle => {
-      const end = now() + ms;
+      // NaN would never compare as due (re-armed every millisecond for ever): run it at once, as `setTimeout` does.
+      const end = now() + (Number.isNaN(ms) ? 0 : ms);
       const timer: RuntimeTimer = { inner: undefined };
       const arm = (): void => {
         timer.inner = setTimeout(

@@ -57,3 +57,22 @@ describe("createManualClock", () => {
     expect(woke).toEqual([100, 200, 300]);
   });
 });
+
+describe("timers given NaN or Infinity", () => {
+  it("run a NaN timer at once and never an Infinity one, on the manual and the system clock", async () => {
+    const { systemClock } = await import("./clock.ts");
+    const clock = createManualClock(0);
+    const fired: string[] = [];
+    clock.setTimeout(() => fired.push("nan"), Number.NaN);
+    clock.setTimeout(() => fired.push("infinity"), Number.POSITIVE_INFINITY);
+    clock.advance(0);
+    expect(fired).toEqual(["nan"]);
+    clock.advance(1e15);
+    expect(fired).toEqual(["nan"]);
+
+    await new Promise<void>((resolve) => systemClock.setTimeout(resolve, Number.NaN));
+    const forever = systemClock.setTimeout(() => fired.push("system infinity"), Number.POSITIVE_INFINITY);
+    systemClock.clearTimeout(forever);
+    expect(fired).toEqual(["nan"]);
+  });
+});

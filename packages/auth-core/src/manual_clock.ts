@@ -87,7 +87,7 @@ export function createManualClock(startMs = 0): ManualClock {
   return {
     now: (): number => current,
     setTimeout: (callback: () => void, ms: number): TimerHandle => {
-      const timer: ManualTimer = { at: current + Math.max(0, ms), order: order++, callback };
+      const timer: ManualTimer = { at: current + (Number.isNaN(ms) ? 0 : Math.max(0, ms)), order: order++, callback };
       timers.add(timer);
       return timer;
     },
