@@ -7,7 +7,7 @@
  * ```ts
  * import { Redis } from "ioredis";
  * import { mapiq } from "@mly/auth-core";
- * import { policiesFor } from "@mly/ratelimit";
+ * import { policiesFor } from "@mly/ratelimit/policies";
  * import { RedisRateLimiter } from "@mly/ratelimit-redis";
  *
  * const client = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");

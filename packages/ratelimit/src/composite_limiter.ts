@@ -20,7 +20,8 @@ export type CompositeResolver = (key: string) => readonly CompositePart[];
  *
  * @example
  * ```ts
- * import { CompositeLimiter, createRateLimiter } from "@mly/ratelimit";
+ * import { createRateLimiter } from "@mly/ratelimit";
+ * import { CompositeLimiter } from "@mly/ratelimit/policies";
  *
  * const perMinute = createRateLimiter({ limit: 50_000, windowMs: 60_000 });
  * const perDay = createRateLimiter({ limit: 50_000, windowMs: 86_400_000, mode: "burst" });

@@ -1,8 +1,28 @@
+/**
+ * `@mly/ratelimit/policies`: the rate limiter of a provider, ready to use — one limiter per
+ * policy the provider documents (`profile.rateLimits`: Mapiq's 20 per minute per endpoint,
+ * Mapillary's per-app budgets), each request taking a slot in every policy that applies
+ * ({@link CompositeLimiter}).
+ *
+ * @example
+ * ```ts
+ * import { mapiq } from "@mly/auth-core";
+ * import { policiesFor } from "@mly/ratelimit/policies";
+ *
+ * const limiter = policiesFor(mapiq);
+ * const permit = await limiter.acquire(limiter.keyFor("GET", "https://api.mapiq.com/v2/buildings/42"));
+ * await permit.settle({ status: 200 });
+ * ```
+ *
+ * @module
+ */
 import type { HttpMethod, ProviderProfile, RateLimitPolicy, RateLimiter } from "@mly/auth-core";
 import { ConfigError } from "@mly/auth-core";
 import { policyOfKey, rateLimitTargets } from "@mly/auth-core/rate-limit";
 import { CompositeLimiter, type CompositePart } from "./composite_limiter.ts";
 import { LocalRateLimiter, type RateLimiterOptions } from "./local_limiter.ts";
+
+export { CompositeLimiter, type CompositePart, type CompositeResolver } from "./composite_limiter.ts";
 
 /** Options of {@link policiesFor}: limiter options shared by every policy, or a factory. */
 export interface PoliciesOptions extends Omit<RateLimiterOptions, "limit" | "windowMs"> {
@@ -54,7 +74,7 @@ export class ProviderRateLimiter extends CompositeLimiter {
  * @example
  * ```ts
  * import { mapiq } from "@mly/auth-core";
- * import { policiesFor } from "@mly/ratelimit";
+ * import { policiesFor } from "@mly/ratelimit/policies";
  *
  * const limiter = policiesFor(mapiq);
  * const url = "https://api.mapiq.com/v2/buildings/42";
