@@ -52,8 +52,9 @@ describe("even mode (GCRA)", () => {
     const limiter = createRateLimiter({ limit: 20, windowMs: 60_000, marginMs: 1000 });
     expect(limiter.mode).toBe("even");
     expect(limiter.spacingMs).toBe(3050);
-    expect(createRateLimiter({ limit: 20, windowMs: 60_000 }).marginMs).toBe(1000);
-    expect(createRateLimiter({ limit: 20, windowMs: 2_000 }).marginMs).toBe(40);
+    expect(createRateLimiter({ limit: 20, windowMs: 60_000 }).marginMs).toBe(600);
+    expect(createRateLimiter({ limit: 20, windowMs: 2_000 }).marginMs).toBe(20);
+    expect(createRateLimiter({ limit: 50_000, windowMs: 86_400_000 }).marginMs).toBe(1000);
   });
 
   it("gives the slot back on cancel (the request was never sent)", async () => {

@@ -31,9 +31,11 @@ export interface RateLimiterOptions {
   mode?: RateLimitMode;
   /**
    * Extra ms added to the window, against server clocks that tick differently or count
-   * imprecisely.
+   * imprecisely. In even mode it also bounds the network jitter a weighted two-window counter
+   * tolerates (see {@link RateLimitMode}): the default, 1 % of the window, is 600 ms on Mapiq's
+   * 60 s window, twice the 20–300 ms one-way delay measured against it.
    *
-   * @default {mode === "even" ? Math.min(1000, windowMs / 50) : Math.min(250, windowMs / 200)}
+   * @default {mode === "even" ? Math.min(1000, windowMs / 100) : Math.min(250, windowMs / 200)}
    */
   marginMs?: number;
   /**
@@ -285,9 +287,9 @@ export class LocalRateLimiter implements RateLimiter {
   }
 }
 
-/** The margin added to the window when none is given: 2 % (at most 1 s) in even mode, 0.5 % (at most 250 ms) in burst mode. */
+/** The margin added to the window when none is given: 1 % (at most 1 s) in even mode, 0.5 % (at most 250 ms) in burst mode. */
 function defaultMarginMs(mode: RateLimitMode, windowMs: number): number {
-  return mode === "even" ? Math.min(1000, windowMs / 50) : Math.min(250, windowMs / 200);
+  return mode === "even" ? Math.min(1000, windowMs / 100) : Math.min(250, windowMs / 200);
 }
 
 /** Throws `ConfigError` unless the options make a usable quota (`mode` may be anything at run time: plain JavaScript callers). */
