@@ -9,9 +9,12 @@ export interface RedisScriptOptions {
 /**
  * A Lua script run by its SHA-1: `run` sends EVALSHA — one round trip once the server has cached
  * the script — and, when the server answers NOSCRIPT (a restart, `SCRIPT FLUSH`, a fresh
- * replica), sends the source with EVAL, which caches it again. A NOSCRIPT reply is recognised
- * on the error or on any error in its `cause` chain, so a commander may wrap Redis errors in its
- * own (for timeouts or error mapping) as long as it keeps the original as `cause`.
+ * replica), sends the source with EVAL, which caches it again. Until a run of this script has
+ * succeeded, `run` sends EVAL at once: the server most likely has not cached it yet, and the
+ * EVALSHA would only cost a NOSCRIPT round trip (for every caller that starts at once). A
+ * NOSCRIPT reply is recognised on the error or on any error in its `cause` chain, so a commander
+ * may wrap Redis errors in its own (for timeouts or error mapping) as long as it keeps the
+ * original as `cause`.
  *
  * @example
  * ```ts
@@ -31,6 +34,8 @@ export class RedisScript {
   /** The Lua source. */
   readonly source: string;
   #sha: Promise<string> | undefined;
+  /** A run succeeded: the server (one of them, at least) has the script cached. */
+  #ran = false;
 
   /**
    * Creates a script from its Lua `source`.
@@ -54,17 +59,25 @@ export class RedisScript {
   }
 
   /**
-   * Runs the script on `keys` and `args`: EVALSHA, then EVAL on NOSCRIPT. Resolves with the
-   * script's reply; any other error (and an error of the EVAL) rejects as the commander raised it.
+   * Runs the script on `keys` and `args`: EVALSHA, then EVAL on NOSCRIPT (EVAL at once until a run
+   * succeeded). Resolves with the script's reply; any other error (and an error of the EVAL)
+   * rejects as the commander raised it.
    */
   async run(commander: RedisCommander, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
+    if (!this.#ran) return this.#eval(commander, tail);
     try {
       return await commander.send(["EVALSHA", await this.sha(), ...tail]);
     } catch (error) {
       if (!isNoScript(error)) throw error;
-      return commander.send(["EVAL", this.source, ...tail]);
+      return this.#eval(commander, tail);
     }
+  }
+
+  async #eval(commander: RedisCommander, tail: readonly string[]): Promise<unknown> {
+    const reply = await commander.send(["EVAL", this.source, ...tail]);
+    this.#ran = true;
+    return reply;
   }
 }
 
