@@ -28,8 +28,21 @@ export interface PeerWorkerGo {
   readonly endAt: number;
 }
 
-/** `hello` once listening, `ready` once connected; `done` with what the process counted: statuses, waits (ms), commands sent to Redis. */
+/**
+ * `hello` once listening, `ready` once connected; `done` with what the process counted: statuses,
+ * waits (ms), commands sent to Redis, those commands by script operation (mly only: `acquire`,
+ * `settle`, …, and `EVAL acquire` for a script sent in full after NOSCRIPT), and the callers let
+ * through at or after the end, who gave their slot back instead of sending.
+ */
 export type PeerWorkerMessage =
   | { readonly type: "hello" }
   | { readonly type: "ready" }
-  | { readonly type: "done"; readonly accepted: number; readonly rejected: number; readonly waits: readonly number[]; readonly commands: number };
+  | {
+      readonly type: "done";
+      readonly accepted: number;
+      readonly rejected: number;
+      readonly waits: readonly number[];
+      readonly commands: number;
+      readonly operations: Readonly<Record<string, number>>;
+      readonly turnedAway: number;
+    };

@@ -50,9 +50,12 @@ process.exit(0);
 async function runShape(config: PeerWorkerConfig): Promise<boolean> {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
   let commands = 0;
+  let operations: Record<string, number> = {};
   const sendCommand = redis.sendCommand.bind(redis);
   redis.sendCommand = ((...args: Parameters<Redis["sendCommand"]>) => {
     commands += 1;
+    const operation = config.contender === "mly" ? scriptOperation(args[0]) : undefined;
+    if (operation !== undefined) operations[operation] = (operations[operation] ?? 0) + 1;
     return sendCommand(...args);
   });
   await redis.ping();
@@ -76,6 +79,7 @@ async function runShape(config: PeerWorkerConfig): Promise<boolean> {
       const permit = await limiter.acquire(key);
       const waited = performance.now() - asked;
       if (Date.now() >= endAt()) {
+        turnedAway += 1;
         await permit.cancel();
         return waited;
       }
@@ -94,6 +98,7 @@ async function runShape(config: PeerWorkerConfig): Promise<boolean> {
       await queue.removeTokens(1, key);
       const waited = performance.now() - asked;
       if (Date.now() < endAt()) await request();
+      else turnedAway += 1;
       return waited;
     };
   } else {
@@ -109,6 +114,7 @@ async function runShape(config: PeerWorkerConfig): Promise<boolean> {
       await limiter.schedule(async () => {
         waited = performance.now() - asked;
         if (Date.now() < endAt()) await request();
+        else turnedAway += 1;
       });
       return waited;
     };
@@ -124,6 +130,8 @@ async function runShape(config: PeerWorkerConfig): Promise<boolean> {
   // exactly `windows × windowMs` and the quota of that span is known.
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, started.startAt - Date.now())));
   commands = 0;
+  operations = {};
+  let turnedAway = 0;
   let accepted = 0;
   let rejected = 0;
   const waits: number[] = [];
@@ -162,7 +170,7 @@ async function runShape(config: PeerWorkerConfig): Promise<boolean> {
   if (ended === "hard end") await Promise.allSettled([...inFlight]);
   // Exiting only once the report is handed to the IPC channel (process.exit would drop a message still queued).
   await new Promise<void>((resolve) => {
-    const done: PeerWorkerMessage = { type: "done", accepted, rejected, waits, commands };
+    const done: PeerWorkerMessage = { type: "done", accepted, rejected, waits, commands, operations, turnedAway };
     if (process.send === undefined) resolve();
     else process.send(done, undefined, undefined, () => { resolve(); });
   });
@@ -171,4 +179,17 @@ async function runShape(config: PeerWorkerConfig): Promise<boolean> {
   await Promise.race([close(), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
   redis.disconnect();
   return false;
+}
+
+/**
+ * The operation of an mly limiter script call (`EVALSHA <sha> 4 <keys…> <operation> …`), prefixed
+ * `EVAL ` when the script went in full (after NOSCRIPT); undefined for any other command.
+ */
+function scriptOperation(command: unknown): string | undefined {
+  const { name, args } = command as { name?: unknown; args?: unknown };
+  const lowerName = typeof name === "string" ? name.toLowerCase() : undefined;
+  if ((lowerName !== "evalsha" && lowerName !== "eval") || !Array.isArray(args)) return undefined;
+  const operation: unknown = args[2 + Number(args[1])];
+  if (typeof operation !== "string") return undefined;
+  return lowerName === "eval" ? `EVAL ${operation}` : operation;
 }

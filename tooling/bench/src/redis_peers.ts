@@ -52,6 +52,10 @@ interface Row {
   readonly p99: number;
   readonly commandsPerRequest: number;
   readonly luaCallsPerRequest: number;
+  /** Commands by script operation (mly only). */
+  readonly operations: Readonly<Record<string, number>>;
+  /** Callers let through at or after the end, who sent nothing. */
+  readonly turnedAway: number;
 }
 
 function nextMessage(child: ChildProcess, type: PeerWorkerMessage["type"], timeoutMs: number): Promise<PeerWorkerMessage> {
@@ -219,10 +223,14 @@ async function prepare(shape: RateShape, contestant: Contestant, options: RedisP
         const accepted = entries.length - rejected;
         let commands = 0;
         let counted = 0;
+        let turnedAway = 0;
+        const operations: Record<string, number> = {};
         const waits: number[] = [];
         for (const report of reports) {
           if (report.type !== "done") throw new Error("unreachable");
           commands += report.commands;
+          turnedAway += report.turnedAway;
+          for (const [operation, count] of Object.entries(report.operations)) operations[operation] = (operations[operation] ?? 0) + count;
           counted += report.accepted + report.rejected;
           waits.push(...report.waits);
         }
@@ -239,6 +247,8 @@ async function prepare(shape: RateShape, contestant: Contestant, options: RedisP
           // What the server ran beyond the commands it was sent (bottleneck's subscriber and the
           // contenders' setup are outside the counted span: `before` is taken after it).
           luaCallsPerRequest: Math.max(0, after - before - commands) / entries.length,
+          operations,
+          turnedAway,
         };
       },
     };
@@ -330,10 +340,28 @@ export async function redisPeersBench(options: RedisPeersOptions): Promise<strin
     const verdict = (met: boolean, missed: string): string => (met ? "met" : `missed by ${missed}`);
     lines.push(
       `- ${shape}: commands per request ${mly.commandsPerRequest.toFixed(2)} (goal ≤ 2.00: ${verdict(mly.commandsPerRequest <= 2, `${((mly.commandsPerRequest / 2 - 1) * 100).toFixed(1)} %`)}; ${versus((r) => r.commandsPerRequest)})`,
+      `- ${shape}: ${commandsByOperation(mly)}`,
       `- ${shape}: p99 / p50 wait ${(mly.p99 / mly.p50).toFixed(2)} (goal ≤ 1.30: ${verdict(mly.p99 / mly.p50 <= 1.3, `${((mly.p99 / mly.p50 / 1.3 - 1) * 100).toFixed(1)} %`)}; ${versus((r) => r.p99 / r.p50)})`,
       `- ${shape}: 429s ${mly.rejected} (goal 0: ${verdict(mly.rejected === 0, `${mly.rejected}`)}; peers ${peers.map((p) => `${p.contender} ${p.rejected}`).join(", ")})`,
       `- ${shape}: share of quota ${(mly.share * 100).toFixed(1)} % (goal ≥ ${shareGoal * 100} %: ${verdict(mly.share >= shareGoal, `${((1 - mly.share / shareGoal) * 100).toFixed(1)} %`)}; ${versus((r) => r.share)})`,
     );
   }
   return lines.join("\n");
+}
+
+/**
+ * mly's commands per request by script operation, and what is left once the reservations given
+ * back at the stop are taken out (each cost an acquire and a cancel, and sent nothing): the
+ * per-request cost of a run that does not stop.
+ */
+function commandsByOperation(mly: Row): string {
+  const requests = mly.accepted + mly.rejected;
+  const perRequest = (count: number): string => (count / requests).toFixed(3);
+  const parts = Object.entries(mly.operations)
+    .sort((a, b) => b[1] - a[1])
+    .map(([operation, count]) => `${operation} ${perRequest(count)}`);
+  const commands = mly.commandsPerRequest * requests;
+  const cancels = mly.operations["cancel"] ?? 0;
+  const withoutStop = (commands - cancels - Math.min(mly.turnedAway, mly.operations["acquire"] ?? 0)) / requests;
+  return `commands per request by operation: ${parts.join(", ")}; ${mly.turnedAway} callers were let through after the stop and gave their reservation back (an acquire and a cancel each); without them ${withoutStop.toFixed(3)} commands per request`;
 }
