@@ -92,8 +92,11 @@ if (JSON.stringify(added) !== JSON.stringify([["mly.limiter.pause.count", 1, { "
 const sha = await new m0.RedisScript("return 1").sha();
 if (sha !== "e0e1f9fabfc9d4800c877a703b823ac0578ff8db") throw new Error("RedisScript SHA-1: " + sha);
 const sent = [];
-const reply = await new m0.RedisScript("return 1").run(m0.toRedisCommander({ call: (...args) => (sent.push(args), Promise.resolve(1)) }), [], []);
-if (reply !== 1 || sent[0][0] !== "EVALSHA" || sent[0][1] !== sha) throw new Error("RedisScript.run sent " + JSON.stringify(sent));`,
+const script = new m0.RedisScript("return 1");
+const commander = m0.toRedisCommander({ call: (...args) => (sent.push(args), Promise.resolve(1)) });
+const replies = [await script.run(commander, [], []), await script.run(commander, [], [])];
+// EVAL until a run succeeded, then EVALSHA.
+if (replies.join() !== "1,1" || sent[0][0] !== "EVAL" || sent[1][0] !== "EVALSHA" || sent[1][1] !== sha) throw new Error("RedisScript.run sent " + JSON.stringify(sent));`,
   "@mly/sandbox": `
 const sandbox = await m0.startSandbox();
 const res = await fetch(sandbox.endpoints.mapillary.apiBaseUrl + "/me");
