@@ -55,16 +55,16 @@ export class CompositeLimiter implements RateLimiter {
       await Promise.allSettled(permits.map(async (permit) => permit.cancel()));
       throw error;
     }
-    return { settle: async (outcome) => forEachInTurn(permits, (permit) => permit.settle(outcome)), cancel: async () => forEachInTurn(permits, (permit) => permit.cancel()) };
+    return { settle: async (outcome) => forEachAtOnce(permits, (permit) => permit.settle(outcome)), cancel: async () => forEachAtOnce(permits, (permit) => permit.cancel()) };
   }
 
   /** Pauses every budget of `key`. */
   async pause(key: string, waitMs: number): Promise<void> {
-    await forEachInTurn(this.#resolve(key), (part) => part.limiter.pause(part.key, waitMs));
+    await forEachAtOnce(this.#resolve(key), (part) => part.limiter.pause(part.key, waitMs));
   }
 }
 
 /** Calls `f` on every item at once; rejects if one of them fails. */
-async function forEachInTurn<T>(items: readonly T[], f: (item: T) => void | Promise<void>): Promise<void> {
+async function forEachAtOnce<T>(items: readonly T[], f: (item: T) => void | Promise<void>): Promise<void> {
   await Promise.all(items.map(async (item) => f(item)));
 }
