@@ -2,7 +2,8 @@
  * Per-request cost (issue 14 item 4): one authenticated `GET` whose JSON body is read, through
  * mly's plain fetch path (`createAuthFetch` of `@mly/fetch`, once with its default limiter and
  * once with `limiter: false`), mly's ky client (`createApiClient(…).ky`, both limiter settings),
- * bare `fetch`, bare `ky` with a static header, `@badgateway/oauth2-client`'s `OAuth2Fetch` and
+ * bare `fetch` (without and with a 30 s timeout on an `AbortController`, as each attempt of
+ * `createAuthFetch` has), bare `ky` with a static header, `@badgateway/oauth2-client`'s `OAuth2Fetch` and
  * `openid-client`'s `fetchProtectedResource`; sequential, then 100 in flight at once.
  *
  * The server: a tiny `node:http` server in a child process (`server.ts`), not the sandbox. It
@@ -219,6 +220,7 @@ function goals(mode: string, samples: Samples): GoalFigure[] {
   return [
     line(MLY_FETCH, BARE_FETCH, { kind: "atMost", limit: 1.05 }),
     line(MLY_FETCH_NO_LIMITER, BARE_FETCH, { kind: "atMost", limit: 1.05 }),
+    line(MLY_FETCH_NO_LIMITER, BARE_FETCH_TIMEOUT, { kind: "atMost", limit: 1.05 }),
     line(MLY_FETCH, BADGATEWAY, { kind: "atMost", limit: 1 }),
     line(MLY_FETCH, OPENID_CLIENT, { kind: "atMost", limit: 1 }),
     line(MLY_KY, BARE_KY, { kind: "atMost", limit: 1.03 }),
@@ -227,6 +229,7 @@ function goals(mode: string, samples: Samples): GoalFigure[] {
 }
 
 const BARE_FETCH = "bare fetch";
+const BARE_FETCH_TIMEOUT = "bare fetch with a 30 s timeout (AbortController)";
 const MLY_FETCH = "mly createAuthFetch (default limiter)";
 const MLY_FETCH_NO_LIMITER = "mly createAuthFetch (limiter: false)";
 const BADGATEWAY = "@badgateway/oauth2-client OAuth2Fetch";
@@ -264,6 +267,19 @@ async function setUp(base: string): Promise<{ contenders: Contender[]; coordinat
   const idOf = async (response: Response): Promise<unknown> => ((await response.json()) as { id?: unknown }).id;
   const contenders: Contender[] = [
     { name: BARE_FETCH, get: async () => idOf(await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } })) },
+    {
+      // What a careful caller writes: the same request, bounded in time as createAuthFetch bounds each attempt.
+      name: BARE_FETCH_TIMEOUT,
+      get: async () => {
+        const wire = new AbortController();
+        const timer = setTimeout(() => { wire.abort(); }, 30_000);
+        try {
+          return await idOf(await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` }, signal: wire.signal }));
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    },
     { name: MLY_FETCH, get: async () => idOf(await mlyFetch(url)) },
     { name: MLY_FETCH_NO_LIMITER, get: async () => idOf(await mlyFetchNoLimiter(url)) },
     { name: BADGATEWAY, get: async () => idOf(await badgateway.fetch(url)) },
