@@ -95,8 +95,7 @@ const sent = [];
 const script = new m0.RedisScript("return 1");
 const commander = m0.toRedisCommander({ call: (...args) => (sent.push(args), Promise.resolve(1)) });
 const replies = [await script.run(commander, [], []), await script.run(commander, [], [])];
-// EVAL until a run succeeded, then EVALSHA.
-if (replies.join() !== "1,1" || sent[0][0] !== "EVAL" || sent[1][0] !== "EVALSHA" || sent[1][1] !== sha) throw new Error("RedisScript.run sent " + JSON.stringify(sent));`,
+if (replies.join() !== "1,1" || sent.length !== 2 || sent.some((args) => args[0] !== "EVALSHA" || args[1] !== sha)) throw new Error("RedisScript.run sent " + JSON.stringify(sent));`,
   "@mly/sandbox": `
 const sandbox = await m0.startSandbox();
 const res = await fetch(sandbox.endpoints.mapillary.apiBaseUrl + "/me");

@@ -309,9 +309,6 @@ describe("RedisRateLimiter without Redis", () => {
       skipLoudly("redis-server is missing: NOSCRIPT and server-stop test SKIPPED");
       return;
     }
-    // The script has run in this process (on the shared Redis), so the limiter starts with EVALSHA;
-    // a fresh server answers NOSCRIPT, and the limiter sends the script with EVAL.
-    await (await limiter().acquire("warm")).cancel();
     const own = await startRedisServer();
     try {
       const redis = client(own.url);

@@ -21,7 +21,7 @@ afterAll(async () => {
   await node.close();
 });
 
-/** A script no server has cached yet (a fresh nonce in a comment): an EVALSHA of it gets NOSCRIPT. */
+/** A script no server has cached yet (a fresh nonce in a comment), so its first EVALSHA gets NOSCRIPT. */
 function freshScript(): RedisScript {
   // The key gets a TTL: tests never leave a key without one, even when they fail before their DEL.
   return new RedisScript(`-- ${crypto.randomUUID()}\nlocal n = redis.call('INCR', KEYS[1])\nredis.call('PEXPIRE', KEYS[1], 60000)\nreturn {KEYS[1], ARGV[1], n}`);
@@ -47,25 +47,27 @@ const clients = [
 ] as const;
 
 describe.each(clients)("RedisScript through %s", (_, commander) => {
-  it("runs with EVAL until a run succeeded (no NOSCRIPT round trip), then with one EVALSHA round trip", async () => {
+  it("runs with EVAL after NOSCRIPT, then with one EVALSHA round trip; runs started meanwhile wait for the first", async () => {
     const script = freshScript();
     const key = `${PREFIX}:${crypto.randomUUID()}`;
     const { redis, sent } = counted(commander());
-    // Three callers at once, before any run succeeded: one EVAL each, no EVALSHA refused.
-    expect(await Promise.all(["a", "b", "c"].map((arg) => script.run(redis, [key], [arg])))).toHaveLength(3);
-    expect(sent).toEqual(["EVAL", "EVAL", "EVAL"]);
+    // Three callers at once: the first finds out the server lacks the script (EVALSHA refused,
+    // then EVAL); the other two wait for it and need one EVALSHA each, no NOSCRIPT of their own.
+    const replies = await Promise.all(["a", "b", "c"].map((arg) => script.run(redis, [key], [arg])));
+    expect(replies.map((reply) => (reply as unknown[])[1])).toEqual(["a", "b", "c"]);
+    expect(sent).toEqual(["EVALSHA", "EVAL", "EVALSHA", "EVALSHA"]);
     expect(await script.run(redis, [key], ["d"])).toEqual([key, "d", 4]);
-    expect(sent).toEqual(["EVAL", "EVAL", "EVAL", "EVALSHA"]);
+    expect(sent).toEqual(["EVALSHA", "EVAL", "EVALSHA", "EVALSHA", "EVALSHA"]);
     await redis.send(["DEL", key]);
   });
 
-  it("rejects with the script's own error, without a retry", async () => {
+  it("rejects with the script's own error, without an EVAL retry", async () => {
     const script = new RedisScript(`-- ${crypto.randomUUID()}\nreturn redis.error_reply('MYERR bad input')`);
     const { redis, sent } = counted(commander());
     await expect(script.run(redis, [], [])).rejects.toThrow(/MYERR bad input/);
-    expect(sent).toEqual(["EVAL"]);
+    expect(sent).toEqual(["EVALSHA", "EVAL"]); // NOSCRIPT first, then the script ran and failed
     await expect(script.run(redis, [], [])).rejects.toThrow(/MYERR bad input/);
-    expect(sent).toEqual(["EVAL", "EVAL"]); // no run succeeded: still EVAL
+    expect(sent).toEqual(["EVALSHA", "EVAL", "EVALSHA"]);
   });
 });
 
@@ -79,7 +81,7 @@ describe("RedisScript", () => {
     const key = `${PREFIX}:${crypto.randomUUID()}`;
     const first = counted(toRedisCommander(io));
     expect(await script.run(first.redis, [key], ["a"])).toEqual([key, "a", 1]);
-    expect(first.sent).toEqual(["EVAL"]);
+    expect(first.sent).toEqual(["EVALSHA", "EVAL"]);
     await first.redis.send(["DEL", key]);
     const other = await startRedisServer();
     const io2 = new Redis(other.url, { maxRetriesPerRequest: 0 });
@@ -123,15 +125,6 @@ describe("RedisScript", () => {
       },
     };
     expect(await script.run(wrapping, [key], ["x"])).toEqual([key, "x", 1]);
-    expect(sent).toEqual(["EVAL"]);
-    // The server loses its script cache (SCRIPT FLUSH, a restart): the wrapped NOSCRIPT is seen.
-    const flushed = new RedisScript(script.source);
-    await flushed.run(raw, [key], ["warm"]);
-    const lost: RedisCommander = {
-      send: (args) => (args[0] === "EVALSHA" ? wrapping.send(["EVALSHA", "0".repeat(40), ...args.slice(2)]) : wrapping.send(args)),
-    };
-    sent.length = 0;
-    expect(await flushed.run(lost, [key], ["y"])).toEqual([key, "y", 3]);
     expect(sent).toEqual(["EVALSHA", "EVAL"]);
     await raw.send(["DEL", key]);
   });
@@ -145,12 +138,49 @@ describe("RedisScript", () => {
       },
     };
     await expect(new RedisScript("return 1").run(down, ["k"], ["v"])).rejects.toThrow("connection lost");
-    expect(sent).toEqual([["EVAL", "return 1", "1", "k", "v"]]);
-    // Once a run succeeded: one EVALSHA, no EVAL after an error that is not NOSCRIPT.
-    const ran = new RedisScript("return 1");
-    await ran.run(toRedisCommander(io), [], []);
-    sent.length = 0;
-    await expect(ran.run(down, ["k"], ["v"])).rejects.toThrow("connection lost");
     expect(sent).toEqual([["EVALSHA", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db", "1", "k", "v"]]);
+  });
+
+  it("runs with EVALSHA alone where EVAL is forbidden (an ACL with -eval, the script loaded ahead)", async () => {
+    const script = freshScript();
+    const key = `${PREFIX}:${crypto.randomUUID()}`;
+    const raw = toRedisCommander(io);
+    await raw.send(["SCRIPT", "LOAD", script.source]);
+    const sent: string[] = [];
+    const noEval: RedisCommander = {
+      send: (args) => {
+        sent.push(args[0] ?? "");
+        return args[0] === "EVAL" ? Promise.reject(new Error("NOPERM User has no permissions to run the 'eval' command")) : raw.send(args);
+      },
+    };
+    expect(await Promise.all([script.run(noEval, [key], ["a"]), script.run(noEval, [key], ["b"])])).toEqual([
+      [key, "a", 1],
+      [key, "b", 2],
+    ]);
+    expect(sent).toEqual(["EVALSHA", "EVALSHA"]);
+    await raw.send(["DEL", key]);
+  });
+
+  it("when the first run fails, the runs that waited for it try on their own", async () => {
+    const script = freshScript();
+    const key = `${PREFIX}:${crypto.randomUUID()}`;
+    const raw = toRedisCommander(io);
+    const sent: string[] = [];
+    let failures = 1;
+    const flaky: RedisCommander = {
+      send: (args) => {
+        sent.push(args[0] ?? "");
+        if (failures > 0) {
+          failures -= 1;
+          return Promise.reject(new Error("connection lost"));
+        }
+        return raw.send(args);
+      },
+    };
+    const [first, second] = await Promise.allSettled([script.run(flaky, [key], ["a"]), script.run(flaky, [key], ["b"])]);
+    expect(first.status).toBe("rejected");
+    expect(second).toEqual({ status: "fulfilled", value: [key, "b", 1] });
+    expect(sent).toEqual(["EVALSHA", "EVALSHA", "EVAL"]);
+    await raw.send(["DEL", key]);
   });
 });

@@ -9,12 +9,13 @@ export interface RedisScriptOptions {
 /**
  * A Lua script run by its SHA-1: `run` sends EVALSHA — one round trip once the server has cached
  * the script — and, when the server answers NOSCRIPT (a restart, `SCRIPT FLUSH`, a fresh
- * replica), sends the source with EVAL, which caches it again. Until a run of this script has
- * succeeded, `run` sends EVAL at once: the server most likely has not cached it yet, and the
- * EVALSHA would only cost a NOSCRIPT round trip (for every caller that starts at once). A
- * NOSCRIPT reply is recognised on the error or on any error in its `cause` chain, so a commander
- * may wrap Redis errors in its own (for timeouts or error mapping) as long as it keeps the
- * original as `cause`.
+ * replica), sends the source with EVAL, which caches it again. The first run of a script finds
+ * out whether the server has it; runs that start meanwhile wait for that answer instead of each
+ * paying a NOSCRIPT round trip of their own (so a process whose callers start at once sends one
+ * EVAL, not one per caller). EVALSHA always goes first, so a server that forbids EVAL (an ACL
+ * with `-eval`, scripts loaded ahead with SCRIPT LOAD) works. A NOSCRIPT reply is recognised on
+ * the error or on any error in its `cause` chain, so a commander may wrap Redis errors in its own
+ * (for timeouts or error mapping) as long as it keeps the original as `cause`.
  *
  * @example
  * ```ts
@@ -36,6 +37,8 @@ export class RedisScript {
   #sha: Promise<string> | undefined;
   /** A run succeeded: the server (one of them, at least) has the script cached. */
   #ran = false;
+  /** The first run, while it is under way: runs that start meanwhile wait for it. */
+  #firstRun: Promise<unknown> | undefined;
 
   /**
    * Creates a script from its Lua `source`.
@@ -59,25 +62,38 @@ export class RedisScript {
   }
 
   /**
-   * Runs the script on `keys` and `args`: EVALSHA, then EVAL on NOSCRIPT (EVAL at once until a run
-   * succeeded). Resolves with the script's reply; any other error (and an error of the EVAL)
-   * rejects as the commander raised it.
+   * Runs the script on `keys` and `args`: EVALSHA, then EVAL on NOSCRIPT. Until a run has
+   * succeeded, a run waits for the one under way first (one NOSCRIPT per process, not one per
+   * caller); if that one fails, the next run tries again. Resolves with the script's reply; any
+   * other error (and an error of the EVAL) rejects as the commander raised it.
    */
   async run(commander: RedisCommander, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
-    if (!this.#ran) return this.#eval(commander, tail);
+    if (!this.#ran) {
+      if (this.#firstRun === undefined) {
+        const first = this.#send(commander, tail);
+        this.#firstRun = first;
+        try {
+          const reply = await first;
+          this.#ran = true;
+          return reply;
+        } finally {
+          this.#firstRun = undefined;
+        }
+      }
+      await this.#firstRun.catch(() => undefined);
+    }
+    return this.#send(commander, tail);
+  }
+
+  /** EVALSHA, and EVAL when the server has not cached the script. */
+  async #send(commander: RedisCommander, tail: readonly string[]): Promise<unknown> {
     try {
       return await commander.send(["EVALSHA", await this.sha(), ...tail]);
     } catch (error) {
       if (!isNoScript(error)) throw error;
-      return this.#eval(commander, tail);
+      return commander.send(["EVAL", this.source, ...tail]);
     }
-  }
-
-  async #eval(commander: RedisCommander, tail: readonly string[]): Promise<unknown> {
-    const reply = await commander.send(["EVAL", this.source, ...tail]);
-    this.#ran = true;
-    return reply;
   }
 }
 

@@ -51,6 +51,8 @@ async function runShape(config: PeerWorkerConfig): Promise<boolean> {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1 });
   let commands = 0;
   let operations: Record<string, number> = {};
+  /** Callers let through at or after the end, who sent nothing (reset on "go"). */
+  let turnedAway = 0;
   const sendCommand = redis.sendCommand.bind(redis);
   redis.sendCommand = ((...args: Parameters<Redis["sendCommand"]>) => {
     commands += 1;
@@ -131,7 +133,7 @@ async function runShape(config: PeerWorkerConfig): Promise<boolean> {
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, started.startAt - Date.now())));
   commands = 0;
   operations = {};
-  let turnedAway = 0;
+  turnedAway = 0;
   let accepted = 0;
   let rejected = 0;
   const waits: number[] = [];

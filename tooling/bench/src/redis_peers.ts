@@ -356,6 +356,7 @@ export async function redisPeersBench(options: RedisPeersOptions): Promise<strin
  */
 function commandsByOperation(mly: Row): string {
   const requests = mly.accepted + mly.rejected;
+  if (requests === 0) return "commands per request by operation: no request was sent";
   const perRequest = (count: number): string => (count / requests).toFixed(3);
   const parts = Object.entries(mly.operations)
     .sort((a, b) => b[1] - a[1])
