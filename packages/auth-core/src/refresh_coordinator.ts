@@ -1,5 +1,6 @@
 import type { Clock } from "./clock.ts";
 import { systemClock } from "./clock.ts";
+import { abortable } from "./abortable.ts";
 import { deadlineSignal } from "./deadline_signal.ts";
 import { AbortedError, GraphApiError, HttpError, LoginRequiredError, MlyError, OAuthError, RateLimitedError, TransportError, VersionConflictError } from "./errors.ts";
 import type { StoredToken, TokenLock, TokenStore } from "./ports.ts";
@@ -114,15 +115,15 @@ export class RefreshCoordinator {
   async getToken(key: string, options: GetTokenOptions = {}): Promise<TokenSet> {
     if (options.signal?.aborted === true) throw new AbortedError();
     const inflight = this.#inflight.get(key);
-    if (inflight !== undefined) return withSignal(inflight, options.signal);
+    if (inflight !== undefined) return abortable(inflight, options.signal);
     const cached = this.#cached(key);
     if (cached !== undefined) return cached;
-    const stored = await withSignal(this.#sharedRead(key), options.signal);
+    const stored = await abortable(this.#sharedRead(key), options.signal);
     if (stored !== undefined && this.#fresh(stored.tokens)) {
       this.#remember(key, stored.tokens);
       return stored.tokens;
     }
-    return withSignal(this.#single(key, { kind: "due" }), options.signal);
+    return abortable(this.#single(key, { kind: "due" }), options.signal);
   }
 
   /**
@@ -144,13 +145,13 @@ export class RefreshCoordinator {
     if (options.signal?.aborted === true) throw new AbortedError();
     if (this.#cache.get(key)?.accessToken.equals(rejected) === true) this.#cache.delete(key);
     const inflight = this.#inflight.get(key);
-    if (inflight !== undefined) return withSignal(inflight, options.signal);
+    if (inflight !== undefined) return abortable(inflight, options.signal);
     const stored = await this.#current(key);
     if (stored !== undefined && !stored.tokens.accessToken.equals(rejected) && isUsable(stored.tokens, this.#clock.now())) {
       this.#remember(key, stored.tokens);
       return stored.tokens;
     }
-    return withSignal(this.#single(key, { kind: "rejected", token: rejected }), options.signal);
+    return abortable(this.#single(key, { kind: "rejected", token: rejected }), options.signal);
   }
 
   /**
@@ -164,10 +165,10 @@ export class RefreshCoordinator {
   async refresh(key: string, options: GetTokenOptions = {}): Promise<TokenSet> {
     if (options.signal?.aborted === true) throw new AbortedError();
     const inflight = this.#inflight.get(key);
-    if (inflight !== undefined) return withSignal(inflight, options.signal);
+    if (inflight !== undefined) return abortable(inflight, options.signal);
     const stored = await this.#current(key);
     if (stored === undefined) throw new LoginRequiredError("No token is stored under this key to renew: log in first.");
-    return withSignal(this.#single(key, { kind: "requested", seenVersion: stored.version }), options.signal);
+    return abortable(this.#single(key, { kind: "requested", seenVersion: stored.version }), options.signal);
   }
 
   /** The cached token of `key` while it is fresh (a stale one is dropped); none while a renewed token awaits its write. */
@@ -236,7 +237,9 @@ export class RefreshCoordinator {
         this.#refreshes++;
         emitEvent(onEvent, { type: "refresh.start", key });
         renewed = await this.#options.renew(stored?.tokens, { signal: renewDeadline.signal });
-      } catch (error) {
+      } catch (thrown) {
+        // A renewer is the user's code: whatever it rejects with, callers get an Error (the value is kept as its cause, never in the message).
+        const error = thrown instanceof Error ? thrown : new Error("The token renewer failed with a value that is not an Error.", { cause: thrown });
         emitEvent(onEvent, { type: "refresh.failure", key, durationMs: this.#clock.now() - startedAt, ...errorFields(error) });
         return await this.#afterFailure(key, stored, reason, error);
       } finally {
@@ -346,25 +349,4 @@ function isTransient(error: unknown): boolean {
     error instanceof RateLimitedError ||
     (error instanceof HttpError && (error.status ?? 0) >= 500)
   );
-}
-
-function withSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(new AbortedError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
-      reject(new AbortedError());
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }

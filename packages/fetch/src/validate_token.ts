@@ -96,7 +96,7 @@ export async function validateToken(profile: ProviderProfile, token: string | Se
     case "mapillary": {
       const clientToken = options.kind === "client_token" || (options.kind === undefined && value.startsWith("MLY|"));
       if (!clientToken) {
-        const me = await callTokenEndpoint(profile, bareTokenSet(profile, secret, "user"), `${api}/me?fields=id,username`, client, options);
+        const me = await callWithToken(profile, bareTokenSet(profile, secret, "user"), `${api}/me?fields=id,username`, client, options);
         return { kind: "user", user: readUser(me, "id", profile) };
       }
       const appId = CLIENT_TOKEN.exec(value)?.[1];
@@ -106,16 +106,16 @@ export async function validateToken(profile: ProviderProfile, token: string | Se
       if (client !== undefined && appId !== client.clientId) {
         throw new InvalidTokenError("wrong_app", `This client token belongs to another app than ${client.clientId}. Use the client token of app ${client.clientId}.`);
       }
-      await callTokenEndpoint(profile, bareTokenSet(profile, secret, "client_token"), `${api}/images?bbox=0,0,0.0001,0.0001&limit=1&fields=id`, client, options);
+      await callWithToken(profile, bareTokenSet(profile, secret, "client_token"), `${api}/images?bbox=0,0,0.0001,0.0001&limit=1&fields=id`, client, options);
       return { kind: "client_token" };
     }
     case "mapillary-v2": {
       if (client === undefined) throw new ConfigError("Mapillary v2 sends client_id on every call: pass options.client to validateToken.");
-      const me = await callTokenEndpoint(profile, bareTokenSet(profile, secret, "user"), `${api}/v2/me`, client, options);
+      const me = await callWithToken(profile, bareTokenSet(profile, secret, "user"), `${api}/v2/me`, client, options);
       return { kind: "user", user: readUser(me, "key", profile) };
     }
     case "mapiq": {
-      await callTokenEndpoint(profile, bareTokenSet(profile, secret, "client_app"), `${api}/v2/buildings`, client, options);
+      await callWithToken(profile, bareTokenSet(profile, secret, "client_app"), `${api}/v2/buildings`, client, options);
       const expiresAt = jwtExpiry(value);
       return expiresAt === undefined ? { kind: "client_app" } : { kind: "client_app", expiresAt };
     }
@@ -141,7 +141,8 @@ function bareTokenSet(profile: ProviderProfile, accessToken: Secret, kind: Token
   };
 }
 
-async function callTokenEndpoint(profile: ProviderProfile, tokens: TokenSet, url: string, client: OAuthClient | undefined, options: ValidateTokenOptions): Promise<unknown> {
+/** One GET of the API with `tokens` placed as the API wants them; the JSON body, or the API's refusal as a typed error. */
+async function callWithToken(profile: ProviderProfile, tokens: TokenSet, url: string, client: OAuthClient | undefined, options: ValidateTokenOptions): Promise<unknown> {
   const placed = placeCredential(profile, tokens, url, client === undefined ? {} : { client });
   const headers: Record<string, string> = { accept: "application/json" };
   if (placed.authorization !== undefined) headers["authorization"] = placed.authorization;
