@@ -27,32 +27,27 @@ export interface Clock {
 /** Longest delay the runtimes' `setTimeout` takes: a longer one fires at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
+/** A timer of a runtime clock: calls `callback` once `now()` reaches `end`. */
 interface RuntimeTimer {
+  readonly now: () => number;
+  readonly end: number;
+  readonly callback: () => void;
   inner: ReturnType<typeof setTimeout> | undefined;
 }
 
 /**
  * A clock reading `now` and waiting with the runtime's own timers, re-checked against `now`
  * when they fire: a timer never fires early on this clock, and delays longer than the runtimes'
- * 2^31-1 ms limit are waited in slices.
+ * 2^31-1 ms limit are waited in slices. A timer is one small object (the runtime's timer gets
+ * it as its argument): timers are set on every request, so they carry no closures.
  */
 function runtimeClock(now: () => number): Clock {
   return {
     now,
     setTimeout: (callback: () => void, ms: number): TimerHandle => {
       // NaN would never compare as due (re-armed every millisecond for ever): run it at once, as `setTimeout` does.
-      const end = now() + (Number.isNaN(ms) ? 0 : ms);
-      const timer: RuntimeTimer = { inner: undefined };
-      const arm = (): void => {
-        timer.inner = setTimeout(
-          () => {
-            if (now() >= end) callback();
-            else arm();
-          },
-          Math.min(Math.max(0, Math.ceil(end - now())), MAX_TIMER_MS),
-        );
-      };
-      arm();
+      const timer: RuntimeTimer = { now, end: now() + (Number.isNaN(ms) ? 0 : ms), callback, inner: undefined };
+      arm(timer);
       return timer;
     },
     clearTimeout: (handle: TimerHandle): void => {
@@ -60,6 +55,17 @@ function runtimeClock(now: () => number): Clock {
       if (timer?.inner !== undefined) clearTimeout(timer.inner);
     },
   };
+}
+
+/** Sets the runtime timer of `timer` for the time left until its end (at most the runtimes' limit). */
+function arm(timer: RuntimeTimer): void {
+  timer.inner = setTimeout(fireWhenDue, Math.min(Math.max(0, Math.ceil(timer.end - timer.now())), MAX_TIMER_MS), timer);
+}
+
+/** A runtime timer went off: the callback if its end has come on its clock, else it waits the rest. */
+function fireWhenDue(timer: RuntimeTimer): void {
+  if (timer.now() >= timer.end) timer.callback();
+  else arm(timer);
 }
 
 /**

@@ -28,7 +28,7 @@ export function routeTemplate(profile: ProviderProfile, method: string, url: str
   return templateOf(compiledProfile(profile), method, parse(url));
 }
 
-function templateOf(compiled: CompiledProfile, method: string, target: URL): string {
+function templateOf(compiled: CompiledProfile, method: string, target: Target): string {
   const upper = method.toUpperCase();
   const base = isTileUrl(compiled, target) ? compiled.tiles : compiled.api;
   const path = base !== undefined && isUnder(target, base) ? target.pathname.slice(base.path.length) : target.pathname;
@@ -149,19 +149,26 @@ function parseBase(url: string | undefined): Base | undefined {
   return { origin: parsed.origin, path: trim(parsed.pathname) };
 }
 
-function isTileUrl(compiled: CompiledProfile, target: URL): boolean {
+function isTileUrl(compiled: CompiledProfile, target: Target): boolean {
   return compiled.tiles !== undefined && isUnder(target, compiled.tiles);
 }
 
-function parse(url: string | URL): URL {
-  return new URL(url, "http://relative.invalid");
+/** The parts of a URL the templates read, read once (every getter of a `URL` builds its string anew). */
+interface Target {
+  readonly origin: string;
+  readonly pathname: string;
+}
+
+function parse(url: string | URL): Target {
+  const parsed = new URL(url, "http://relative.invalid");
+  return { origin: parsed.origin, pathname: parsed.pathname };
 }
 
 function trim(path: string): string {
   return path.endsWith("/") ? path.slice(0, -1) : path;
 }
 
-function isUnder(target: URL, base: Base): boolean {
+function isUnder(target: Target, base: Base): boolean {
   if (target.origin !== base.origin) return false;
   return target.pathname === base.path || target.pathname.startsWith(`${base.path}/`);
 }
