@@ -57,6 +57,12 @@ export class AdaptiveRateLimiter implements RateLimiter {
   readonly #maxKeys: number;
   readonly #clock: Clock;
   readonly #onEvent: MlyEventListener | undefined;
+  /** Where this limiter's permits report a 429: one object per limiter, so a permit carries no closure. */
+  readonly #teacher: Teacher = {
+    learn: (key, ceiling, grantedAt, outcome) => {
+      this.#learn(key, ceiling, grantedAt, outcome);
+    },
+  };
 
   /** Creates a limiter; see {@link AdaptiveRateLimiterOptions}. */
   constructor(options: AdaptiveRateLimiterOptions) {
@@ -97,30 +103,20 @@ export class AdaptiveRateLimiter implements RateLimiter {
    * @throws {AbortedError} the signal fired before a slot was granted.
    * @throws {QueueFullError} too many callers wait for `key`.
    */
-  async acquire(key: string, options?: AcquireOptions): Promise<RateLimitPermit> {
+  acquire(key: string, options?: AcquireOptions): Promise<RateLimitPermit> {
     const ceiling = this.#ceiling(key);
-    const first = await ceiling.acquire(key, options);
-    // Looked up after the first wait: a key that learned meanwhile is held to what it learned.
-    const learned = this.#learnedOf(key, this.#now());
-    let second: RateLimitPermit | undefined;
-    try {
-      second = await learned?.limiter.acquire(key, options);
-    } catch (error) {
-      void first.cancel();
-      throw error;
-    }
-    const grantedAt = this.#now();
-    return {
-      settle: (outcome?: PermitOutcome): void => {
-        if (outcome?.status === 429) this.#learn(key, ceiling, grantedAt, outcome);
-        void first.settle(outcome);
-        void second?.settle(outcome);
-      },
-      cancel: (): void => {
-        void first.cancel();
-        void second?.cancel();
-      },
-    };
+    return ceiling.acquire(key, options).then((first) => {
+      // Looked up after the first wait: a key that learned meanwhile is held to what it learned.
+      const learned = this.#learnedOf(key, this.#now());
+      if (learned === undefined) return new AdaptivePermit(this.#teacher, key, ceiling, first, undefined, this.#now());
+      return learned.limiter.acquire(key, options).then(
+        (second) => new AdaptivePermit(this.#teacher, key, ceiling, first, second, this.#now()),
+        (error: unknown) => {
+          void first.cancel();
+          throw error;
+        },
+      );
+    });
   }
 
   /** Freezes `key` for `waitMs` (a server's `Retry-After`). */
@@ -180,6 +176,41 @@ export class AdaptiveRateLimiter implements RateLimiter {
 
   #now(): number {
     return this.#clock.now();
+  }
+}
+
+/** Where an {@link AdaptivePermit} reports a 429 settle. */
+interface Teacher {
+  learn(key: string, ceiling: LocalRateLimiter, grantedAt: number, outcome: PermitOutcome): void;
+}
+
+/** A slot under a key's route limit and, while it has one, under its learned limit; a 429 settle teaches the key. */
+class AdaptivePermit implements RateLimitPermit {
+  readonly #teacher: Teacher;
+  readonly #key: string;
+  readonly #ceiling: LocalRateLimiter;
+  readonly #first: RateLimitPermit;
+  readonly #second: RateLimitPermit | undefined;
+  readonly #grantedAt: number;
+
+  constructor(teacher: Teacher, key: string, ceiling: LocalRateLimiter, first: RateLimitPermit, second: RateLimitPermit | undefined, grantedAt: number) {
+    this.#teacher = teacher;
+    this.#key = key;
+    this.#ceiling = ceiling;
+    this.#first = first;
+    this.#second = second;
+    this.#grantedAt = grantedAt;
+  }
+
+  settle(outcome?: PermitOutcome): void {
+    if (outcome?.status === 429) this.#teacher.learn(this.#key, this.#ceiling, this.#grantedAt, outcome);
+    void this.#first.settle(outcome);
+    void this.#second?.settle(outcome);
+  }
+
+  cancel(): void {
+    void this.#first.cancel();
+    void this.#second?.cancel();
   }
 }
 

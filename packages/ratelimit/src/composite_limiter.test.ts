@@ -1,4 +1,4 @@
-import { AbortedError, ConfigError, mapillary, mapillaryV2, mapiq, type ProviderProfile, type RateLimitPermit } from "@mly/auth-core";
+import { AbortedError, ConfigError, mapillary, mapillaryV2, mapiq, type ProviderProfile, type RateLimitPermit, type RateLimiter } from "@mly/auth-core";
 import { describe, expect, it } from "vitest";
 import { createManualClock } from "@mly/auth-core/testing";
 import { CompositeLimiter } from "./composite_limiter.ts";
@@ -35,6 +35,34 @@ describe("CompositeLimiter", () => {
     expect(granted).toEqual([0, 100, 10_000]);
     await limiter.pause("app", 50);
     expect(minute.stats("app").pausedUntil).toBeGreaterThan(0);
+  });
+
+  it("settles in-memory parts at once, and a part that throws as a rejection after every part was settled", async () => {
+    const time = createManualClock(1_000_000);
+    const minute = createRateLimiter({ limit: 5, windowMs: 100, mode: "burst", clock: time });
+    const day = createRateLimiter({ limit: 5, windowMs: 10_000, mode: "burst", clock: time });
+    const limiter = new CompositeLimiter((key) => [
+      { limiter: day, key },
+      { limiter: minute, key },
+    ]);
+    const permit = await limiter.acquire("app");
+    expect(permit.settle({ status: 200 })).toBeUndefined();
+    expect([day.stats("app").slots, minute.stats("app").slots]).toEqual([1, 1]);
+    // One budget: its own permit, passed through.
+    const single = new CompositeLimiter((key) => [{ limiter: minute, key }]);
+    single.acquire("solo").then((p) => p.settle(), () => undefined);
+    await time.tick(0);
+    expect(minute.stats("solo").slots).toBe(1);
+    const failing: RateLimiter = {
+      acquire: () => Promise.resolve({ settle: () => { throw new Error("backend down"); }, cancel: () => undefined }),
+      pause: () => undefined,
+    };
+    const mixed = new CompositeLimiter((key) => [
+      { limiter: failing, key },
+      { limiter: day, key },
+    ]);
+    await expect((await mixed.acquire("mixed")).settle({ status: 200 })).rejects.toThrow("backend down");
+    expect(day.stats("mixed").slots).toBe(1);
   });
 
   it("gives back the slots already taken when a later part fails", async () => {
@@ -86,6 +114,18 @@ describe("policiesFor", () => {
     expect(graph.stats("mapillary:graph").slots).toBe(0);
     const none = policiesFor(mapillaryV2);
     await (await none.acquire("GET https://a.mapillary.com/v2/me")).settle();
+  });
+
+  it("routes a policy key to the same budget however many other keys came between", async () => {
+    const limiter = policiesFor(mapiq, { mode: "burst" });
+    const endpoint = limiter.limiters.get("endpoint") as LocalRateLimiter;
+    const first = "mapiq:endpoint:GET /v2/buildings/{id}";
+    await (await limiter.acquire(first)).settle({ status: 200 });
+    // More keys than the limiter remembers the budgets of: the first one is worked out again.
+    for (let i = 0; i < 1_100; i += 1) expect(limiter.partsOf(`mapiq:endpoint:GET /v2/route${i}`)).toEqual([{ limiter: endpoint, key: `mapiq:endpoint:GET /v2/route${i}` }]);
+    await (await limiter.acquire(first)).settle({ status: 200 });
+    expect(endpoint.stats(first).slots).toBe(2);
+    expect(limiter.partsOf(first)).toEqual([{ limiter: endpoint, key: first }]);
   });
 
   it("takes a custom factory and orders composite parts longest window first", async () => {

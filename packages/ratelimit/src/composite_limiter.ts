@@ -1,4 +1,4 @@
-import type { AcquireOptions, RateLimitPermit, RateLimiter } from "@mly/auth-core";
+import type { AcquireOptions, PermitOutcome, RateLimitPermit, RateLimiter } from "@mly/auth-core";
 
 /** One budget of a composite acquire: a limiter and the key to take in it. */
 export interface CompositePart {
@@ -46,16 +46,18 @@ export class CompositeLimiter implements RateLimiter {
     return this.#resolve(key);
   }
 
-  /** Takes a slot in every budget of `key`, in order; on failure gives back the ones taken. */
-  async acquire(key: string, options?: AcquireOptions): Promise<RateLimitPermit> {
-    const permits: RateLimitPermit[] = [];
+  /**
+   * Takes a slot in every budget of `key`, in order; on failure gives back the ones taken. A key
+   * with one budget (the usual case) gets that budget's own permit: nothing to combine.
+   */
+  acquire(key: string, options?: AcquireOptions): Promise<RateLimitPermit> {
     try {
-      for (const part of this.#resolve(key)) permits.push(await part.limiter.acquire(part.key, options));
+      const parts = this.#resolve(key);
+      const only = parts.length === 1 ? parts[0] : undefined;
+      return only === undefined ? acquireEvery(parts, options) : only.limiter.acquire(only.key, options);
     } catch (error) {
-      await Promise.allSettled(permits.map(async (permit) => permit.cancel()));
-      throw error;
+      return rejectedWith(error);
     }
-    return { settle: async (outcome) => forEachAtOnce(permits, (permit) => permit.settle(outcome)), cancel: async () => forEachAtOnce(permits, (permit) => permit.cancel()) };
   }
 
   /** Pauses every budget of `key`. */
@@ -64,7 +66,56 @@ export class CompositeLimiter implements RateLimiter {
   }
 }
 
-/** Calls `f` on every item at once; rejects if one of them fails. */
-async function forEachAtOnce<T>(items: readonly T[], f: (item: T) => void | Promise<void>): Promise<void> {
-  await Promise.all(items.map(async (item) => f(item)));
+/** A slot in every budget, in order; if one cannot be had, the ones taken are given back. */
+async function acquireEvery(parts: readonly CompositePart[], options: AcquireOptions | undefined): Promise<RateLimitPermit> {
+  const permits: RateLimitPermit[] = [];
+  try {
+    for (const part of parts) permits.push(await part.limiter.acquire(part.key, options));
+  } catch (error) {
+    await Promise.allSettled(permits.map(async (permit) => permit.cancel()));
+    throw error;
+  }
+  return new CompositePermit(permits);
+}
+
+/** The permits of every budget of one acquire, settled or cancelled together. */
+class CompositePermit implements RateLimitPermit {
+  readonly #permits: readonly RateLimitPermit[];
+
+  constructor(permits: readonly RateLimitPermit[]) {
+    this.#permits = permits;
+  }
+
+  settle(outcome?: PermitOutcome): void | Promise<void> {
+    return forEachAtOnce(this.#permits, (permit) => permit.settle(outcome));
+  }
+
+  cancel(): void | Promise<void> {
+    return forEachAtOnce(this.#permits, (permit) => permit.cancel());
+  }
+}
+
+/**
+ * Calls `f` on every item at once. Returns a promise only when a call answered with one (a
+ * shared limiter's round trip), which then rejects if one of them fails; a call that throws
+ * becomes such a rejection, after every item was called.
+ */
+function forEachAtOnce<T>(items: readonly T[], f: (item: T) => void | Promise<void>): void | Promise<void> {
+  const pending: Promise<void>[] = [];
+  for (const item of items) {
+    try {
+      const result = f(item);
+      if (result !== undefined) pending.push(result);
+    } catch (error) {
+      pending.push(rejectedWith(error));
+    }
+  }
+  if (pending.length === 0) return undefined;
+  return Promise.all(pending).then(() => undefined);
+}
+
+/** A promise rejected with exactly what was thrown, as an `async` function rejects. */
+// eslint-disable-next-line @typescript-eslint/require-await -- rejecting with the thrown value as is is the point
+async function rejectedWith(error: unknown): Promise<never> {
+  throw error;
 }

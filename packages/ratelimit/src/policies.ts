@@ -45,15 +45,17 @@ export class ProviderRateLimiter extends CompositeLimiter {
 
   /** Creates the limiter of `profile`, with one limiter per policy in `limiters`. */
   constructor(profile: ProviderProfile, limiters: ReadonlyMap<string, RateLimiter>) {
+    // A policy's key always names the same budgets: worked out once per key (a bounded number of them).
+    const known = new Map<string, readonly CompositePart[]>();
     super((key) => {
-      const policy = policyOfKey(profile, key);
-      const space = key.indexOf(" ");
-      if (!policy && !/^(GET|HEAD|P(OST|UT|ATCH)|DELETE) /.test(key)) throw new ConfigError(`No ${profile.name} rate-limit policy for "${key.slice(0, 80)}"`);
-      const parts: CompositePart[] = [];
-      // Scarcest (longest window) first.
-      for (const target of (policy ? [{ policy, key }] : rateLimitTargets(profile, key.slice(0, space), key.slice(space + 1))).sort((a, b) => b.policy.windowMs - a.policy.windowMs)) {
-        const limiter = limiters.get(target.policy.name);
-        if (limiter) parts.push({ limiter, key: target.key });
+      let parts = known.get(key);
+      if (parts === undefined) {
+        const policy = policyOfKey(profile, key);
+        parts = partsOf(profile, limiters, key, policy);
+        if (policy !== undefined) {
+          if (known.size >= MAX_KNOWN_KEYS) known.delete(known.keys().next().value ?? "");
+          known.set(key, parts);
+        }
       }
       return parts;
     });
@@ -65,6 +67,22 @@ export class ProviderRateLimiter extends CompositeLimiter {
   keyFor(method: HttpMethod, url: string): string {
     return `${method} ${url}`;
   }
+}
+
+/** How many policy keys a {@link ProviderRateLimiter} remembers the budgets of (the oldest is forgotten first). */
+const MAX_KNOWN_KEYS = 1000;
+
+/** The budgets `key` spends: its policy's (a key of core's `rateLimitKeys`), or every policy a request line (`GET https://…`) falls under. */
+function partsOf(profile: ProviderProfile, limiters: ReadonlyMap<string, RateLimiter>, key: string, policy: RateLimitPolicy | undefined): CompositePart[] {
+  const space = key.indexOf(" ");
+  if (!policy && !/^(GET|HEAD|P(OST|UT|ATCH)|DELETE) /.test(key)) throw new ConfigError(`No ${profile.name} rate-limit policy for "${key.slice(0, 80)}"`);
+  const parts: CompositePart[] = [];
+  // Scarcest (longest window) first.
+  for (const target of (policy ? [{ policy, key }] : rateLimitTargets(profile, key.slice(0, space), key.slice(space + 1))).sort((a, b) => b.policy.windowMs - a.policy.windowMs)) {
+    const limiter = limiters.get(target.policy.name);
+    if (limiter) parts.push({ limiter, key: target.key });
+  }
+  return parts;
 }
 
 /**
