@@ -316,17 +316,23 @@ async function cancelAll(permits: readonly RateLimitPermit[]): Promise<void> {
 /** How much of a 400/401/403/429 body is read to inspect it: error bodies are small; the rest is never needed here. */
 const INSPECT_BYTES = 8 * 1024;
 
-/** The caller's headers with the credential set, on a copy; a value fetch would refuse is a typed error that never quotes it. */
+/**
+ * The caller's headers with the credential set, on a copy. A credential fetch would refuse (or
+ * that no server should see: control characters) is a typed error that never quotes it: fetch's
+ * own error could.
+ */
 function withCredential(headers: RequestInit["headers"], authorization: string | undefined): NonNullable<RequestInit["headers"]> {
   if (authorization === undefined) return headers ?? {};
+  if (UNSENDABLE_HEADER_VALUE.test(authorization)) throw new LoginRequiredError("Bad token; log in again");
+  // The usual call brings no headers of its own: a plain record is all fetch needs.
+  if (headers === undefined) return { authorization };
   const copy = new Headers(headers);
-  try {
-    copy.set("authorization", authorization);
-  } catch {
-    throw new LoginRequiredError("Bad token; log in again");
-  }
+  copy.set("authorization", authorization);
   return copy;
 }
+
+/** A character a header value may not carry: a control character (tab aside), or one beyond Latin-1 (fetch refuses NUL, CR, LF and those). */
+const UNSENDABLE_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** Where a redirect goes, if it may be followed: the same origin, at most 5 times; else an {@link HttpError}. */
 function redirectTarget(response: Response, from: string, count: number): string {

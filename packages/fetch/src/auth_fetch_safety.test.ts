@@ -14,7 +14,7 @@ afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
 });
 
-function apiOn(server: TestServer, token = TOKEN): (input: string) => Promise<Response> {
+function apiOn(server: TestServer, token = TOKEN): (input: string, init?: RequestInit) => Promise<Response> {
   const profile = mapiqProfile({ apiBaseUrl: `${server.url}/api`, tokenEndpoint: `${server.url}/token` });
   return createAuthFetch({ profile, tokens: clientTokenSource(new Secret(token), "mapiq"), limiter: false });
 }
@@ -71,11 +71,14 @@ describe("no credential header is set where an untyped error could quote it", ()
   it("a token with CR/LF is a LoginRequiredError that never quotes it, and nothing is sent", async () => {
     const api = await startServer((req, res) => res.end("{}"));
     servers.push(api);
-    for (const bad of ["evil\r\nx-injected: 1", "nul\u0000token", "line\nfeed"]) {
-      const error = await apiOn(api, bad)(`${api.url}/api/v2/buildings`).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(LoginRequiredError);
-      const printed = [(error as Error).message, (error as Error).stack, JSON.stringify(error), inspect(error, { showHidden: true, depth: Infinity })].join("\n");
-      expect(printed).not.toContain(bad.slice(0, 4));
+    for (const bad of ["evil\r\nx-injected: 1", "nul\u0000token", "line\nfeed", "euro\u20actoken", "bell\u0007token"]) {
+      // Without headers of the caller's (a plain record is sent) and with them (a copy of them is).
+      for (const init of [undefined, { headers: { accept: "application/json" } }]) {
+        const error = await apiOn(api, bad)(`${api.url}/api/v2/buildings`, init).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(LoginRequiredError);
+        const printed = [(error as Error).message, (error as Error).stack, JSON.stringify(error), inspect(error, { showHidden: true, depth: Infinity })].join("\n");
+        expect(printed).not.toContain(bad.slice(0, 4));
+      }
     }
     expect(api.requests).toBe(0);
   });
