@@ -42,13 +42,12 @@ import { fork } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { OAuth2Client, OAuth2Fetch } from "@badgateway/oauth2-client";
-import { formatTokenKey, oauth2Profile, type ProviderProfile } from "@mly/auth-core";
-import { MemoryTokenStore, RefreshCoordinator } from "@mly/auth-core/orchestration";
-import { coordinatedTokens, createApiClient, createAuthFetch } from "@mly/fetch";
+import type { RefreshCoordinator } from "@mly/auth-core/orchestration";
+import { createApiClient, createAuthFetch } from "@mly/fetch";
 import ky from "ky";
 import { allowInsecureRequests, Configuration, fetchProtectedResource } from "openid-client";
 import { createApiServer } from "./_api_server.ts";
-import { freshTokenSet } from "./_fresh_token.ts";
+import { mlySetup } from "./_mly_setup.ts";
 import { goalLine, median, pairedRatio, seededRandom, shuffled, type Goal } from "./stats.ts";
 
 /** Sizes of a run (environment: BENCH_ROUNDS, BENCH_SEQUENTIAL, BENCH_CONCURRENT_PER_WORKER, BENCH_SERVER). */
@@ -240,17 +239,7 @@ const MLY_KY_NO_LIMITER = "mly createApiClient().ky (limiter: false)";
 
 async function setUp(base: string): Promise<{ contenders: Contender[]; coordinator: RefreshCoordinator }> {
   const url = `${base}/items/42`;
-  const profile: ProviderProfile = oauth2Profile({
-    tokenEndpoint: `${base}/token`,
-    apiBaseUrl: base,
-    rateLimits: [{ name: "endpoint", limit: 1_000_000_000, windowMs: 1_000, per: "endpoint", appliesTo: "api" }],
-  });
-  const client = { clientId: "bench", clientSecret: "bench-secret" };
-  const store = new MemoryTokenStore();
-  const key = formatTokenKey({ provider: profile.id, clientId: client.clientId });
-  await store.set(key, freshTokenSet(TOKEN, { now: Date.now(), kind: "client_app", provider: profile.id }));
-  const coordinator = new RefreshCoordinator({ store, renew: () => Promise.reject(new Error("bench: the token should stay fresh")) });
-  const tokens = coordinatedTokens(coordinator, key);
+  const { profile, client, key, coordinator, tokens } = await mlySetup(base, TOKEN);
   const mlyFetch = createAuthFetch({ profile, tokens });
   const mlyFetchNoLimiter = createAuthFetch({ profile, tokens, limiter: false });
   const mlyKy = createApiClient({ profile, client, coordinator, tokenKey: key }).ky;

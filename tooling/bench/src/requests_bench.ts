@@ -3,9 +3,11 @@
  * goal 4), printed as Markdown. Sizes: BENCH_ROUNDS, BENCH_SEQUENTIAL,
  * BENCH_CONCURRENT_PER_WORKER; BENCH_SERVER=in-process puts the loopback server in this process;
  * BENCH_REPEAT=n runs the whole bench n times (one after the other) and ends with each goal's
- * median and range over the runs.
+ * median and range over the runs. Then, once, each client's own work without the network
+ * (`own_work.ts`; BENCH_OWN_ROUNDS rounds, default 30).
  */
 import { numberFromEnv, requestOptionsFromEnv } from "./_env.ts";
+import { ownWorkBench } from "./own_work.ts";
 import { requestBench, type GoalFigure } from "./requests.ts";
 import { goalLine, median } from "./stats.ts";
 
@@ -27,3 +29,4 @@ if (repeat > 1) {
     console.log(`- ${goalLine(figure.name, median(cpu), figure.goal)} (range ${Math.min(...cpu).toFixed(2)}–${Math.max(...cpu).toFixed(2)}; wall clock ${median(wall).toFixed(2)}×)`);
   }
 }
+console.log(`\n${await ownWorkBench(numberFromEnv("BENCH_OWN_ROUNDS", 30), 500)}`);
