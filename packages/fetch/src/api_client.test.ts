@@ -297,6 +297,36 @@ describe("secrets and permits on failure paths", () => {
   });
 });
 
+describe("a request that spends several budgets", () => {
+  it("takes a permit per key in order, settles them all, and gives back the ones taken when a later one fails", async () => {
+    const log: string[] = [];
+    const down = new Error("limiter backend down");
+    let failDay = false;
+    const limiter: RateLimiter = {
+      acquire: (key): Promise<RateLimitPermit> => {
+        log.push(`acquire ${key}`);
+        if (failDay && key.endsWith(":day")) return Promise.reject(down);
+        return Promise.resolve({ settle: (outcome) => void log.push(`settle ${key} ${outcome?.status}`), cancel: () => void log.push(`cancel ${key}`) });
+      },
+      pause: () => undefined,
+    };
+    const profile = {
+      ...world.mapiq,
+      rateLimits: [
+        { name: "minute", limit: 20, windowMs: 60_000, per: "app", appliesTo: "api" },
+        { name: "day", limit: 1_000, windowMs: 86_400_000, per: "app", appliesTo: "api" },
+      ],
+    } as const;
+    const api = createApiClient({ profile, client: world.mapiqClient, limiter });
+    await api.ky.get("v2/buildings").json();
+    expect(log).toEqual(["acquire mapiq:minute", "acquire mapiq:day", "settle mapiq:minute 200", "settle mapiq:day 200"]);
+    log.length = 0;
+    failDay = true;
+    await expect(api.ky.get("v2/buildings", { retry: 0 }).json()).rejects.toBe(down);
+    expect(log).toEqual(["acquire mapiq:minute", "acquire mapiq:day", "cancel mapiq:minute"]);
+  });
+});
+
 describe("store keys", () => {
   it("a user with nothing stored is asked to log in", async () => {
     const api = createApiClient({ profile: world.mapillary, client: world.mlyClient, store: new MemoryTokenStore(), tokenKey: formatTokenKey({ provider: "mapillary", clientId: "x" }) });

@@ -188,7 +188,10 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
         // A throttle's wait goes to the limiter with the outcome: the settle pauses the keys (a
         // 429 without a wait pauses one window), so every caller of the limiter waits it out.
         if (!sent) await cancelAll(permits);
-        else if (permits.length > 0) await settleAll(permits, response === undefined ? {} : { status: response.status, ...(limited === undefined ? {} : { retryAfterMs: limited.retryAfterMs }) });
+        else if (permits.length > 0) {
+          const settling = settleAll(permits, response === undefined ? {} : { status: response.status, ...(limited === undefined ? {} : { retryAfterMs: limited.retryAfterMs }) });
+          if (settling !== undefined) await settling;
+        }
       }
       if (limited !== undefined && !response.ok) {
         await response.body?.cancel();
@@ -288,7 +291,17 @@ function loginAgain(provider: string, status: number): LoginRequiredError {
 }
 
 /** A permit for every key, in order; if one cannot be had, the ones taken are given back. */
-async function acquireAll(limiter: RateLimiter, keys: readonly string[], signal: AbortSignal | undefined): Promise<RateLimitPermit[]> {
+function acquireAll(limiter: RateLimiter, keys: readonly string[], signal: AbortSignal | undefined): Promise<readonly RateLimitPermit[]> {
+  const only = keys.length === 1 ? keys[0] : undefined;
+  // One key (every policy of the built-in providers): its permit is the list.
+  return only === undefined ? acquireEach(limiter, keys, signal) : limiter.acquire(only, { signal }).then(listOfOne);
+}
+
+function listOfOne(permit: RateLimitPermit): readonly RateLimitPermit[] {
+  return [permit];
+}
+
+async function acquireEach(limiter: RateLimiter, keys: readonly string[], signal: AbortSignal | undefined): Promise<readonly RateLimitPermit[]> {
   const permits: RateLimitPermit[] = [];
   try {
     for (const key of keys) permits.push(await limiter.acquire(key, { signal }));
@@ -299,14 +312,14 @@ async function acquireAll(limiter: RateLimiter, keys: readonly string[], signal:
   return permits;
 }
 
-/** Settles every permit at once; waits only for the settles that answer with a promise (a shared limiter's round trip). */
-async function settleAll(permits: readonly RateLimitPermit[], outcome: PermitOutcome): Promise<void> {
-  const pending: Promise<void>[] = [];
+/** Settles every permit at once; a promise only when a settle answers with one (a shared limiter's round trip), to be waited for. */
+function settleAll(permits: readonly RateLimitPermit[], outcome: PermitOutcome): Promise<unknown> | undefined {
+  let pending: Promise<void>[] | undefined;
   for (const permit of permits) {
     const settled = permit.settle(outcome);
-    if (settled !== undefined) pending.push(settled);
+    if (settled !== undefined) (pending ??= []).push(settled);
   }
-  if (pending.length > 0) await Promise.all(pending);
+  return pending === undefined ? undefined : Promise.all(pending);
 }
 
 async function cancelAll(permits: readonly RateLimitPermit[]): Promise<void> {
