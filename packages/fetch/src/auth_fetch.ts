@@ -344,8 +344,8 @@ function withCredential(headers: RequestInit["headers"], authorization: string |
   return copy;
 }
 
-/** A character a header value may not carry: a control character (tab aside), or one beyond Latin-1 (fetch refuses NUL, CR, LF and those). */
-const UNSENDABLE_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+/** A character a credential may not carry: a control character (C0, DEL or C1; tab aside), or one beyond Latin-1 (fetch refuses NUL, CR, LF and those). */
+const UNSENDABLE_HEADER_VALUE = /[^\t\x20-\x7e\xa0-\xff]/;
 
 /** Where a redirect goes, if it may be followed: the same origin, at most 5 times; else an {@link HttpError}. */
 function redirectTarget(response: Response, from: string, count: number): string {

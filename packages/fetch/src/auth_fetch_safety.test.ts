@@ -71,7 +71,7 @@ describe("no credential header is set where an untyped error could quote it", ()
   it("a token with CR/LF is a LoginRequiredError that never quotes it, and nothing is sent", async () => {
     const api = await startServer((req, res) => res.end("{}"));
     servers.push(api);
-    for (const bad of ["evil\r\nx-injected: 1", "nul\u0000token", "line\nfeed", "euro\u20actoken", "bell\u0007token"]) {
+    for (const bad of ["evil\r\nx-injected: 1", "nul\u0000token", "line\nfeed", "euro\u20actoken", "bell\u0007token", "c1\u0085token"]) {
       // Without headers of the caller's (a plain record is sent) and with them (a copy of them is).
       for (const init of [undefined, { headers: { accept: "application/json" } }]) {
         const error = await apiOn(api, bad)(`${api.url}/api/v2/buildings`, init).catch((e: unknown) => e);

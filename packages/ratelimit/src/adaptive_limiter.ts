@@ -105,8 +105,16 @@ export class AdaptiveRateLimiter implements RateLimiter {
    */
   acquire(key: string, options?: AcquireOptions): Promise<RateLimitPermit> {
     const ceiling = this.#ceiling(key);
-    return ceiling.acquire(key, options).then((first) => {
-      // Looked up after the first wait: a key that learned meanwhile is held to what it learned.
+    return ceiling.acquire(key, options).then((first) => this.#withLearned(key, ceiling, first, options));
+  }
+
+  /**
+   * The permit of `first`, plus a slot under the key's learned limit if it has one: looked up
+   * after the first wait, so a key that learned meanwhile is held to what it learned. If that
+   * slot cannot be had, `first` is given back.
+   */
+  #withLearned(key: string, ceiling: LocalRateLimiter, first: RateLimitPermit, options: AcquireOptions | undefined): RateLimitPermit | Promise<RateLimitPermit> {
+    try {
       const learned = this.#learnedOf(key, this.#now());
       if (learned === undefined) return new AdaptivePermit(this.#teacher, key, ceiling, first, undefined, this.#now());
       return learned.limiter.acquire(key, options).then(
@@ -116,7 +124,10 @@ export class AdaptiveRateLimiter implements RateLimiter {
           throw error;
         },
       );
-    });
+    } catch (error) {
+      void first.cancel();
+      throw error;
+    }
   }
 
   /** Freezes `key` for `waitMs` (a server's `Retry-After`). */

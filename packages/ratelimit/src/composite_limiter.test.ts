@@ -49,10 +49,9 @@ describe("CompositeLimiter", () => {
     expect(permit.settle({ status: 200 })).toBeUndefined();
     expect([day.stats("app").slots, minute.stats("app").slots]).toEqual([1, 1]);
     // One budget: its own permit, passed through.
-    const single = new CompositeLimiter((key) => [{ limiter: minute, key }]);
-    single.acquire("solo").then((p) => p.settle(), () => undefined);
-    await time.tick(0);
-    expect(minute.stats("solo").slots).toBe(1);
+    const own: RateLimitPermit = { settle: () => undefined, cancel: () => undefined };
+    const single = new CompositeLimiter((key) => [{ limiter: { acquire: () => Promise.resolve(own), pause: () => undefined }, key }]);
+    expect(await single.acquire("solo")).toBe(own);
     const failing: RateLimiter = {
       acquire: () => Promise.resolve({ settle: () => { throw new Error("backend down"); }, cancel: () => undefined }),
       pause: () => undefined,
@@ -121,11 +120,18 @@ describe("policiesFor", () => {
     const endpoint = limiter.limiters.get("endpoint") as LocalRateLimiter;
     const first = "mapiq:endpoint:GET /v2/buildings/{id}";
     await (await limiter.acquire(first)).settle({ status: 200 });
-    // More keys than the limiter remembers the budgets of: the first one is worked out again.
-    for (let i = 0; i < 1_100; i += 1) expect(limiter.partsOf(`mapiq:endpoint:GET /v2/route${i}`)).toEqual([{ limiter: endpoint, key: `mapiq:endpoint:GET /v2/route${i}` }]);
+    const remembered = limiter.partsOf(first);
+    expect(limiter.partsOf(first)).toBe(remembered);
+    // More keys than the limiter remembers the budgets of (1,000): the first one is forgotten and worked out again.
+    for (let i = 0; i < 1_000; i += 1) expect(limiter.partsOf(`mapiq:endpoint:GET /v2/route${i}`)).toEqual([{ limiter: endpoint, key: `mapiq:endpoint:GET /v2/route${i}` }]);
+    const again = limiter.partsOf(first);
+    expect(again).not.toBe(remembered);
+    expect(again).toEqual([{ limiter: endpoint, key: first }]);
     await (await limiter.acquire(first)).settle({ status: 200 });
     expect(endpoint.stats(first).slots).toBe(2);
-    expect(limiter.partsOf(first)).toEqual([{ limiter: endpoint, key: first }]);
+    // A request line (not a policy key) is worked out every time: its URLs are not a bounded set.
+    const line = limiter.keyFor("GET", "https://api.mapiq.com/v2/buildings/42");
+    expect(limiter.partsOf(line)).not.toBe(limiter.partsOf(line));
   });
 
   it("takes a custom factory and orders composite parts longest window first", async () => {

@@ -48,7 +48,10 @@ export class CompositeLimiter implements RateLimiter {
 
   /**
    * Takes a slot in every budget of `key`, in order; on failure gives back the ones taken. A key
-   * with one budget (the usual case) gets that budget's own permit: nothing to combine.
+   * with one budget (the usual case) gets that budget's own permit: nothing to combine, so its
+   * `settle` and `cancel` answer as that budget's do (at once for an in-memory limiter, with a
+   * promise for a shared one). A permit over several budgets answers with a promise only when one
+   * of its budgets does.
    */
   acquire(key: string, options?: AcquireOptions): Promise<RateLimitPermit> {
     try {

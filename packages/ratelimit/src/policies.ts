@@ -43,8 +43,14 @@ export class ProviderRateLimiter extends CompositeLimiter {
   /** The limiter of each policy, by policy name. */
   declare readonly limiters: ReadonlyMap<string, RateLimiter>;
 
-  /** Creates the limiter of `profile`, with one limiter per policy in `limiters`. */
-  constructor(profile: ProviderProfile, limiters: ReadonlyMap<string, RateLimiter>) {
+  /**
+   * Creates the limiter of `profile`, with one limiter per policy in `limiters` (read once: a
+   * limiter added to that map later is not used). A policy key's budgets are worked out once and
+   * remembered (up to 1,000 keys, the oldest forgotten first), so `partsOf` may return the same
+   * array again.
+   */
+  constructor(profile: ProviderProfile, given: ReadonlyMap<string, RateLimiter>) {
+    const limiters: ReadonlyMap<string, RateLimiter> = new Map(given);
     // A policy's key always names the same budgets: worked out once per key (a bounded number of them).
     const known = new Map<string, readonly CompositePart[]>();
     super((key) => {
