@@ -15,13 +15,15 @@
 //                                  (serializeTokenSet / parseTokenSet, tokenSetToJSON / tokenSetFromJSON),
 //                                  which every token store adds. Until 2026-12-02 this was the one
 //                                  "code flow" figure; the issue's list does not name serialization.
-//   fetch, its own code            3.46 kB  (target 3.5 kB: met, and the limit; 3.41 kB before the credential check of issue 14 item 4): the main entry, since the
+//   fetch, its own code            3.50 kB  (target 3.5 kB: met, and the limit, with no byte to spare; 3.41 kB before
+//                                  issue 14 item 4: the credential check, a one-key request's permit without a loop): the main entry, since the
 //                                  Mapillary helpers (paging, entities, detections) moved to the
 //                                  `@mly/fetch/mapillary` subpath, measured on its own below (4.12 kB
 //                                  with them). Bounded reads, same-origin redirects, the default
 //                                  (learning) limiter, the one-off and app-only clients, telemetry.
 //   fetch/mapillary, its own code  0.91 kB  (ratchet 0.93 kB).
-//   fetch with core bundled        12.96 kB (12.87 kB before issue 14 item 4; 13.69 kB with the Mapillary helpers; 13.49 kB before issue 13 §3's time port: the clock's
+//   fetch with core bundled        13.00 kB (ratchet 13.1 kB; 12.87 kB before issue 14 item 4: timers
+//                                  without closures, route keys reading a URL once, the credential check; 13.69 kB with the Mapillary helpers; 13.49 kB before issue 13 §3's time port: the clock's
 //                                  timers, deadlineSignal and delay on a clock, which every timeout of
 //                                  fetch now runs on; 13.28 kB before the envelope parser and the hot
 //                                  path) (core gained the coordinator's token cache, events and
@@ -43,7 +45,7 @@ const storage = "serializeTokenSet, parseTokenSet, tokenSetToJSON, tokenSetFromJ
 module.exports = [
   { name: "@mly/auth-core: code flow + refresh + token model + Mapillary profile (target 6.0 kB)", path: "packages/auth-core/dist/mod.js", import: `{ ${flow} }`, gzip: true, limit: "6.0 kB" },
   { name: "@mly/auth-core: the code flow with the stored-token format (ratchet)", path: "packages/auth-core/dist/mod.js", import: `{ ${flow}, ${storage} }`, gzip: true, limit: "6.42 kB" },
-  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "13.0 kB" },
+  { name: "@mly/fetch: with @mly/auth-core bundled in, ky and @mly/ratelimit external (ratchet)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/ratelimit"], gzip: true, limit: "13.1 kB" },
   { name: "@mly/fetch: its own code, ky, @mly/auth-core and @mly/ratelimit external (target 3.5 kB)", path: "packages/fetch/dist/mod.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "3.5 kB" },
   { name: "@mly/fetch/mapillary: its own code, ky and @mly/* external (ratchet)", path: "packages/fetch/dist/mapillary.js", import: "*", ignore: ["ky", "@mly/auth-core", "@mly/ratelimit"], gzip: true, limit: "0.93 kB" },
   { name: "@mly/ratelimit: its own code, @mly/auth-core external (target 2.5 kB)", path: "packages/ratelimit/dist/mod.js", import: "*", ignore: ["@mly/auth-core"], gzip: true, limit: "2.5 kB" },

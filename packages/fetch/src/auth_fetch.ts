@@ -188,10 +188,7 @@ export function createAuthFetch(options: AuthFetchOptions): (input: Request | st
         // A throttle's wait goes to the limiter with the outcome: the settle pauses the keys (a
         // 429 without a wait pauses one window), so every caller of the limiter waits it out.
         if (!sent) await cancelAll(permits);
-        else if (permits.length > 0) {
-          const settling = settleAll(permits, response === undefined ? {} : { status: response.status, ...(limited === undefined ? {} : { retryAfterMs: limited.retryAfterMs }) });
-          if (settling !== undefined) await settling;
-        }
+        else if (permits.length > 0) await settleAll(permits, response === undefined ? {} : { status: response.status, ...(limited === undefined ? {} : { retryAfterMs: limited.retryAfterMs }) });
       }
       if (limited !== undefined && !response.ok) {
         await response.body?.cancel();
@@ -312,14 +309,14 @@ async function acquireEach(limiter: RateLimiter, keys: readonly string[], signal
   return permits;
 }
 
-/** Settles every permit at once; a promise only when a settle answers with one (a shared limiter's round trip), to be waited for. */
-function settleAll(permits: readonly RateLimitPermit[], outcome: PermitOutcome): Promise<unknown> | undefined {
-  let pending: Promise<void>[] | undefined;
+/** Settles every permit at once; waits only for the settles that answer with a promise (a shared limiter's round trip). */
+async function settleAll(permits: readonly RateLimitPermit[], outcome: PermitOutcome): Promise<void> {
+  const pending: Promise<void>[] = [];
   for (const permit of permits) {
     const settled = permit.settle(outcome);
-    if (settled !== undefined) (pending ??= []).push(settled);
+    if (settled !== undefined) pending.push(settled);
   }
-  return pending === undefined ? undefined : Promise.all(pending);
+  if (pending.length > 0) await Promise.all(pending);
 }
 
 async function cancelAll(permits: readonly RateLimitPermit[]): Promise<void> {
